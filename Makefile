@@ -1,0 +1,40 @@
+# Two commands for a fresh machine with only Python 3 and pip:
+#   make demo   runs the integration story against the embedded sandbox
+#   make test   runs ruff, mypy --strict, the generated-code drift checks and pytest
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck drift pytest generate bench cassettes clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/freshbooks demo
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/mypy --strict src
+	$(BIN)/python scripts/generate.py --check
+	$(BIN)/python scripts/unasync.py --check
+	$(BIN)/python -m pytest
+
+generate: $(STAMP)
+	$(BIN)/python scripts/generate.py
+	$(BIN)/python scripts/unasync.py
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m benchmarks
+
+cassettes: $(STAMP)
+	$(BIN)/python scripts/record_cassettes.py
+
+clean:
+	rm -rf $(VENV)
