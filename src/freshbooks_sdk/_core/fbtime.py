@@ -60,9 +60,7 @@ class AmbiguousTime(ValueError):
 def _parse_sql(value: str) -> datetime:
     m = _SQL_RE.match(value)
     if m is None:
-        raise ValueError(
-            f"invalid FreshBooks timestamp {value!r}: expected 'YYYY-MM-DD HH:MM:SS'"
-        )
+        raise ValueError(f"invalid FreshBooks timestamp {value!r}: expected 'YYYY-MM-DD HH:MM:SS'")
     y, mo, d, h, mi, s, frac = m.groups()
     micro = int((frac or "0").ljust(6, "0"))
     try:

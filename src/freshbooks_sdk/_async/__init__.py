@@ -1,0 +1,1 @@
+"""Async implementation: the source from which ``_sync`` is generated."""

@@ -1,0 +1,292 @@
+"""The one place that sends requests and sleeps.
+
+Everything that is a decision (query building, retries, error parsing, envelopes) is a pure
+function in :mod:`freshbooks_sdk._core`; this module only runs the loop around them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+from freshbooks_sdk._async._backend import SleepFn, default_sleep
+from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
+from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
+from freshbooks_sdk._core.retry import Decision, Failure, RetryPolicy, decide, parse_retry_after
+from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+
+logger = logging.getLogger("freshbooks_sdk")
+
+R = TypeVar("R")
+
+DEFAULT_BASE_URL = "https://api.freshbooks.com"
+DEFAULT_TIMEOUT = 30.0
+USER_AGENT = "freshbooks-typed/0.1.0"
+
+_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
+    (httpx.ConnectTimeout, Failure.CONNECT_TIMEOUT),
+    (httpx.PoolTimeout, Failure.POOL_TIMEOUT),
+    (httpx.ConnectError, Failure.CONNECT),
+    (httpx.ReadTimeout, Failure.READ_TIMEOUT),
+    (httpx.WriteTimeout, Failure.READ_TIMEOUT),
+    (httpx.WriteError, Failure.WRITE_ERROR),
+    (httpx.TransportError, Failure.DROPPED),
+)
+
+
+def classify_failure(exc: Exception) -> Failure:
+    """Map an httpx transport exception onto the retry module's failure kinds."""
+    for exc_type, failure in _FAILURES:
+        if isinstance(exc, exc_type):
+            return failure
+    return Failure.DROPPED
+
+
+@attrs.frozen
+class RetryEvent:
+    """Passed to ``on_retry`` hooks before each retry's wait.
+
+    >>> events = []
+    >>> fb = FreshBooks(access_token="t", on_retry=events.append)  # doctest: +SKIP
+    """
+
+    method: str
+    path: str
+    attempt: int
+    reason: str
+    delay: float
+    status_code: int | None = None
+
+
+@attrs.define
+class RetryStats:
+    """Counters of what the client did: requests sent, retries made (by reason), token refreshes."""
+
+    requests: int = 0
+    retries: int = 0
+    refreshes: int = 0
+    by_reason: dict[str, int] = attrs.field(factory=dict)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def check_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """Refuse an unbounded timeout: every request has a finite deadline."""
+    if timeout is None:
+        raise InvalidRequestError(
+            "timeout must be finite (seconds or httpx.Timeout); None would let a call hang forever",
+            field="timeout",
+        )
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise InvalidRequestError(
+            f"timeout must be a positive number of seconds, got {timeout!r}",
+            field="timeout",
+            value=timeout,
+        )
+    return httpx.Timeout(float(timeout))
+
+
+class AsyncHTTPCore:
+    """Sends :class:`RequestSpec` values with auth, retries and typed errors."""
+
+    def __init__(
+        self,
+        *,
+        access_token: str | None,
+        token_source: AsyncTokenProvider | None,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        max_retries: int,
+        max_retry_wait: float,
+        http_client: httpx.AsyncClient | None,
+        on_retry: Callable[[RetryEvent], None] | None,
+        sleep: SleepFn | None,
+        clock: Callable[[], datetime] | None,
+        rng: Callable[[], float] | None,
+        user_agent: str | None,
+    ) -> None:
+        if token_source is not None and access_token is not None:
+            raise InvalidRequestError(
+                "pass either access_token or token_source, not both", field="token_source"
+            )
+        if token_source is None:
+            if not isinstance(access_token, str) or not access_token.strip():
+                raise InvalidRequestError(
+                    "an access_token (str) or a token_source is required", field="access_token"
+                )
+            token_source = AsyncStaticToken(access_token)
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise InvalidRequestError(
+                f"base_url must start with http:// or https://, got {base_url!r}",
+                field="base_url",
+                value=base_url,
+            )
+        try:
+            self.policy = RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait)
+        except (TypeError, ValueError) as exc:
+            raise InvalidRequestError(str(exc), field="max_retries") from None
+        self._timeout = check_timeout(timeout)
+        self._tokens = token_source
+        self.base_url = base_url.rstrip("/")
+        self._owns_http = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=self._timeout, trust_env=True)
+        self._on_retry = on_retry
+        self._sleep: SleepFn = sleep or default_sleep
+        self._clock = clock or _utc_now
+        self._rng = rng or random.random
+        self._user_agent = user_agent or USER_AGENT
+        self.stats = RetryStats()
+
+    def now(self) -> datetime:
+        """The injected clock's current time (aware UTC)."""
+        return self._clock()
+
+    @property
+    def tokens(self) -> AsyncTokenProvider:
+        """The token provider (static token or refreshing token source)."""
+        return self._tokens
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    def _headers(self, token: str | None, has_body: bool) -> dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": self._user_agent}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if has_body:
+            headers["Content-Type"] = "application/json"
+        return headers
+
+    def _note_retry(
+        self, spec: RequestSpec, attempt: int, decision: Decision, status: int | None
+    ) -> None:
+        self.stats.retries += 1
+        self.stats.by_reason[decision.reason] = self.stats.by_reason.get(decision.reason, 0) + 1
+        logger.info(
+            "retrying %s %s (attempt %d) in %.2fs: %s",
+            spec.method,
+            spec.path,
+            attempt + 1,
+            decision.delay,
+            decision.reason,
+        )
+        if self._on_retry is not None:
+            self._on_retry(
+                RetryEvent(
+                    spec.method, spec.path, attempt + 1, decision.reason, decision.delay, status
+                )
+            )
+
+    async def send(self, spec: RequestSpec) -> httpx.Response:
+        """Send with auth and retries; return a 2xx response or raise a typed error."""
+        body = spec.encoded_body()
+        url = self.base_url + spec.path
+        attempt = 0
+        refreshed = False
+        while True:
+            token = await self._tokens.get_token() if spec.authenticated else None
+            request = self._http.build_request(
+                spec.method,
+                url,
+                params=spec.params,
+                content=body,
+                headers=self._headers(token, body is not None),
+                timeout=self._timeout,
+            )
+            started = time.perf_counter()
+            self.stats.requests += 1
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                failure = classify_failure(exc)
+                decision = decide(
+                    self.policy,
+                    attempt=attempt,
+                    idempotent=spec.idempotent,
+                    failure=failure,
+                    now=self._clock().timestamp(),
+                    rnd=self._rng(),
+                )
+                logger.debug(
+                    "%s %s failed: %s (attempt %d, %.3fs)",
+                    spec.method,
+                    spec.path,
+                    failure.value,
+                    attempt + 1,
+                    time.perf_counter() - started,
+                )
+                if not decision.retry:
+                    error_cls = (
+                        APITimeoutError
+                        if isinstance(exc, httpx.TimeoutException)
+                        else APIConnectionError
+                    )
+                    raise error_cls(
+                        f"{spec.method} {spec.path}: {failure.value} ({decision.reason})",
+                        request=request,
+                    ) from exc
+                self._note_retry(spec, attempt, decision, None)
+                await self._sleep(decision.delay)
+                attempt += 1
+                continue
+            content = response.content
+            logger.debug(
+                "%s %s -> %d (attempt %d, %.3fs)",
+                spec.method,
+                spec.path,
+                response.status_code,
+                attempt + 1,
+                time.perf_counter() - started,
+            )
+            status = response.status_code
+            if status < 400:
+                return response
+            if status == 401 and token is not None and not refreshed:
+                refreshed = True
+                if await self._tokens.handle_rejected(token):
+                    self.stats.refreshes += 1
+                    logger.info(
+                        "%s %s: token rejected, retrying once with a refreshed token",
+                        spec.method,
+                        spec.path,
+                    )
+                    continue
+            header = response.headers.get("Retry-After")
+            decision = decide(
+                self.policy,
+                attempt=attempt,
+                idempotent=spec.idempotent,
+                status=status,
+                retry_after=header,
+                now=self._clock().timestamp(),
+                rnd=self._rng(),
+            )
+            if not decision.retry:
+                retry_after = (
+                    decision.retry_after
+                    if status == 429
+                    else parse_retry_after(header, self._clock().timestamp())
+                )
+                raise_for_status(status, content, response, retry_after)
+                raise AssertionError("unreachable: raise_for_status returned for an error status")
+            self._note_retry(spec, attempt, decision, status)
+            await self._sleep(decision.delay)
+            attempt += 1
+
+    async def call(self, spec: RequestSpec, unwrap: Unwrap[Any, R]) -> R:
+        """Send ``spec`` and unwrap the body into the typed result."""
+        response = await self.send(spec)
+        return unwrap(response.content, response.status_code, response)

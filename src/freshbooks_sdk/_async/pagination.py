@@ -1,0 +1,106 @@
+"""Lazy pagination over FreshBooks list endpoints (async source; the sync twin is generated).
+
+A paginator holds one page at a time. Iterate it for items, or :meth:`AsyncPaginator.iter_pages`
+for pages (``page``, ``pages``, ``per_page``, ``total``). Every filter is carried to every page
+because the filters live in the fetch function, and only the page number changes.
+
+    async for invoice in afb.invoices.list(v3_status="paid"):
+        ...
+    async for page in afb.invoices.list().iter_pages():
+        print(page.info.page, page.info.pages, len(page.items))
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Generic, TypeVar
+
+from freshbooks_sdk._core.pages import (
+    DEFAULT_PER_PAGE,
+    Page,
+    PageInfo,
+    check_max_items,
+    check_page,
+    check_per_page,
+    next_page_number,
+)
+
+T = TypeVar("T")
+
+FetchPage = Callable[[int, int], Awaitable[Page[T]]]
+
+
+class AsyncPaginator(Generic[T]):
+    """Items of a listing, fetched page by page as iteration goes.
+
+    ``per_page`` (1..100, default 100) is the page size sent to FreshBooks; ``max_items`` (separate)
+    stops after that many items; ``where`` filters items on the client (used for exact
+    ``updated_since``) and counts toward ``max_items`` only when it keeps an item.
+
+    Nothing is sent until iteration starts; a paginator can be iterated more than once (each
+    iteration starts again from the first page).
+    """
+
+    def __init__(
+        self,
+        fetch: FetchPage[T],
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+        start_page: int = 1,
+        where: Callable[[T], bool] | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self.per_page = check_per_page(per_page)
+        self.max_items = check_max_items(max_items)
+        self.start_page = check_page(start_page)
+        self._where = where
+        self.last_page_info: PageInfo | None = None
+        self.pages_fetched = 0
+
+    async def first_page(self) -> Page[T]:
+        """Fetch only the first page (with the client-side filter applied to its items)."""
+        return self._filtered(await self._get(self.start_page))
+
+    async def _get(self, number: int) -> Page[T]:
+        page = await self._fetch(number, self.per_page)
+        self.pages_fetched += 1
+        self.last_page_info = page.info
+        return page
+
+    def _filtered(self, page: Page[T]) -> Page[T]:
+        if self._where is None:
+            return page
+        where = self._where
+        return Page(items=[item for item in page.items if where(item)], info=page.info)
+
+    async def iter_pages(self) -> AsyncIterator[Page[T]]:
+        """Yield pages (client-side filter applied), stopping at ``max_items`` if set.
+
+        Ends on ``pages == 0``, after the last page, and on an empty page even when ``pages``
+        says there are more.
+        """
+        remaining = self.max_items
+        number: int | None = self.start_page
+        while number is not None:
+            raw = await self._get(number)
+            page = self._filtered(raw)
+            if remaining is not None:
+                if len(page.items) >= remaining:
+                    yield Page(items=page.items[:remaining], info=page.info)
+                    return
+                remaining -= len(page.items)
+            yield page
+            number = next_page_number(raw.info, len(raw.items))
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._iter_items()
+
+    async def _iter_items(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.items:
+                yield item
+
+    async def to_list(self) -> list[T]:
+        """Collect every item (mind ``max_items`` on large listings)."""
+        return [item async for item in self]

@@ -1,0 +1,1 @@
+"""One module per FreshBooks resource (async source; the sync twins are generated)."""

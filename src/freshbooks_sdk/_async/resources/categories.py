@@ -1,0 +1,36 @@
+"""``fb.expense_categories``: the business's expense categories (read-only in FreshBooks).
+
+travel = next(c for c in fb.expense_categories.list() if c.category == "Travel")
+"""
+
+from __future__ import annotations
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import (
+    ExpenseCategory,
+    ExpenseCategoryListResponse,
+    ExpenseCategoryResponse,
+)
+
+
+class AsyncExpenseCategories(AsyncResource[ExpenseCategory]):
+    """Expense categories (``/accounting/account/{account_id}/expenses/categories``)."""
+
+    path = "expenses/categories"
+    single_key = "category"
+    _single = single(ExpenseCategoryResponse, "category")
+    _listing = listing(ExpenseCategoryListResponse, "categories")
+
+    def list(
+        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+    ) -> AsyncPaginator[ExpenseCategory]:
+        """Every category, lazily."""
+        return self._paginate({}, per_page=per_page, max_items=max_items)
+
+    async def get(self, category_id: int) -> ExpenseCategory:
+        """One category by id."""
+        return await self._fetch(check_resource_id(category_id, field="category_id"))

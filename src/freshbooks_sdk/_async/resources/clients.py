@@ -1,0 +1,136 @@
+"""``fb.clients``: list, get, create, update, delete (and poll) FreshBooks clients.
+
+for client in fb.clients.list(email="gordon@example.com"):
+    print(client.id, client.organization)
+client = fb.clients.create(email="a@b.com", fname="Ada", organization="Analytical Ltd",
+                           address={"street": "1 Main St", "city": "Toronto", "country": "Canada"})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.inputs import (
+    Address,
+    client_body,
+    plain_update_body,
+    updated_since_filter,
+)
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse
+
+
+class AsyncClients(AsyncResource[Client]):
+    """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
+
+    path = "users/clients"
+    single_key = "client"
+    _single = single(ClientResponse, "client")
+    _listing = listing(ClientListResponse, "clients")
+
+    def list(
+        self,
+        *,
+        email: str | None = None,
+        updated_since: datetime | None = None,
+        fname_like: str | None = None,
+        lname_like: str | None = None,
+        organization_like: str | None = None,
+        email_like: str | None = None,
+        address_like: str | None = None,
+        phone_like: str | None = None,
+        note_like: str | None = None,
+        vis_state: int | None = None,
+        include: Iterable[str] = (),
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Client]:
+        """Clients matching every given filter, fetched lazily page by page.
+
+        ``updated_since`` (aware datetime) is exact: FreshBooks filters by Eastern day, the rest
+        is filtered here. ``vis_state`` 0/1/2 = active/deleted/archived (default: active and
+        archived, as FreshBooks does).
+        """
+        day, keep = updated_since_filter(updated_since)
+        search: dict[str, Any] = {
+            "email": email,
+            "updated_min": day,
+            "fname_like": fname_like,
+            "lname_like": lname_like,
+            "organization_like": organization_like,
+            "email_like": email_like,
+            "address_like": address_like,
+            "phone_like": phone_like,
+            "note_like": note_like,
+            "vis_state": None if vis_state is None else int(vis_state),
+        }
+        return self._paginate(
+            search, include=include, per_page=per_page, max_items=max_items, where=keep
+        )
+
+    async def get(self, client_id: int, *, include: Iterable[str] = ()) -> Client:
+        """One client by id (``NotFoundError`` errno 1012 when it does not exist)."""
+        return await self._fetch(check_resource_id(client_id, field="client_id"), include)
+
+    async def create(
+        self,
+        *,
+        email: str | None = None,
+        fname: str | None = None,
+        lname: str | None = None,
+        organization: str | None = None,
+        address: Address | None = None,
+        currency_code: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Client:
+        """Create a client; at least one of fname, lname, email, organization is required
+        (checked before sending). ``extra`` passes other wire fields (``bus_phone``, ``note``...)."""
+        body = client_body(
+            email=email,
+            fname=fname,
+            lname=lname,
+            organization=organization,
+            address=address,
+            currency_code=currency_code,
+            extra=extra,
+        )
+        return await self._post(body)
+
+    async def update(
+        self,
+        client_id: int,
+        *,
+        email: str | None = None,
+        fname: str | None = None,
+        lname: str | None = None,
+        organization: str | None = None,
+        address: Address | None = None,
+        currency_code: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Client:
+        """Change only the given fields (FreshBooks PUTs are partial). Never sends
+        ``vis_state``: use :meth:`delete` (FreshBooks would drop the other fields)."""
+        check_resource_id(client_id, field="client_id")
+        body = client_body(
+            email=email,
+            fname=fname,
+            lname=lname,
+            organization=organization,
+            address=address,
+            currency_code=currency_code,
+            require_identity=False,
+        )
+        if fields:
+            body.update(plain_update_body(fields, resource="clients", actions="clients.delete()"))
+        body = plain_update_body(body, resource="clients", actions="clients.delete()")
+        return await self._put(client_id, body)
+
+    async def delete(self, client_id: int) -> Client:
+        """Soft-delete (``vis_state`` 1) with a single-purpose PUT; restorable in FreshBooks."""
+        return await self._set_vis_state(check_resource_id(client_id, field="client_id"), 1)

@@ -1,0 +1,130 @@
+"""``fb.expenses``: list, get, record (create), update, delete (and poll).
+
+fb.expenses.create(amount="12.50", currency_code="USD", category_id=cat.id,
+                   date=date(2026, 11, 24), vendor="Cafe", client_id=client.id)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.inputs import (
+    MoneyLike,
+    check_date,
+    check_id,
+    expense_body,
+    plain_update_body,
+    updated_since_filter,
+)
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse
+
+ACTIONS = "expenses.delete()"
+
+
+class AsyncExpenses(AsyncResource[Expense]):
+    """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
+
+    path = "expenses/expenses"
+    single_key = "expense"
+    _single = single(ExpenseResponse, "expense")
+    _listing = listing(ExpenseListResponse, "expenses")
+
+    def list(
+        self,
+        *,
+        client_id: int | None = None,
+        category_id: int | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        updated_since: datetime | None = None,
+        vis_state: int | None = None,
+        include: Iterable[str] = (),
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Expense]:
+        """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
+        day, keep = updated_since_filter(updated_since)
+        search: dict[str, Any] = {
+            "clientid": None if client_id is None else check_id(client_id, field="client_id"),
+            "categoryid": None
+            if category_id is None
+            else check_id(category_id, field="category_id"),
+            "date_min": check_date(date_from, field="date_from"),
+            "date_max": check_date(date_to, field="date_to"),
+            "updated_min": day,
+            "vis_state": None if vis_state is None else int(vis_state),
+        }
+        return self._paginate(
+            search, include=include, per_page=per_page, max_items=max_items, where=keep
+        )
+
+    async def get(self, expense_id: int, *, include: Iterable[str] = ()) -> Expense:
+        """One expense by id."""
+        return await self._fetch(check_resource_id(expense_id, field="expense_id"), include)
+
+    async def create(
+        self,
+        *,
+        amount: MoneyLike,
+        category_id: int,
+        date: date,
+        currency_code: str | None = None,
+        vendor: str | None = None,
+        client_id: int | None = None,
+        project_id: int | None = None,
+        notes: str | None = None,
+        staff_id: int | None = None,
+        tax_name1: str | None = None,
+        tax_amount1: str | int | Decimal | None = None,
+        tax_name2: str | None = None,
+        tax_amount2: str | int | Decimal | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Expense:
+        """Record an expense; ``client_id``/``project_id`` bill it back.
+
+        FreshBooks requires ``staffid``: when ``staff_id`` is not given, the connection user's
+        own id in this business is read from ``users/me`` (its ``roles`` for this account_id).
+        The currency comes from ``currency_code``, a ``Money`` amount, or the client's
+        ``default_currency``; it is never assumed.
+        """
+        # Validate everything that needs no network before looking up the staff id.
+        probe = expense_body(
+            amount=amount,
+            category_id=category_id,
+            date_=date,
+            staff_id=staff_id or 1,
+            currency_code=currency_code,
+            default_currency=self._client.default_currency,
+            vendor=vendor,
+            client_id=client_id,
+            project_id=project_id,
+            notes=notes,
+            tax_name1=tax_name1,
+            tax_amount1=tax_amount1,
+            tax_name2=tax_name2,
+            tax_amount2=tax_amount2,
+            extra=extra,
+        )
+        if staff_id is None:
+            probe["staffid"] = await self._client.identity.staff_id()
+        return await self._post(probe)
+
+    async def update(self, expense_id: int, **fields: Any) -> Expense:
+        """Change only the given wire fields (``vendor="..."``, ``notes="..."``, ...).
+
+        Money fields take ``{"amount": "...", "code": "..."}``; never sends ``vis_state``.
+        """
+        body = plain_update_body(fields, resource="expenses", actions=ACTIONS)
+        return await self._put(check_resource_id(expense_id, field="expense_id"), body)
+
+    async def delete(self, expense_id: int) -> Expense:
+        """Soft-delete (``vis_state`` 1) with a single-purpose PUT."""
+        return await self._set_vis_state(check_resource_id(expense_id, field="expense_id"), 1)

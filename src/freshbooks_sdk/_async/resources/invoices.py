@@ -1,0 +1,187 @@
+"""``fb.invoices``: list, get, draft (create), update, send, mark as sent, delete (and poll).
+
+inv = fb.invoices.create(customer_id=client.id, currency_code="USD", due_offset_days=30,
+                         lines=[{"name": "Design", "qty": "3", "unit_cost": "120.00"}])
+fb.invoices.send(inv.id, to=["billing@client.example"], subject="Your invoice")
+for inv in fb.invoices.list(v3_status="paid", updated_since=since): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.fbtime import eastern_date
+from freshbooks_sdk._core.inputs import (
+    InvoiceLineInput,
+    check_date,
+    check_id,
+    invoice_body,
+    invoice_update_body,
+    send_body,
+    updated_since_filter,
+)
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import Invoice, InvoiceListResponse, InvoiceResponse
+
+LINES = ("lines",)
+
+
+class AsyncInvoices(AsyncResource[Invoice]):
+    """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
+
+    path = "invoices/invoices"
+    single_key = "invoice"
+    _single = single(InvoiceResponse, "invoice")
+    _listing = listing(InvoiceListResponse, "invoices")
+
+    def list(
+        self,
+        *,
+        customer_id: int | None = None,
+        updated_since: datetime | None = None,
+        v3_status: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        vis_state: int | None = None,
+        include_lines: bool = False,
+        include: Iterable[str] = (),
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Invoice]:
+        """Invoices matching every given filter, lazily.
+
+        ``v3_status`` is FreshBooks' filterable status (draft, sent, viewed, paid, partial,
+        overdue, ...); ``date_from``/``date_to`` bound the invoice date (``create_date``,
+        ``date_to`` exclusive as FreshBooks does); ``updated_since`` is exact (see README).
+        Lines are only included with ``include_lines=True``.
+        """
+        day, keep = updated_since_filter(updated_since)
+        search: dict[str, Any] = {
+            "customerid": None
+            if customer_id is None
+            else check_id(customer_id, field="customer_id"),
+            "updated_min": day,
+            "v3_status": v3_status,
+            "date_min": check_date(date_from, field="date_from"),
+            "date_max": check_date(date_to, field="date_to"),
+            "vis_state": None if vis_state is None else int(vis_state),
+        }
+        includes = (*LINES, *include) if include_lines else tuple(include)
+        return self._paginate(
+            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+        )
+
+    async def get(self, invoice_id: int, *, include_lines: bool = True) -> Invoice:
+        """One invoice, with its lines by default."""
+        return await self._fetch(
+            check_resource_id(invoice_id, field="invoice_id"), LINES if include_lines else ()
+        )
+
+    async def create(
+        self,
+        *,
+        customer_id: int,
+        lines: Sequence[InvoiceLineInput | Mapping[str, Any]],
+        currency_code: str | None = None,
+        create_date: date | None = None,
+        due_offset_days: int | None = None,
+        po_number: str | None = None,
+        notes: str | None = None,
+        terms: str | None = None,
+        invoice_number: str | None = None,
+        discount_percent: str | int | None = None,
+        language: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> Invoice:
+        """Draft an invoice (FreshBooks creates it as ``draft``; send it with :meth:`send`).
+
+        Line money is given as decimal strings, ints, ``Decimal`` or ``Money`` and sent in the
+        invoice's currency (``currency_code``, else a ``Money`` line's, else the client's
+        ``default_currency``); a line in another currency is refused. ``create_date`` defaults to
+        today on FreshBooks' (US/Eastern) calendar.
+        """
+        today = eastern_date(self._core.now())
+        body = invoice_body(
+            customer_id=customer_id,
+            lines=lines,
+            currency_code=currency_code,
+            default_currency=self._client.default_currency,
+            create_date=create_date,
+            today=today,
+            due_offset_days=due_offset_days,
+            po_number=po_number,
+            notes=notes,
+            terms=terms,
+            invoice_number=invoice_number,
+            discount_percent=discount_percent,
+            language=language,
+            extra=extra,
+        )
+        return await self._post(body, include=LINES)
+
+    async def update(
+        self,
+        invoice_id: int,
+        *,
+        po_number: str | None = None,
+        notes: str | None = None,
+        terms: str | None = None,
+        due_offset_days: int | None = None,
+        create_date: date | None = None,
+        lines: Sequence[InvoiceLineInput | Mapping[str, Any]] | None = None,
+        currency_code: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Invoice:
+        """Change only the given fields. Never sends ``vis_state``/``action_*`` (FreshBooks
+        would drop the rest): use :meth:`send`, :meth:`mark_as_sent` or :meth:`delete`."""
+        check_resource_id(invoice_id, field="invoice_id")
+        given: dict[str, Any] = {
+            k: v
+            for k, v in {
+                "po_number": po_number,
+                "notes": notes,
+                "terms": terms,
+                "due_offset_days": due_offset_days,
+                "create_date": check_date(create_date, field="create_date"),
+                "lines": None if lines is None else list(lines),
+                "currency_code": currency_code,
+            }.items()
+            if v is not None
+        }
+        given.update(fields or {})
+        currency = currency_code or self._client.default_currency
+        return await self._put(invoice_id, invoice_update_body(given, currency), include=LINES)
+
+    async def send(
+        self,
+        invoice_id: int,
+        *,
+        to: Sequence[str] | None = None,
+        subject: str | None = None,
+        body: str | None = None,
+        include_pdf: bool = False,
+    ) -> Invoice:
+        """Email the invoice (a single-purpose ``action_email`` PUT); it becomes ``sent``.
+
+        Never re-sent after an ambiguous failure (a read timeout could mean it was emailed).
+        """
+        payload = send_body(to=to, subject=subject, body=body, include_pdf=include_pdf)
+        return await self._put(
+            check_resource_id(invoice_id, field="invoice_id"), payload, idempotent=False
+        )
+
+    async def mark_as_sent(self, invoice_id: int) -> Invoice:
+        """Mark as sent without emailing (a single-purpose ``action_mark_as_sent`` PUT)."""
+        return await self._put(
+            check_resource_id(invoice_id, field="invoice_id"), {"action_mark_as_sent": True}
+        )
+
+    async def delete(self, invoice_id: int) -> Invoice:
+        """Soft-delete (``vis_state`` 1) with a single-purpose PUT, FreshBooks' documented way."""
+        return await self._set_vis_state(check_resource_id(invoice_id, field="invoice_id"), 1)

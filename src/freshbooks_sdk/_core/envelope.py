@@ -1,0 +1,169 @@
+"""Envelopes: a response body straight into a typed model, and request descriptions (pure).
+
+Success bodies are validated from the raw JSON bytes in one pass
+(``Model.model_validate_json``); only when that fails is the body decoded again, to tell a
+FreshBooks error carried in a 200 (``response.errors``) from a body that does not fit the model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+import pydantic
+
+from freshbooks_sdk._core.errparse import body_carries_errors, excerpt, parse_error_payload
+from freshbooks_sdk._core.pages import Page, PageInfo
+from freshbooks_sdk._core.query import QueryParams
+from freshbooks_sdk.errors import APIStatusError, ResponseValidationError, status_error_class
+
+E = TypeVar("E", bound=pydantic.BaseModel)
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@attrs.frozen
+class RequestSpec:
+    """One HTTP call to FreshBooks, fully described before anything is sent.
+
+    ``idempotent`` says whether repeating the call cannot duplicate work (reads, plain updates,
+    deletes). Creates, and a PUT that emails an invoice, are not idempotent: they are never
+    re-sent after an ambiguous failure.
+    """
+
+    method: str
+    path: str
+    params: QueryParams = attrs.field(factory=list)
+    body: Any = None
+    idempotent: bool = True
+    authenticated: bool = True
+
+    @classmethod
+    def get(cls, path: str, params: QueryParams | None = None) -> RequestSpec:
+        """A read."""
+        return cls("GET", path, params or [], None, True)
+
+    @classmethod
+    def create(cls, path: str, body: Any, params: QueryParams | None = None) -> RequestSpec:
+        """A POST that creates something: never re-sent after an ambiguous failure."""
+        return cls("POST", path, params or [], body, False)
+
+    @classmethod
+    def update(
+        cls, path: str, body: Any, *, idempotent: bool = True, params: QueryParams | None = None
+    ) -> RequestSpec:
+        """A PUT; pass ``idempotent=False`` when it triggers a side effect (an email)."""
+        return cls("PUT", path, params or [], body, idempotent)
+
+    def encoded_body(self) -> bytes | None:
+        """The JSON body bytes (compact), or ``None`` for a bodiless request."""
+        if self.body is None:
+            return None
+        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode(
+    model: type[E],
+    content: bytes,
+    *,
+    status_code: int = 200,
+    response: Any = None,
+) -> E:
+    """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``."""
+    try:
+        return model.model_validate_json(content)
+    except pydantic.ValidationError as exc:
+        try:
+            payload = json.loads(content) if content else None
+        except ValueError:
+            payload = None
+        if body_carries_errors(payload):
+            parsed = parse_error_payload(payload, status_code)
+            cls = status_error_class(status_code, parsed.errors)
+            raise cls(
+                parsed.message,
+                status_code=status_code,
+                errors=parsed.errors,
+                response=response,
+                body_excerpt=excerpt(content),
+            ) from None
+        problems = exc.errors(include_url=False)
+        where = ".".join(str(p) for p in problems[0]["loc"]) if problems else ""
+        what = problems[0]["msg"] if problems else "invalid"
+        raise ResponseValidationError(
+            f"FreshBooks' response does not fit {model.__name__}: "
+            f"{where or '<body>'}: {what} ({len(problems)} problem(s))",
+            response=response,
+            errors=[dict(p) for p in problems],
+            body_excerpt=excerpt(content),
+        ) from None
+
+
+@attrs.frozen
+class Unwrap(Generic[E, R]):
+    """How to get a result out of an envelope model: ``extract(envelope) -> result``."""
+
+    envelope: type[E]
+    extract: Callable[[E], R]
+
+    def __call__(self, content: bytes, status_code: int = 200, response: Any = None) -> R:
+        return self.extract(
+            decode(self.envelope, content, status_code=status_code, response=response)
+        )
+
+
+def single(envelope: type[E], key: str) -> Unwrap[E, Any]:
+    """Unwrap ``{"response": {"result": {key: {...}}}}``."""
+
+    def extract(env: E) -> Any:
+        return getattr(env.response.result, key)  # type: ignore[attr-defined]  # generated envelope shape
+
+    return Unwrap(envelope, extract)
+
+
+def listing(envelope: type[E], key: str) -> Unwrap[E, Page[Any]]:
+    """Unwrap a list page: items under ``key`` and ``page/pages/per_page/total`` beside them."""
+
+    def extract(env: E) -> Page[Any]:
+        result = env.response.result  # type: ignore[attr-defined]  # generated envelope shape
+        items = getattr(result, key) or []
+        info = PageInfo(
+            page=int(result.page or 1),
+            pages=int(result.pages or 0),
+            per_page=int(result.per_page or len(items)),
+            total=int(result.total or 0),
+        )
+        return Page(items=list(items), info=info)
+
+    return Unwrap(envelope, extract)
+
+
+def raise_for_status(
+    status_code: int, content: bytes, response: Any, retry_after: float | None
+) -> None:
+    """Raise the typed error for an error status (never returns for >= 400)."""
+    from freshbooks_sdk._core.errparse import parse_error_body
+    from freshbooks_sdk.errors import RateLimitError
+
+    if status_code < 400:
+        return
+    parsed = parse_error_body(status_code, content)
+    cls: type[APIStatusError] = status_error_class(status_code, parsed.errors)
+    if cls is RateLimitError:
+        raise RateLimitError(
+            parsed.message,
+            status_code=status_code,
+            errors=parsed.errors,
+            response=response,
+            body_excerpt=parsed.excerpt,
+            retry_after=retry_after,
+        )
+    raise cls(
+        parsed.message,
+        status_code=status_code,
+        errors=parsed.errors,
+        response=response,
+        body_excerpt=parsed.excerpt,
+    )

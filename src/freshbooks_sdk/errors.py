@@ -1,0 +1,306 @@
+"""The exception tree: every error this SDK raises is a :class:`FreshBooksError`.
+
+```
+FreshBooksError
+├── InvalidRequestError          bad input, refused before anything is sent (also a ValueError)
+├── APIConnectionError           the request could not be completed
+│   └── APITimeoutError
+├── ResponseValidationError      FreshBooks answered, but the body does not fit the model
+├── ReauthorizationRequiredError the refresh token was refused: the user must connect again
+├── CursorError                  poller cursor problems
+│   ├── CorruptCursorError       a stored cursor cannot be read (never silently reset)
+│   └── CursorConflictError      another poller advanced the same cursor first
+└── APIStatusError               FreshBooks answered with an error status (or a 200 carrying errors)
+    ├── BadRequestError            400
+    ├── AuthenticationError        401
+    ├── PermissionDeniedError      403 (missing scopes)
+    ├── NotFoundError              404 (errno 1012)
+    ├── ConflictError              409
+    ├── UnprocessableEntityError   422 (validation, errno 7012, 1001, ...)
+    ├── RateLimitError             429 (``retry_after`` seconds)
+    └── InternalServerError        5xx
+```
+
+Handle them by class and read FreshBooks' own details from ``errors``:
+
+>>> from freshbooks_sdk.errors import NotFoundError, ErrorDetail
+>>> err = NotFoundError("Client not found.", status_code=404,
+...                     errors=[ErrorDetail(errno=1012, field="userid", message="Client not found.")])
+>>> err.errors[0].errno, err.errors[0].field
+(1012, 'userid')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "CorruptCursorError",
+    "CursorConflictError",
+    "CursorError",
+    "ErrorDetail",
+    "FreshBooksError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReauthorizationRequiredError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+    "status_error_class",
+]
+
+
+@attrs.frozen
+class ErrorDetail:
+    """One error reported by FreshBooks, whatever the wire format it came in.
+
+    ``errno`` is FreshBooks' error number (1012 not found, 7012 missing identifying field, ...);
+    ``field``/``object``/``value`` say what it is about when FreshBooks says so.
+    """
+
+    message: str
+    errno: int | None = None
+    field: str | None = None
+    object: str | None = None
+    value: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable view: ``{"errno": 1012, "field": "userid", ...}``."""
+        return attrs.asdict(self)
+
+
+class FreshBooksError(Exception):
+    """Base class of every error raised by this SDK."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    @property
+    def retryable(self) -> bool:
+        """Whether trying the same call again later may succeed."""
+        return False
+
+
+class InvalidRequestError(FreshBooksError, ValueError):
+    """Bad input, refused before any request was sent.
+
+    ``field`` names the argument (dotted path for nested input, e.g. ``lines.0.qty``);
+    ``errors`` lists every problem found when several fields are wrong.
+
+    >>> try:
+    ...     raise InvalidRequestError("per_page must be between 1 and 100", field="per_page", value=101)
+    ... except ValueError as exc:   # it is also a ValueError
+    ...     print(exc.field)
+    per_page
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        value: object = None,
+        errors: Sequence[ErrorDetail] = (),
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+        self.errors: list[ErrorDetail] = list(errors) or [
+            ErrorDetail(message=message, field=field, value=None if value is None else str(value))
+        ]
+
+
+class APIConnectionError(FreshBooksError):
+    """The request could not be completed (DNS, refused connection, dropped connection)."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool timeout)."""
+
+
+class ResponseValidationError(FreshBooksError):
+    """FreshBooks answered 2xx but the body does not fit the expected model.
+
+    ``errors`` holds pydantic's error list; ``body_excerpt`` the start of the body.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response | None = None,
+        errors: Sequence[Mapping[str, Any]] = (),
+        body_excerpt: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.response = response
+        self.errors = list(errors)
+        self.body_excerpt = body_excerpt
+
+
+class ReauthorizationRequiredError(FreshBooksError):
+    """The refresh token was refused (used twice, revoked, or the app lost access).
+
+    Refresh tokens are single-use; the user has to go through the authorization URL again.
+    """
+
+    def __init__(self, message: str, *, errors: Sequence[ErrorDetail] = ()) -> None:
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+class CursorError(FreshBooksError):
+    """A poller cursor problem."""
+
+
+class CorruptCursorError(CursorError):
+    """The stored cursor cannot be read. It is never silently reset (that would skip updates)."""
+
+
+class CursorConflictError(CursorError):
+    """Another poller saved the same cursor key first (compare-and-swap lost)."""
+
+
+class APIStatusError(FreshBooksError):
+    """FreshBooks answered with an error.
+
+    ``status_code`` is the HTTP status, ``errors`` FreshBooks' details parsed from any of its
+    error formats, ``response`` the raw :class:`httpx.Response` when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int,
+        errors: Sequence[ErrorDetail] = (),
+        response: httpx.Response | None = None,
+        body_excerpt: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.errors = list(errors)
+        self.response = response
+        self.body_excerpt = body_excerpt
+
+    @property
+    def errno(self) -> int | None:
+        """The first error number FreshBooks gave, if any."""
+        return next((e.errno for e in self.errors if e.errno is not None), None)
+
+    def __str__(self) -> str:
+        return f"{self.status_code}: {self.message}"
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400."""
+
+
+class AuthenticationError(APIStatusError):
+    """HTTP 401: the access token is missing, expired, revoked or invalid."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: typically scopes missing from the token (FreshBooks lists them in the message)."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404 (FreshBooks errno 1012)."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: concurrent modification, or an invoice number collision."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: FreshBooks refused the input; ``errors`` names the fields."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429. ``retry_after`` is the wait FreshBooks asked for, in seconds, when it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int = 429,
+        errors: Sequence[ErrorDetail] = (),
+        response: httpx.Response | None = None,
+        body_excerpt: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status_code=status_code,
+            errors=errors,
+            response=response,
+            body_excerpt=body_excerpt,
+        )
+        self.retry_after = retry_after
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx."""
+
+    @property
+    def retryable(self) -> bool:
+        return True
+
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+_BY_ERRNO: dict[int, type[APIStatusError]] = {
+    1003: AuthenticationError,
+    1012: NotFoundError,
+    7012: UnprocessableEntityError,
+    1001: UnprocessableEntityError,
+}
+
+
+def status_error_class(
+    status_code: int, errors: Sequence[ErrorDetail] = ()
+) -> type[APIStatusError]:
+    """The exception class for an error status; a 200 carrying errors is classed by its errno."""
+    if status_code >= 500:
+        return InternalServerError
+    if status_code in _BY_STATUS:
+        return _BY_STATUS[status_code]
+    for detail in errors:
+        if detail.errno in _BY_ERRNO:
+            return _BY_ERRNO[detail.errno]
+    if 400 <= status_code < 500:
+        return BadRequestError
+    return APIStatusError
