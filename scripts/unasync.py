@@ -40,7 +40,7 @@ SUBSTITUTIONS: list[tuple[str, str]] = [
     (r"\bAsyncIterator\b", "Iterator"),
     (r"\bAsyncIterable\b", "Iterable"),
     (r"\bAsyncContextManager\b", "ContextManager"),
-    (r"\bAwaitable\[([^\[\]]*)\]", r"\1"),
+    (r"\bAwaitable\[((?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*)\]", r"\1"),
     (r"\bhttpx\.AsyncClient\b", "httpx.Client"),
     (r"\bhttpx\.AsyncBaseTransport\b", "httpx.BaseTransport"),
     (r"\bhttpx\.AsyncHTTPTransport\b", "httpx.HTTPTransport"),
@@ -85,10 +85,9 @@ def _ruff() -> str:
     return found
 
 
-def ruff_format(source: str, name: str) -> str:
-    """Format generated code with the project's ruff settings so the output is stable."""
+def _run_ruff(args: list[str], source: str, name: str) -> str:
     result = subprocess.run(
-        [_ruff(), "format", "--stdin-filename", str(DST / name), "-"],
+        [_ruff(), *args, "--stdin-filename", str(DST / name), "-"],
         input=source,
         capture_output=True,
         text=True,
@@ -96,8 +95,15 @@ def ruff_format(source: str, name: str) -> str:
         check=False,
     )
     if result.returncode != 0:
-        raise SystemExit(f"ruff could not format generated _sync/{name}:\n{result.stderr}")
+        raise SystemExit(f"ruff could not process generated _sync/{name}:\n{result.stderr}")
     return result.stdout
+
+
+def ruff_format(source: str, name: str) -> str:
+    """Sort imports (renaming changes their order) and format with the project's ruff settings,
+    so the generated output is stable and lint-clean."""
+    sorted_imports = _run_ruff(["check", "--select", "I", "--fix", "--exit-zero", "--quiet"], source, name)
+    return _run_ruff(["format"], sorted_imports, name)
 
 
 def render() -> dict[str, str]:

@@ -201,7 +201,7 @@ class AsyncHTTPCore:
             request = self._http.build_request(
                 spec.method,
                 url,
-                params=spec.params,
+                params=tuple(spec.params),
                 content=body,
                 headers=self._headers(token, body is not None),
                 timeout=self._timeout,

@@ -21,12 +21,12 @@ from freshbooks_sdk._async._http import (
     RetryEvent,
     RetryStats,
 )
-from freshbooks_sdk._async.resources.categories import AsyncExpenseCategories
-from freshbooks_sdk._async.resources.clients import AsyncClients
-from freshbooks_sdk._async.resources.expenses import AsyncExpenses
-from freshbooks_sdk._async.resources.identity import AsyncIdentity
-from freshbooks_sdk._async.resources.invoices import AsyncInvoices
-from freshbooks_sdk._async.resources.staff import AsyncStaff
+from freshbooks_sdk._async.resources.categories import AsyncExpenseCategoriesResource
+from freshbooks_sdk._async.resources.clients import AsyncClientsResource
+from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
+from freshbooks_sdk._async.resources.identity import AsyncIdentityResource
+from freshbooks_sdk._async.resources.invoices import AsyncInvoicesResource
+from freshbooks_sdk._async.resources.staff import AsyncStaffResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
@@ -95,12 +95,12 @@ class AsyncFreshBooks:
         self._bind_resources()
 
     def _bind_resources(self) -> None:
-        self.identity = AsyncIdentity(self)
-        self.clients = AsyncClients(self)
-        self.invoices = AsyncInvoices(self)
-        self.expenses = AsyncExpenses(self)
-        self.expense_categories = AsyncExpenseCategories(self)
-        self.staff = AsyncStaff(self)
+        self.identity = AsyncIdentityResource(self)
+        self.clients = AsyncClientsResource(self)
+        self.invoices = AsyncInvoicesResource(self)
+        self.expenses = AsyncExpensesResource(self)
+        self.expense_categories = AsyncExpenseCategoriesResource(self)
+        self.staff = AsyncStaffResource(self)
 
     @property
     def base_url(self) -> str:

@@ -178,7 +178,7 @@ def client_body(
     fname: str | None = None,
     lname: str | None = None,
     organization: str | None = None,
-    address: Mapping[str, str | None] | None = None,
+    address: Mapping[str, object] | None = None,
     currency_code: str | None = None,
     extra: Mapping[str, Any] | None = None,
     require_identity: bool = True,

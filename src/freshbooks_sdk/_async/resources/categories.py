@@ -17,7 +17,7 @@ from freshbooks_sdk.models import (
 )
 
 
-class AsyncExpenseCategories(AsyncResource[ExpenseCategory]):
+class AsyncExpenseCategoriesResource(AsyncResource[ExpenseCategory]):
     """Expense categories (``/accounting/account/{account_id}/expenses/categories``)."""
 
     path = "expenses/categories"

@@ -26,7 +26,7 @@ from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse
 
 
-class AsyncClients(AsyncResource[Client]):
+class AsyncClientsResource(AsyncResource[Client]):
     """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
 
     path = "users/clients"

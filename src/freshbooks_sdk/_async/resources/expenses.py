@@ -29,7 +29,7 @@ from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse
 ACTIONS = "expenses.delete()"
 
 
-class AsyncExpenses(AsyncResource[Expense]):
+class AsyncExpensesResource(AsyncResource[Expense]):
     """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
 
     path = "expenses/expenses"

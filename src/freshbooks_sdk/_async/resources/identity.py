@@ -22,7 +22,7 @@ ME_PATH = "/auth/api/v1/users/me"
 _ME: Unwrap[IdentityResponse, Identity] = Unwrap(IdentityResponse, lambda env: env.response)
 
 
-class AsyncIdentity:
+class AsyncIdentityResource:
     """The identity endpoint ``GET /auth/api/v1/users/me`` and what it tells."""
 
     def __init__(self, client: AsyncFreshBooks) -> None:

@@ -32,7 +32,7 @@ from freshbooks_sdk.models import Invoice, InvoiceListResponse, InvoiceResponse
 LINES = ("lines",)
 
 
-class AsyncInvoices(AsyncResource[Invoice]):
+class AsyncInvoicesResource(AsyncResource[Invoice]):
     """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
 
     path = "invoices/invoices"

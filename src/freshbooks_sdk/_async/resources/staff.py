@@ -14,7 +14,7 @@ from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk.models import Staff, StaffListResponse, StaffResponse
 
 
-class AsyncStaff(AsyncResource[Staff]):
+class AsyncStaffResource(AsyncResource[Staff]):
     """Staff (``/accounting/account/{account_id}/users/staffs``)."""
 
     path = "users/staffs"

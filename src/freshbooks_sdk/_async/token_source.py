@@ -1,0 +1,246 @@
+"""Access tokens for the HTTP client: a static one, or a refreshing, rotating source.
+
+The client asks a *token provider* for a bearer token before each request, and tells it when
+FreshBooks rejected one (HTTP 401)::
+
+    token = await provider.get_token()
+    response = await send(request, token)
+    if response.status_code == 401 and await provider.handle_rejected(token):
+        token = await provider.get_token()      # a fresh token: retry once, never more
+        response = await send(request, token)
+
+:class:`AsyncStaticToken` wraps a fixed access token (nothing to refresh).
+:class:`AsyncTokenSource` refreshes ahead of expiry and once on a rejected token, hands every new
+token to a persistence callback *before* using it (refresh tokens are single-use and rotate), and
+makes concurrent callers share one refresh.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import NoReturn, Protocol, runtime_checkable
+
+from freshbooks_sdk._core.oauth import Token, fingerprint
+from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
+
+# Relative imports: their sorted order survives the renaming in the generated twin.
+from ._backend import Lock
+from .oauth import AsyncOAuthClient
+
+logger = logging.getLogger("freshbooks_sdk")
+
+RefreshCallback = Callable[[Token], object]
+"""``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
+
+DEFAULT_MARGIN = timedelta(minutes=5)
+_SYNC_CALLBACK = "on_refresh returned an awaitable: the sync TokenSource needs a plain function"
+
+
+@runtime_checkable
+class AsyncTokenProvider(Protocol):
+    """Where the HTTP client gets bearer tokens.
+
+    ``get_token()`` returns the access token to send. ``handle_rejected(token)`` is called once
+    when FreshBooks answered 401 to a request made with ``token``; ``True`` means a fresh token
+    is now available (``get_token()`` returns it) and the request should be retried once.
+    """
+
+    async def get_token(self) -> str:
+        """The access token to send now."""
+        ...
+
+    async def handle_rejected(self, token: str) -> bool:
+        """``token`` got a 401; return True when a different token is now available."""
+        ...
+
+
+class AsyncStaticToken:
+    """A fixed access token: never refreshed, a rejection is final.
+
+    >>> provider = AsyncStaticToken("my_access_token")
+    >>> provider
+    AsyncStaticToken(<sha256:9f528566>)
+    """
+
+    __slots__ = ("_access_token",)
+
+    def __init__(self, access_token: str) -> None:
+        if not isinstance(access_token, str) or not access_token.strip():
+            raise InvalidRequestError(
+                "access_token must be a non-empty string", field="access_token"
+            )
+        self._access_token = access_token
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<{fingerprint(self._access_token)}>)"
+
+    async def get_token(self) -> str:
+        """The fixed access token."""
+        return self._access_token
+
+    async def handle_rejected(self, token: str) -> bool:
+        """Always False: there is no other token to try."""
+        return False
+
+
+async def _deliver(on_refresh: RefreshCallback, token: Token) -> None:
+    """Hand a new token to the persistence callback, awaiting it when it returns an awaitable."""
+    result = on_refresh(token)
+    if inspect.isawaitable(result):
+        await result  # unasync: _refuse_awaitable(result)
+
+
+def _refuse_awaitable(result: object) -> NoReturn:
+    """Sync side: an awaitable from ``on_refresh`` would never run (the token would not be
+    saved), so close it and refuse."""
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()
+    raise TypeError(_SYNC_CALLBACK)
+
+
+def _no_callback(token: Token) -> None:
+    return None
+
+
+class AsyncTokenSource:
+    """A refreshing token provider for :class:`~freshbooks_sdk.AsyncFreshBooks`.
+
+    >>> async def save(token):                 # doctest: +SKIP
+    ...     await db.put("freshbooks-token", token.to_dict())
+    >>> source = AsyncTokenSource(oauth, token, on_refresh=save)           # doctest: +SKIP
+    >>> async with AsyncFreshBooks(token_source=source, account_id="ABC123") as fb:  # doctest: +SKIP
+    ...     ...
+
+    * The access token is refreshed when it expires within ``margin`` (default 5 minutes, by the
+      injected ``clock``), and once when FreshBooks rejects it (:meth:`handle_rejected`).
+    * Refresh tokens are single-use and rotate: every new token is passed to ``on_refresh``
+      **before** it is used. If ``on_refresh`` raises, the new token is discarded and the error
+      propagates (the old refresh token is spent by then, so the user will have to authorize
+      again: make the callback reliable). It runs while the source's lock is held, so it must
+      not call this source itself. A coroutine function works as ``on_refresh`` only with the
+      asyncio source (its result is awaited); the blocking source refuses it with TypeError.
+    * Concurrent callers share one refresh: whoever finds the token due refreshes under a lock;
+      the others wait and reuse the new token (or get the same error), so N concurrent
+      requests with an expired token cause exactly one refresh request.
+    * A refused refresh raises :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError`,
+      and every later call raises it again without asking FreshBooks: the grant is dead.
+      Network failures raise ``APIConnectionError``/``APITimeoutError`` and are not retried
+      (a later call tries again).
+
+    ``token`` always holds the current token (to inspect or persist it).
+    """
+
+    def __init__(
+        self,
+        oauth: AsyncOAuthClient,
+        token: Token,
+        *,
+        on_refresh: RefreshCallback | None = None,
+        margin: timedelta | float = DEFAULT_MARGIN,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        if not isinstance(token, Token):
+            raise InvalidRequestError(
+                "token must be a freshbooks_sdk.auth.Token (use Token.from_dict() to load one)",
+                field="token",
+            )
+        if not isinstance(margin, timedelta):
+            if isinstance(margin, bool) or not isinstance(margin, (int, float)):
+                raise InvalidRequestError("margin must be a timedelta or seconds", field="margin")
+            margin = timedelta(seconds=margin)
+        if margin < timedelta(0):
+            raise InvalidRequestError("margin must not be negative", field="margin")
+        self._oauth = oauth
+        self._token = token
+        self._on_refresh: RefreshCallback = on_refresh if on_refresh is not None else _no_callback
+        self._margin = margin
+        self._clock = clock if clock is not None else oauth.now
+        self._lock = Lock()
+        self._attempts = 0  # refresh attempts started, successful or not
+        self._last_error: Exception | None = None  # of the latest attempt, None when it worked
+        self._dead: ReauthorizationRequiredError | None = None
+        self._trusted: Token | None = None  # already due when received: refresh only on a 401
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(token={self._token!r}, margin={self._margin})"
+
+    @property
+    def token(self) -> Token:
+        """The current token (it changes after each refresh)."""
+        return self._token
+
+    async def get_token(self) -> str:
+        """The access token to send, refreshed first when it expires within the margin."""
+        token = self._token
+        if self._dead is None and not self._due(token):
+            return token.access_token
+        attempts = self._attempts
+        async with self._lock:
+            fresh = await self._refresh_locked(token, attempts)
+        return fresh.access_token
+
+    async def handle_rejected(self, token: str) -> bool:
+        """FreshBooks answered 401 to ``token``: refresh once, unless that already happened.
+
+        Returns True when a fresh token is available (retry the request once with
+        :meth:`get_token`); a token that was already replaced returns True without refreshing
+        again. Raises :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` when the
+        refresh is refused.
+        """
+        current = self._token
+        if current.access_token != token:
+            return True
+        attempts = self._attempts
+        async with self._lock:
+            await self._refresh_locked(current, attempts)
+        return True
+
+    async def refresh(self) -> Token:
+        """Refresh now (unless a concurrent caller just did) and return the new token."""
+        current = self._token
+        attempts = self._attempts
+        async with self._lock:
+            return await self._refresh_locked(current, attempts)
+
+    def _due(self, token: Token) -> bool:
+        if token is self._trusted:
+            return False
+        return token.expired(self._clock(), self._margin)
+
+    async def _refresh_locked(self, seen: Token, attempts: int) -> Token:
+        """Refresh ``seen`` (the lock is held) unless another caller already dealt with it."""
+        if self._token is not seen:
+            return self._token  # refreshed while we waited: reuse it
+        if self._dead is not None:
+            # A new instance each time: re-raising one object would grow its traceback forever.
+            raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
+        if self._attempts != attempts and self._last_error is not None:
+            raise self._last_error  # the attempt we waited for failed: share its error
+        self._attempts += 1
+        self._last_error = None
+        logger.debug("refreshing the access token (expires %s)", seen.expires_at.isoformat())
+        try:
+            new = await self._oauth.refresh(seen)
+            await _deliver(self._on_refresh, new)  # persisted before anything uses it
+        except ReauthorizationRequiredError as exc:
+            self._dead = self._last_error = exc
+            raise
+        except Exception as exc:
+            self._last_error = exc
+            raise
+        self._token = new
+        if self._due(new):
+            self._trusted = new
+            logger.warning(
+                "the refreshed access token already expires within the refresh margin "
+                "(expires %s, margin %s): check the clock; it will be refreshed again only "
+                "when FreshBooks rejects it",
+                new.expires_at.isoformat(),
+                self._margin,
+            )
+        logger.debug("access token refreshed (expires %s)", new.expires_at.isoformat())
+        return new
