@@ -148,6 +148,10 @@ class AsyncHTTPCore:
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
 
+    async def sleep(self, seconds: float) -> None:
+        """The injected sleep (shared with pollers built by resources)."""
+        await self._sleep(seconds)
+
     def now(self) -> datetime:
         """The injected clock's current time (aware UTC)."""
         return self._clock()

@@ -149,6 +149,10 @@ class HTTPCore:
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
 
+    def sleep(self, seconds: float) -> None:
+        """The injected sleep (shared with pollers built by resources)."""
+        self._sleep(seconds)
+
     def now(self) -> datetime:
         """The injected clock's current time (aware UTC)."""
         return self._clock()

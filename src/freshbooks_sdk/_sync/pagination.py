@@ -13,7 +13,7 @@ because the filters live in the fetch function, and only the page number changes
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 from freshbooks_sdk._core.pages import (

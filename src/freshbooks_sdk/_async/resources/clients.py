@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._async.resources._base import AsyncPollable
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
     Address,
@@ -26,7 +26,7 @@ from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse
 
 
-class AsyncClientsResource(AsyncResource[Client]):
+class AsyncClientsResource(AsyncPollable[Client]):
     """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
 
     path = "users/clients"

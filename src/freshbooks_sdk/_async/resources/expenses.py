@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._async.resources._base import AsyncPollable
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
     MoneyLike,
@@ -29,7 +29,7 @@ from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse
 ACTIONS = "expenses.delete()"
 
 
-class AsyncExpensesResource(AsyncResource[Expense]):
+class AsyncExpensesResource(AsyncPollable[Expense]):
     """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
 
     path = "expenses/expenses"

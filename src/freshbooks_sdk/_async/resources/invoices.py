@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._async.resources._base import AsyncPollable
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.fbtime import eastern_date
 from freshbooks_sdk._core.inputs import (
@@ -32,13 +32,14 @@ from freshbooks_sdk.models import Invoice, InvoiceListResponse, InvoiceResponse
 LINES = ("lines",)
 
 
-class AsyncInvoicesResource(AsyncResource[Invoice]):
+class AsyncInvoicesResource(AsyncPollable[Invoice]):
     """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
 
     path = "invoices/invoices"
     single_key = "invoice"
     _single = single(InvoiceResponse, "invoice")
     _listing = listing(InvoiceListResponse, "invoices")
+    poll_include = LINES
 
     def list(
         self,

@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import pydantic
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
-from freshbooks_sdk._core.inputs import validation_to_invalid_request
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
+from freshbooks_sdk._core.polling import DEFAULT_INTERVAL, DEFAULT_OVERLAP, DEFAULT_SAFETY, Start
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
+from freshbooks_sdk._sync.poller import Poller
+from freshbooks_sdk.cursors import CursorStore
 
 if TYPE_CHECKING:
     from freshbooks_sdk._sync.client import FreshBooks
@@ -97,9 +101,57 @@ class Resource(Generic[M]):
         return self._put(resource_id, {"vis_state": vis_state})
 
 
-def checked(build: Callable[[], M]) -> M:
-    """Build an input model, turning pydantic's error into an ``InvalidRequestError``."""
-    try:
-        return build()
-    except pydantic.ValidationError as exc:
-        raise validation_to_invalid_request(exc) from None
+class Pollable(Resource[M]):
+    """A resource whose ``updated`` changes can be polled (invoices, clients, expenses)."""
+
+    poll_include: ClassVar[tuple[str, ...]] = ()
+
+    def poll(
+        self,
+        *,
+        start: Start = "now",
+        interval: float = DEFAULT_INTERVAL,
+        store: CursorStore | str | os.PathLike[str] | None = None,
+        key: str | None = None,
+        cap: int | None = None,
+        include_deleted: bool = False,
+        yield_empty: bool = False,
+        per_page: int = DEFAULT_PER_PAGE,
+        overlap: timedelta = DEFAULT_OVERLAP,
+        safety: timedelta = DEFAULT_SAFETY,
+    ) -> Poller[M]:
+        """A poller yielding one activation per cycle with every record updated since the
+        cursor (at-least-once; see :mod:`freshbooks_sdk._sync.poller` and the README).
+
+        ``start``: ``"now"``, a ``timedelta`` backfill, or an aware datetime (first run only;
+        afterwards the stored cursor wins). ``store``: a SQLite path, a ``CursorStore`` or
+        ``None`` (in memory). ``key`` defaults to ``"{account_id}:{resource}"``.
+        """
+        path = self._url()
+        includes = self.poll_include
+
+        def fetch_page(updated_min: date, page: int, size: int, vis_state: int | None) -> Page[M]:
+            params = build_query(
+                search={"updated_min": updated_min, "vis_state": vis_state},
+                include=includes,
+                page=page,
+                per_page=size,
+            )
+            result: Page[M] = self._core.call(RequestSpec.get(path, params), self._listing)
+            return result
+
+        return Poller(
+            fetch_page,
+            key=key or f"{self._client.account_id}:{self.path}",
+            store=store,
+            start=start,
+            interval=interval,
+            cap=cap,
+            include_deleted=include_deleted,
+            yield_empty=yield_empty,
+            per_page=per_page,
+            overlap=overlap,
+            safety=safety,
+            clock=self._core.now,
+            sleep=self._core.sleep,
+        )

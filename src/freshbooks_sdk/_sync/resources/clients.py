@@ -23,11 +23,11 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.resources._base import Pollable
 from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse
 
 
-class ClientsResource(Resource[Client]):
+class ClientsResource(Pollable[Client]):
     """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
 
     path = "users/clients"

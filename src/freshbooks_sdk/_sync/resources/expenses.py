@@ -24,13 +24,13 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.resources._base import Pollable
 from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse
 
 ACTIONS = "expenses.delete()"
 
 
-class ExpensesResource(Resource[Expense]):
+class ExpensesResource(Pollable[Expense]):
     """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
 
     path = "expenses/expenses"

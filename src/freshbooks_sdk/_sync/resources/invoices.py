@@ -27,19 +27,20 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.resources._base import Pollable
 from freshbooks_sdk.models import Invoice, InvoiceListResponse, InvoiceResponse
 
 LINES = ("lines",)
 
 
-class InvoicesResource(Resource[Invoice]):
+class InvoicesResource(Pollable[Invoice]):
     """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
 
     path = "invoices/invoices"
     single_key = "invoice"
     _single = single(InvoiceResponse, "invoice")
     _listing = listing(InvoiceListResponse, "invoices")
+    poll_include = LINES
 
     def list(
         self,
