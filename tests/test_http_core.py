@@ -15,9 +15,10 @@ import httpx
 import pydantic
 import pytest
 
-from freshbooks_sdk._async._http import AsyncHTTPCore, RetryEvent
+from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._core.envelope import RequestSpec, single
 from freshbooks_sdk._core.retry import http_date
+from freshbooks_sdk._core.transport import RetryEvent
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk.errors import (
     APIConnectionError,

@@ -18,12 +18,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from freshbooks_sdk._async._http import RetryEvent, RetryStats
     from freshbooks_sdk._async.client import AsyncFreshBooks
     from freshbooks_sdk._async.pagination import AsyncPaginator
     from freshbooks_sdk._core.identity import BusinessSummary
     from freshbooks_sdk._core.inputs import Address, InvoiceLineInput
     from freshbooks_sdk._core.pages import Page, PageInfo
+    from freshbooks_sdk._core.transport import RetryEvent, RetryStats
     from freshbooks_sdk._sync.client import FreshBooks
     from freshbooks_sdk._sync.pagination import Paginator
     from freshbooks_sdk.errors import (
@@ -54,8 +54,8 @@ __version__ = "0.1.0"
 # Public names load on first use, so `import freshbooks_sdk` stays cheap and a tool that only
 # needs the errors or the sandbox does not build every model.
 _LAZY: dict[str, str] = {
-    "RetryEvent": "freshbooks_sdk._async._http",
-    "RetryStats": "freshbooks_sdk._async._http",
+    "RetryEvent": "freshbooks_sdk._core.transport",
+    "RetryStats": "freshbooks_sdk._core.transport",
     "AsyncFreshBooks": "freshbooks_sdk._async.client",
     "AsyncPaginator": "freshbooks_sdk._async.pagination",
     "BusinessSummary": "freshbooks_sdk._core.identity",

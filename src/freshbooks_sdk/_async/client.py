@@ -14,13 +14,7 @@ from types import TracebackType
 import httpx
 
 from freshbooks_sdk._async._backend import SleepFn
-from freshbooks_sdk._async._http import (
-    DEFAULT_BASE_URL,
-    DEFAULT_TIMEOUT,
-    AsyncHTTPCore,
-    RetryEvent,
-    RetryStats,
-)
+from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._async.resources.categories import AsyncExpenseCategoriesResource
 from freshbooks_sdk._async.resources.clients import AsyncClientsResource
 from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
@@ -30,6 +24,7 @@ from freshbooks_sdk._async.resources.staff import AsyncStaffResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 
 
 class AsyncFreshBooks:

@@ -11,14 +11,21 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
-import attrs
 import httpx
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
-from freshbooks_sdk._core.retry import Decision, Failure, RetryPolicy, decide, parse_retry_after
+from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
+from freshbooks_sdk._core.transport import (
+    USER_AGENT,
+    RetryEvent,
+    RetryStats,
+    check_timeout,
+    classify_failure,
+    utc_now,
+)
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
@@ -26,76 +33,6 @@ from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRe
 logger = logging.getLogger("freshbooks_sdk")
 
 R = TypeVar("R")
-
-DEFAULT_BASE_URL = "https://api.freshbooks.com"
-DEFAULT_TIMEOUT = 30.0
-USER_AGENT = "freshbooks-typed/0.1.0"
-
-_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
-    (httpx.ConnectTimeout, Failure.CONNECT_TIMEOUT),
-    (httpx.PoolTimeout, Failure.POOL_TIMEOUT),
-    (httpx.ConnectError, Failure.CONNECT),
-    (httpx.ReadTimeout, Failure.READ_TIMEOUT),
-    (httpx.WriteTimeout, Failure.READ_TIMEOUT),
-    (httpx.WriteError, Failure.WRITE_ERROR),
-    (httpx.TransportError, Failure.DROPPED),
-)
-
-
-def classify_failure(exc: Exception) -> Failure:
-    """Map an httpx transport exception onto the retry module's failure kinds."""
-    for exc_type, failure in _FAILURES:
-        if isinstance(exc, exc_type):
-            return failure
-    return Failure.DROPPED
-
-
-@attrs.frozen
-class RetryEvent:
-    """Passed to ``on_retry`` hooks before each retry's wait.
-
-    >>> events = []
-    >>> fb = FreshBooks(access_token="t", on_retry=events.append)  # doctest: +SKIP
-    """
-
-    method: str
-    path: str
-    attempt: int
-    reason: str
-    delay: float
-    status_code: int | None = None
-
-
-@attrs.define
-class RetryStats:
-    """Counters of what the client did: requests sent, retries made (by reason), token refreshes."""
-
-    requests: int = 0
-    retries: int = 0
-    refreshes: int = 0
-    by_reason: dict[str, int] = attrs.field(factory=dict)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def check_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
-    """Refuse an unbounded timeout: every request has a finite deadline."""
-    if timeout is None:
-        raise InvalidRequestError(
-            "timeout must be finite (seconds or httpx.Timeout); None would let a call hang forever",
-            field="timeout",
-        )
-    if isinstance(timeout, httpx.Timeout):
-        return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise InvalidRequestError(
-            f"timeout must be a positive number of seconds, got {timeout!r}",
-            field="timeout",
-            value=timeout,
-        )
-    return httpx.Timeout(float(timeout))
 
 
 class HTTPCore:
@@ -144,7 +81,7 @@ class HTTPCore:
         self._http = http_client or httpx.Client(timeout=self._timeout, trust_env=True)
         self._on_retry = on_retry
         self._sleep: SleepFn = sleep or default_sleep
-        self._clock = clock or _utc_now
+        self._clock = clock or utc_now
         self._rng = rng or random.random
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()

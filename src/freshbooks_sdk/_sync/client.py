@@ -16,14 +16,9 @@ import httpx
 
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk._sync._backend import SleepFn
-from freshbooks_sdk._sync._http import (
-    DEFAULT_BASE_URL,
-    DEFAULT_TIMEOUT,
-    HTTPCore,
-    RetryEvent,
-    RetryStats,
-)
+from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.resources.categories import ExpenseCategoriesResource
 from freshbooks_sdk._sync.resources.clients import ClientsResource
 from freshbooks_sdk._sync.resources.expenses import ExpensesResource

@@ -1,0 +1,82 @@
+"""Transport-level pieces shared by the sync and async clients (pure, no I/O)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import attrs
+import httpx
+
+from freshbooks_sdk._core.retry import Failure
+from freshbooks_sdk.errors import InvalidRequestError
+
+DEFAULT_BASE_URL = "https://api.freshbooks.com"
+DEFAULT_TIMEOUT = 30.0
+USER_AGENT = "freshbooks-typed/0.1.0"
+
+_FAILURES: tuple[tuple[type[Exception], Failure], ...] = (
+    (httpx.ConnectTimeout, Failure.CONNECT_TIMEOUT),
+    (httpx.PoolTimeout, Failure.POOL_TIMEOUT),
+    (httpx.ConnectError, Failure.CONNECT),
+    (httpx.ReadTimeout, Failure.READ_TIMEOUT),
+    (httpx.WriteTimeout, Failure.READ_TIMEOUT),
+    (httpx.WriteError, Failure.WRITE_ERROR),
+    (httpx.TransportError, Failure.DROPPED),
+)
+
+
+def classify_failure(exc: Exception) -> Failure:
+    """Map an httpx transport exception onto the retry module's failure kinds."""
+    for exc_type, failure in _FAILURES:
+        if isinstance(exc, exc_type):
+            return failure
+    return Failure.DROPPED
+
+
+@attrs.frozen
+class RetryEvent:
+    """Passed to ``on_retry`` hooks before each retry's wait.
+
+    >>> events = []
+    >>> fb = FreshBooks(access_token="t", on_retry=events.append)  # doctest: +SKIP
+    """
+
+    method: str
+    path: str
+    attempt: int
+    reason: str
+    delay: float
+    status_code: int | None = None
+
+
+@attrs.define
+class RetryStats:
+    """Counters of what the client did: requests sent, retries made (by reason), token refreshes."""
+
+    requests: int = 0
+    retries: int = 0
+    refreshes: int = 0
+    by_reason: dict[str, int] = attrs.field(factory=dict)
+
+
+def utc_now() -> datetime:
+    """The current time, aware UTC (the default clock)."""
+    return datetime.now(timezone.utc)
+
+
+def check_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    """Refuse an unbounded timeout: every request has a finite deadline."""
+    if timeout is None:
+        raise InvalidRequestError(
+            "timeout must be finite (seconds or httpx.Timeout); None would let a call hang forever",
+            field="timeout",
+        )
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+        raise InvalidRequestError(
+            f"timeout must be a positive number of seconds, got {timeout!r}",
+            field="timeout",
+            value=timeout,
+        )
+    return httpx.Timeout(float(timeout))
