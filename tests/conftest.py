@@ -15,3 +15,6 @@ def shared_fixtures() -> Path:
     if not SHARED_FIXTURES.is_dir():
         pytest.skip("../shared/fixtures is not present")
     return SHARED_FIXTURES
+
+
+pytest_plugins = ["freshbooks_sdk.sandbox.pytest_plugin"]
