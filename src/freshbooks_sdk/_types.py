@@ -1,0 +1,496 @@
+"""Hand-written wire types that the generated models (``_generated/models.py``) import.
+
+The OpenAPI fragment (``openapi/freshbooks.yaml``) names these types with ``x-python-import``;
+everything else in the models is generated. Public names are re-exported from
+:mod:`freshbooks_sdk.models`.
+
+* :class:`Money`: ``{"amount": "<decimal string>", "code": "USD"}``, exact ``Decimal`` amounts.
+* :data:`DecimalString`: a decimal that is not money (``qty``, ``discount_value``, percents).
+* :data:`EasternDateTime`, :data:`UTCSqlDateTime`, :data:`IsoDateTime`: FreshBooks timestamps as
+  aware UTC ``datetime`` values, written back to the wire in their own format.
+* :data:`LenientDate`: a calendar date that also tolerates a ``" HH:MM:SS"`` suffix.
+* Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...): the documented
+  values as members, and any other value accepted as a pseudo-member instead of failing.
+
+Numbers read from JSON: ``model_validate_json`` turns a JSON *number* into ``Decimal`` through the
+shortest float representation, which is exact for numbers of up to 15 significant digits
+(``10``, ``10.5``, ``1234.56``); amounts sent as JSON *strings* (what FreshBooks sends) are exact
+at any length. In Python code a ``float`` is refused outright: it is inexact by construction.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+from freshbooks_sdk._core.fbtime import (
+    ensure_aware,
+    format_accounting_datetime,
+    format_iso_z,
+    format_utc_sql,
+    parse_any_datetime,
+)
+
+__all__ = [
+    "CurrencyCode",
+    "DecimalString",
+    "DepositStatus",
+    "DisplayStatus",
+    "EasternDateTime",
+    "ExpenseStatus",
+    "InvoiceStatus",
+    "InvoiceV3Status",
+    "IsoDateTime",
+    "LenientDate",
+    "Money",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "PaymentStatus",
+    "UTCSqlDateTime",
+    "VisState",
+    "decimal_to_wire",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Decimals
+# --------------------------------------------------------------------------------------------
+
+
+def decimal_to_wire(value: Decimal) -> str:
+    """Write a ``Decimal`` as FreshBooks expects: plain digits, never exponent notation.
+
+    >>> decimal_to_wire(Decimal("7.60133524082021936099189318"))
+    '7.60133524082021936099189318'
+    >>> decimal_to_wire(Decimal("1E+2"))
+    '100'
+    """
+    return format(value, "f")
+
+
+def _refuse_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(
+            f"float {value!r} refused: binary floats are inexact; "
+            f"pass a decimal string such as '{value!r}', an int, or a decimal.Decimal"
+        )
+    return value
+
+
+# Plain decimal notation, ASCII digits only: "12.50", "-4.40", "7.601335240820219360991", "1E+2".
+# Refuses what Decimal() alone would take but no money field should: "1_000", " 5", "NaN",
+# non-ASCII digits.
+_DECIMAL_TEXT = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_DECIMAL_ERROR = "Input should be a decimal string such as '12.50', an int, or a Decimal"
+
+
+def _decimal_core_schema() -> core_schema.CoreSchema:
+    def accepted(*others: core_schema.CoreSchema) -> core_schema.CoreSchema:
+        return core_schema.union_schema(
+            [
+                core_schema.str_schema(pattern=_DECIMAL_TEXT, strict=True),
+                core_schema.int_schema(strict=True),
+                *others,
+            ],
+            custom_error_type="invalid_decimal",
+            custom_error_message=_DECIMAL_ERROR,
+        )
+
+    value = core_schema.decimal_schema(allow_inf_nan=False)
+    return core_schema.json_or_python_schema(
+        # JSON: a decimal string, or a JSON number (read through its shortest repr: exact up to
+        # 15 significant digits). All in pydantic-core, no Python call per value.
+        json_schema=core_schema.chain_schema(
+            [accepted(core_schema.float_schema(strict=True, allow_inf_nan=False)), value]
+        ),
+        # Python: a float is refused first, with the reason; then str / int / Decimal.
+        python_schema=core_schema.chain_schema(
+            [
+                core_schema.no_info_before_validator_function(
+                    _refuse_float, accepted(core_schema.is_instance_schema(Decimal))
+                ),
+                value,
+            ]
+        ),
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            decimal_to_wire, when_used="json"
+        ),
+    )
+
+
+_DECIMAL_SCHEMA = _decimal_core_schema()
+
+
+class _ExactDecimal:
+    """Core schema for an exact ``Decimal`` read from str/int/Decimal and written as a string."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _DECIMAL_SCHEMA
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "format": "decimal"}
+
+
+DecimalString = Annotated[Decimal, _ExactDecimal()]
+"""A decimal that is not money (``qty``, ``discount_value``, ``markup_percent``, tax percents).
+
+Python value ``decimal.Decimal``; wire value a plain decimal string (``"1.5"``). Reads str, int
+or ``Decimal`` (and JSON numbers), refuses ``float`` in Python code.
+
+>>> from pydantic import TypeAdapter
+>>> TypeAdapter(DecimalString).validate_python("13")
+Decimal('13')
+>>> TypeAdapter(DecimalString).dump_json(Decimal("1.50"))
+b'"1.50"'
+"""
+
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+"""An ISO 4217 currency code: three uppercase letters (``"USD"``, ``"CAD"``).
+
+>>> from pydantic import TypeAdapter
+>>> TypeAdapter(CurrencyCode).validate_python("CAD")
+'CAD'
+"""
+
+
+class Money(BaseModel):
+    """A FreshBooks money value: an exact ``Decimal`` amount and a currency code.
+
+    On the wire it is always ``{"amount": "<decimal string>", "code": "XXX"}``. The amount is
+    kept exactly as given (no rounding, no quantizing), and written back without exponent
+    notation. Build it from a ``str``, an ``int`` or a ``Decimal``; a ``float`` is refused
+    because binary floats cannot hold most decimal amounts exactly.
+
+    >>> price = Money(amount="12.50", code="USD")
+    >>> price.amount
+    Decimal('12.50')
+    >>> Money.of("7.60133524082021936099189318", "CAD").model_dump(mode="json")
+    {'amount': '7.60133524082021936099189318', 'code': 'CAD'}
+    >>> str(Money.of(3, "EUR"))
+    '3 EUR'
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    amount: DecimalString
+    """The exact amount (``Decimal``); a decimal string on the wire."""
+    code: CurrencyCode
+    """ISO 4217 currency code, three uppercase letters."""
+
+    @classmethod
+    def of(cls, amount: str | int | Decimal, code: str) -> Money:
+        """Build a ``Money`` positionally: ``Money.of("12.50", "USD")``.
+
+        >>> Money.of("0.10", "USD").amount
+        Decimal('0.10')
+        """
+        return cls(amount=amount, code=code)
+
+    def __str__(self) -> str:
+        return f"{decimal_to_wire(self.amount)} {self.code}"
+
+
+# --------------------------------------------------------------------------------------------
+# Time
+# --------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=8192)
+def _eastern_from_str(value: str) -> datetime:
+    # Timestamps repeat a lot inside one page (an invoice's created_at is every line's updated),
+    # and a datetime is immutable, so a bounded cache is safe. Errors are not cached.
+    return parse_any_datetime(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _utc_from_str(value: str) -> datetime:
+    return parse_any_datetime(value, utc_sql=True)
+
+
+def _datetime_validator(parse: Callable[[str], datetime], kind: str) -> Callable[[Any], datetime]:
+    def validate(value: Any) -> datetime:
+        if isinstance(value, str):
+            return parse(value)
+        if isinstance(value, datetime):
+            return ensure_aware(value, name=kind)
+        raise ValueError(
+            f"expected a {kind} string or an aware datetime, got {type(value).__name__} {value!r}"
+        )
+
+    return validate
+
+
+_validate_eastern = _datetime_validator(_eastern_from_str, "FreshBooks US/Eastern timestamp")
+_validate_utc_sql = _datetime_validator(_utc_from_str, "FreshBooks UTC timestamp")
+_validate_iso = _datetime_validator(_utc_from_str, "ISO 8601 timestamp")
+
+EasternDateTime = Annotated[
+    datetime,
+    PlainValidator(_validate_eastern, json_schema_input_type=str),
+    PlainSerializer(format_accounting_datetime, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "freshbooks-eastern-datetime"}),
+]
+"""An accounting timestamp (``updated``, ``created_at``): ``"YYYY-MM-DD HH:MM:SS"`` in US/Eastern.
+
+Python value: an aware UTC ``datetime`` (DST handled by ``zoneinfo``; the repeated fall-back
+hour reads as its first occurrence, a skipped spring-forward hour with the pre-jump offset, see
+:mod:`freshbooks_sdk._core.fbtime`). An ISO value with ``T`` is read as ISO (UTC unless it has an
+offset). Written back to the wire as the Eastern wall-clock string.
+
+>>> from pydantic import TypeAdapter
+>>> ta = TypeAdapter(EasternDateTime)
+>>> ta.validate_python("2021-04-16 10:31:58")
+datetime.datetime(2021, 4, 16, 14, 31, 58, tzinfo=datetime.timezone.utc)
+>>> ta.dump_python(ta.validate_python("2021-04-16 10:31:58"), mode="json")
+'2021-04-16 10:31:58'
+"""
+
+UTCSqlDateTime = Annotated[
+    datetime,
+    PlainValidator(_validate_utc_sql, json_schema_input_type=str),
+    PlainSerializer(format_utc_sql, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "freshbooks-utc-datetime"}),
+]
+"""A ``"YYYY-MM-DD HH:MM:SS"`` timestamp that FreshBooks writes in UTC (client ``signup_date``).
+
+>>> from pydantic import TypeAdapter
+>>> TypeAdapter(UTCSqlDateTime).validate_python("2020-11-17 02:27:03")
+datetime.datetime(2020, 11, 17, 2, 27, 3, tzinfo=datetime.timezone.utc)
+"""
+
+IsoDateTime = Annotated[
+    datetime,
+    PlainValidator(_validate_iso, json_schema_input_type=str),
+    PlainSerializer(format_iso_z, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""An ISO 8601 UTC timestamp (identity API: ``"2017-05-23T05:57:24Z"``), written back with ``Z``.
+
+>>> from pydantic import TypeAdapter
+>>> ta = TypeAdapter(IsoDateTime)
+>>> ta.dump_json(ta.validate_python("2017-05-23T05:57:24Z"))
+b'"2017-05-23T05:57:24Z"'
+"""
+
+
+def _date_part(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 10 and value[10] in " T":
+        return value[:10]
+    return value
+
+
+LenientDate = Annotated[date, BeforeValidator(_date_part)]
+"""A calendar date (``"YYYY-MM-DD"``) that also accepts ``"YYYY-MM-DD HH:MM:SS"``, keeping the date.
+
+Invoice line ``date`` is documented as a date but some bodies carry a timestamp there; the
+wall-clock date as written is kept.
+
+>>> from pydantic import TypeAdapter
+>>> TypeAdapter(LenientDate).validate_python("2019-11-25 15:43:26")
+datetime.date(2019, 11, 25)
+"""
+
+
+# --------------------------------------------------------------------------------------------
+# Open enums
+# --------------------------------------------------------------------------------------------
+
+
+class OpenStrEnum(str, Enum):
+    """A string enum that accepts values it does not list (a new FreshBooks status).
+
+    Documented values are members; any other string becomes a *pseudo-member* whose ``value``
+    is that string and whose ``name`` is ``"UNKNOWN"``. Pseudo-members compare equal to their
+    string, serialize back unchanged, and are not added to the class (``list(cls)`` only shows
+    the documented values).
+
+    >>> InvoiceV3Status("paid") is InvoiceV3Status.PAID
+    True
+    >>> future = InvoiceV3Status("refunded")
+    >>> (future.name, future.value, future == "refunded", future.is_known)
+    ('UNKNOWN', 'refunded', True, False)
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """True for a documented value, False for a pseudo-member made for an unknown one."""
+        return self._name_ != "UNKNOWN"
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
+
+
+class OpenIntEnum(int, Enum):
+    """An integer enum that accepts values it does not list (see :class:`OpenStrEnum`).
+
+    >>> InvoiceStatus(4) is InvoiceStatus.PAID
+    True
+    >>> InvoiceStatus(9).is_known, InvoiceStatus(9) == 9
+    (False, True)
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """True for a documented value, False for a pseudo-member made for an unknown one."""
+        return self._name_ != "UNKNOWN"
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
+
+
+class InvoiceV3Status(OpenStrEnum):
+    """Invoice ``v3_status``, the status meant for filtering (``search[v3_status]=paid``).
+
+    >>> InvoiceV3Status("deposit-partial") is InvoiceV3Status.DEPOSIT_PARTIAL
+    True
+    """
+
+    CREATED = "created"
+    DRAFT = "draft"
+    SENT = "sent"
+    VIEWED = "viewed"
+    FAILED = "failed"
+    RETRY = "retry"
+    SUCCESS = "success"
+    AUTOPAID = "autopaid"
+    PAID = "paid"
+    PARTIAL = "partial"
+    DISPUTED = "disputed"
+    RESOLVED = "resolved"
+    OVERDUE = "overdue"
+    DEPOSIT_PARTIAL = "deposit-partial"
+    DEPOSIT_PAID = "deposit-paid"
+    DECLINED = "declined"
+    PENDING = "pending"
+
+
+class InvoiceStatus(OpenIntEnum):
+    """Invoice ``status`` (an int on the wire; ``v3_status`` is the richer one).
+
+    >>> InvoiceStatus(2).name
+    'SENT'
+    """
+
+    DISPUTED = 0
+    DRAFT = 1
+    SENT = 2
+    VIEWED = 3
+    PAID = 4
+    AUTO_PAID = 5
+    RETRY = 6
+    FAILED = 7
+    PARTIAL = 8
+
+
+class ExpenseStatus(OpenIntEnum):
+    """Expense ``status`` (read-only): 0 internal, 1 outstanding, 2 invoiced, 4 recouped.
+
+    >>> ExpenseStatus(4).name
+    'RECOUPED'
+    """
+
+    INTERNAL = 0
+    OUTSTANDING = 1
+    INVOICED = 2
+    RECOUPED = 4
+
+
+class PaymentStatus(OpenStrEnum):
+    """Invoice ``payment_status``.
+
+    >>> PaymentStatus("auto-paid") is PaymentStatus.AUTO_PAID
+    True
+    """
+
+    UNPAID = "unpaid"
+    PARTIAL = "partial"
+    PAID = "paid"
+    AUTO_PAID = "auto-paid"
+
+
+class DisplayStatus(OpenStrEnum):
+    """Invoice ``display_status`` (what the FreshBooks UI shows).
+
+    >>> DisplayStatus("outstanding").name
+    'OUTSTANDING'
+    """
+
+    DRAFT = "draft"
+    CREATED = "created"
+    SENT = "sent"
+    VIEWED = "viewed"
+    OUTSTANDING = "outstanding"
+
+
+class DepositStatus(OpenStrEnum):
+    """Invoice ``deposit_status``.
+
+    >>> DepositStatus("none") is DepositStatus.NONE
+    True
+    """
+
+    PAID = "paid"
+    UNPAID = "unpaid"
+    PARTIAL = "partial"
+    NONE = "none"
+    CONVERTED = "converted"
+
+
+class VisState(OpenIntEnum):
+    """``vis_state`` of accounting objects: 0 active, 1 deleted, 2 archived.
+
+    Never send it in a normal update: a PUT carrying ``vis_state`` drops every other field.
+
+    >>> VisState(2).name
+    'ARCHIVED'
+    """
+
+    ACTIVE = 0
+    DELETED = 1
+    ARCHIVED = 2
