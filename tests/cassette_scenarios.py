@@ -1,0 +1,248 @@
+"""Scenarios recorded into ``cassettes/`` and replayed by ``tests/test_cassettes.py``.
+
+Each scenario is one async function over a :class:`Ctx` that works with the sync or the async
+client (``resolve`` awaits only what is awaitable), so one recording serves both replays.
+``scripts/record_cassettes.py`` records them against the sandbox on loopback (or the real API
+when ``FRESHBOOKS_*`` credentials are set); the tests replay them with ``record_mode="none"``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import attrs
+import vcr
+
+from freshbooks_sdk.errors import (
+    APIStatusError,
+    AuthenticationError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnprocessableEntityError,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+CASSETTES = ROOT / "cassettes"
+API_HOST = "https://api.freshbooks.com"
+REDACTED = "REDACTED"
+SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret", "code", "token")
+# The sandbox's seeded app (seed=0); replays use the same placeholder credentials.
+CLIENT_ID = "sandbox-client-id"
+REDIRECT_URI = "https://localhost/callback"
+
+
+async def resolve(value: Any) -> Any:
+    """Await coroutines (async client), pass plain values through (sync client)."""
+    return await value if inspect.isawaitable(value) else value
+
+
+async def collect(pager: Any) -> list[Any]:
+    if hasattr(pager, "__aiter__"):
+        return [item async for item in pager]
+    return list(pager)
+
+
+@attrs.define
+class Ctx:
+    """What a scenario gets: a client bound to the account, and an OAuth client."""
+
+    fb: Any
+    oauth: Any
+    account_id: str
+    unauthorized: Any  # a client whose token FreshBooks refuses
+    code: str = REDACTED  # an authorization code (replays use the redacted one)
+
+
+Scenario = Callable[[Ctx], Awaitable[dict[str, Any]]]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str) -> Callable[[Scenario], Scenario]:
+    def register(fn: Scenario) -> Scenario:
+        SCENARIOS[name] = fn
+        return fn
+
+    return register
+
+
+def _money(m: Any) -> str:
+    return f"{m.amount} {m.code}"
+
+
+async def _error(awaitable_or_value: Callable[[], Any]) -> dict[str, Any]:
+    try:
+        await resolve(awaitable_or_value())
+    except APIStatusError as exc:
+        return {
+            "type": type(exc).__name__,
+            "status": exc.status_code,
+            "errno": exc.errno,
+            "fields": [e.field for e in exc.errors],
+        }
+    raise AssertionError("expected an error")
+
+
+@scenario("oauth_exchange_and_refresh")
+async def oauth_exchange_and_refresh(ctx: Ctx) -> dict[str, Any]:
+    token = await resolve(ctx.oauth.exchange_code(ctx.code))
+    rotated = await resolve(ctx.oauth.refresh(token))
+    return {
+        "scopes": list(token.scopes),
+        "rotated_scopes": list(rotated.scopes),
+        "type": rotated.token_type,
+    }
+
+
+@scenario("identity_businesses")
+async def identity_businesses(ctx: Ctx) -> dict[str, Any]:
+    businesses = await resolve(ctx.fb.identity.businesses())
+    return {
+        "accounts": [b.account_id for b in businesses],
+        "staff_id": await resolve(ctx.fb.identity.staff_id()),
+    }
+
+
+@scenario("list_clients_three_pages")
+async def list_clients_three_pages(ctx: Ctx) -> dict[str, Any]:
+    for i in range(5):
+        await resolve(
+            ctx.fb.clients.create(email=f"page{i}@three-pages.example", organization=f"Page {i}")
+        )
+    pager = ctx.fb.clients.list(email_like="@three-pages.example", per_page=2)
+    items = await collect(pager)
+    return {"emails": [c.email for c in items], "pages": pager.pages_fetched}
+
+
+@scenario("rate_limit_then_success")
+async def rate_limit_then_success(ctx: Ctx) -> dict[str, Any]:
+    # The recorder sets a limit of 1 request per window before this scenario runs.
+    first = await collect(ctx.fb.invoices.list(max_items=1))
+    second = await collect(ctx.fb.invoices.list(max_items=1))
+    return {"counts": [len(first), len(second)], "retries": ctx.fb.stats.retries}
+
+
+@scenario("error_401")
+async def error_401(ctx: Ctx) -> dict[str, Any]:
+    return await _error(lambda: collect(ctx.unauthorized.clients.list()))
+
+
+@scenario("error_403_missing_scope")
+async def error_403(ctx: Ctx) -> dict[str, Any]:
+    return await _error(lambda: collect(ctx.fb.staff.list()))
+
+
+@scenario("error_404")
+async def error_404(ctx: Ctx) -> dict[str, Any]:
+    return await _error(lambda: ctx.fb.clients.get(987654321))
+
+
+@scenario("error_422")
+async def error_422(ctx: Ctx) -> dict[str, Any]:
+    category = (await collect(ctx.fb.expense_categories.list(max_items=1)))[0]
+    return await _error(
+        lambda: ctx.fb.expenses.create(
+            amount="10.00",
+            currency_code="USD",
+            category_id=category.id,
+            date=date(2024, 3, 15),
+            client_id=987654321,
+        )
+    )
+
+
+@scenario("error_500")
+async def error_500(ctx: Ctx) -> dict[str, Any]:
+    # The recorder injects a 500 for the next request; creates are never retried after a 5xx.
+    return await _error(lambda: ctx.fb.clients.create(email="five-hundred@example.com"))
+
+
+EXPECTED_ERRORS = {
+    "error_401": AuthenticationError,
+    "error_403_missing_scope": PermissionDeniedError,
+    "error_404": NotFoundError,
+    "error_422": (UnprocessableEntityError, NotFoundError),
+    "error_500": InternalServerError,
+}
+
+
+# -- recording configuration shared by the recorder and the replays ------------------------
+
+
+def _scrub_json_text(text: str) -> str:
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        return re.sub(
+            r"((?:client_secret|refresh_token|code|access_token)=)[^&]+", rf"\1{REDACTED}", text
+        )
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: (REDACTED if k in SECRET_KEYS and isinstance(v, str) else walk(v))
+                for k, v in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return json.dumps(walk(payload), separators=(",", ":"))
+
+
+def scrub_request(request: Any) -> Any:
+    """Drop Authorization, point the URI at the public host, redact body secrets."""
+    for name in (
+        "Authorization",
+        "authorization",
+        "host",
+        "Host",
+        "content-length",
+        "Content-Length",
+    ):
+        request.headers.pop(name, None)
+    request.uri = re.sub(r"^https?://[^/]+", API_HOST, request.uri)
+    if request.body:
+        body = (
+            request.body
+            if isinstance(request.body, str)
+            else request.body.decode("utf-8", "replace")
+        )
+        request.body = _scrub_json_text(body).encode()
+    return request
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """Redact tokens in bodies (token endpoint answers)."""
+    body = response.get("body", {}).get("string")
+    if body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        if any(f'"{k}"' in text for k in ("access_token", "refresh_token", "id_token")):
+            scrubbed = _scrub_json_text(text).encode()
+            response["body"]["string"] = scrubbed
+            headers = response.get("headers", {})
+            for name in ("content-length", "Content-Length"):
+                if name in headers:
+                    headers[name] = [str(len(scrubbed))]
+    for name in ("Set-Cookie", "set-cookie", "date", "Date"):
+        response.get("headers", {}).pop(name, None)
+    return response
+
+
+def make_vcr(record_mode: str) -> vcr.VCR:
+    """The one VCR configuration: matching ignores host and port (recordings come from loopback)."""
+    return vcr.VCR(
+        cassette_library_dir=str(CASSETTES),
+        record_mode=record_mode,
+        match_on=["method", "path", "query"],
+        filter_headers=["authorization"],
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+        decode_compressed_response=True,
+    )
