@@ -23,7 +23,7 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
-from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse
+from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse, VisState
 
 
 class AsyncClientsResource(AsyncPollable[Client]):
@@ -46,7 +46,7 @@ class AsyncClientsResource(AsyncPollable[Client]):
         address_like: str | None = None,
         phone_like: str | None = None,
         note_like: str | None = None,
-        vis_state: int | None = None,
+        vis_state: VisState | int | None = None,
         include: Iterable[str] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
@@ -68,7 +68,7 @@ class AsyncClientsResource(AsyncPollable[Client]):
             "address_like": address_like,
             "phone_like": phone_like,
             "note_like": note_like,
-            "vis_state": None if vis_state is None else int(vis_state),
+            "vis_state": None if vis_state is None else int(VisState(vis_state)),
         }
         return self._paginate(
             search, include=include, per_page=per_page, max_items=max_items, where=keep

@@ -25,7 +25,7 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
-from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse
+from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse, VisState
 
 ACTIONS = "expenses.delete()"
 
@@ -46,7 +46,7 @@ class ExpensesResource(Pollable[Expense]):
         date_from: date | None = None,
         date_to: date | None = None,
         updated_since: datetime | None = None,
-        vis_state: int | None = None,
+        vis_state: VisState | int | None = None,
         include: Iterable[str] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
@@ -61,7 +61,7 @@ class ExpensesResource(Pollable[Expense]):
             "date_min": check_date(date_from, field="date_from"),
             "date_max": check_date(date_to, field="date_to"),
             "updated_min": day,
-            "vis_state": None if vis_state is None else int(vis_state),
+            "vis_state": None if vis_state is None else int(VisState(vis_state)),
         }
         return self._paginate(
             search, include=include, per_page=per_page, max_items=max_items, where=keep

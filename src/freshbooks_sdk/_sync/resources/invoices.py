@@ -28,7 +28,13 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
-from freshbooks_sdk.models import Invoice, InvoiceListResponse, InvoiceResponse
+from freshbooks_sdk.models import (
+    Invoice,
+    InvoiceListResponse,
+    InvoiceResponse,
+    InvoiceV3Status,
+    VisState,
+)
 
 LINES = ("lines",)
 
@@ -47,10 +53,10 @@ class InvoicesResource(Pollable[Invoice]):
         *,
         customer_id: int | None = None,
         updated_since: datetime | None = None,
-        v3_status: str | None = None,
+        v3_status: InvoiceV3Status | str | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
-        vis_state: int | None = None,
+        vis_state: VisState | int | None = None,
         include_lines: bool = False,
         include: Iterable[str] = (),
         per_page: int = DEFAULT_PER_PAGE,
@@ -69,10 +75,10 @@ class InvoicesResource(Pollable[Invoice]):
             if customer_id is None
             else check_id(customer_id, field="customer_id"),
             "updated_min": day,
-            "v3_status": v3_status,
+            "v3_status": None if v3_status is None else str(InvoiceV3Status(v3_status).value),
             "date_min": check_date(date_from, field="date_from"),
             "date_max": check_date(date_to, field="date_to"),
-            "vis_state": None if vis_state is None else int(vis_state),
+            "vis_state": None if vis_state is None else int(VisState(vis_state)),
         }
         includes = (*LINES, *include) if include_lines else tuple(include)
         return self._paginate(
