@@ -1,0 +1,75 @@
+"""The pytest plugin's fixtures, enabled the way users enable them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from freshbooks_sdk.sandbox import FakeClock, Sandbox
+
+pytest_plugins = ["freshbooks_sdk.sandbox.pytest_plugin"]
+
+
+def test_sandbox_fixture_has_a_fake_clock(
+    freshbooks_sandbox: Sandbox, freshbooks_clock: FakeClock
+) -> None:
+    assert freshbooks_sandbox.clock is freshbooks_clock
+    before = freshbooks_sandbox.now()
+    freshbooks_clock.advance(90)
+    assert freshbooks_sandbox.now() - before == timedelta(seconds=90)
+    assert freshbooks_sandbox.account_ids == ["ACM123", "BAY456"]
+
+
+def test_sandbox_url_fixture(freshbooks_sandbox: Sandbox, freshbooks_sandbox_url: str) -> None:
+    token = freshbooks_sandbox.issue_token()
+    r = httpx.get(
+        f"{freshbooks_sandbox_url}/auth/api/v1/users/me",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 200
+
+
+def _client_or_skip() -> None:
+    try:
+        from freshbooks_sdk import FreshBooks  # noqa: F401
+    except ImportError:
+        pytest.skip("freshbooks_sdk.FreshBooks is not available yet")
+
+
+def test_freshbooks_client_fixture(freshbooks_client: Any, freshbooks_sandbox: Sandbox) -> None:
+    _client_or_skip()
+    created = freshbooks_client.clients.create(email="ada@example.com", fname="Ada")
+    assert [c.id for c in freshbooks_client.clients.list(email="ada@example.com")] == [created.id]
+    invoice = freshbooks_client.invoices.create(
+        customer_id=created.id,
+        currency_code="USD",
+        lines=[{"name": "Design", "qty": "3", "unit_cost": "120.00"}],
+    )
+    freshbooks_client.invoices.send(invoice.id, to=["ada@example.com"])
+    assert freshbooks_sandbox.outbox[-1].recipients == ("ada@example.com",)
+    assert freshbooks_sandbox.request_log[-1].status == 200
+
+
+def test_freshbooks_client_waits_on_the_fake_clock(
+    freshbooks_client: Any, freshbooks_sandbox: Sandbox, freshbooks_clock: FakeClock
+) -> None:
+    _client_or_skip()
+    freshbooks_sandbox.set_rate_limit("ACM123", 1, window_seconds=30)
+    start = freshbooks_clock.now()
+    freshbooks_client.clients.create(email="a@example.com")
+    freshbooks_client.clients.create(email="b@example.com")  # 429, Retry-After 30, retried
+    statuses = [e.status for e in freshbooks_sandbox.request_log]
+    assert statuses == [200, 429, 200]
+    assert freshbooks_clock.now() - start >= timedelta(seconds=30)
+
+
+async def test_async_freshbooks_client_fixture(
+    async_freshbooks_client: Any, freshbooks_sandbox: Sandbox
+) -> None:
+    _client_or_skip()
+    created = await async_freshbooks_client.clients.create(organization="Async Ltd")
+    found = [c.id async for c in async_freshbooks_client.clients.list(organization_like="async")]
+    assert found == [created.id]
