@@ -24,7 +24,8 @@ backoff, at least the ``Retry-After`` FreshBooks gave) and tries again. Other er
 invalid input, a corrupt stored cursor, a cursor saved by another poller) are raised.
 
 For hosts whose own scheduler runs the cycles, :meth:`AsyncPoller.poll_once` runs one cycle and
-returns the activation without saving anything; acknowledge it when it has been handled::
+returns the activation without moving the cursor (it only creates a missing one); acknowledge
+it when it has been handled::
 
     activation = await poller.poll_once()
     await deliver(activation.id, activation.items)
@@ -325,9 +326,11 @@ class AsyncPoller(Generic[T]):
         else:
             before = Cursor.from_json(cursor)
         updated_min = plan(before, self._overlap)
-        candidates = await self._walk(updated_min, None, counters)
+        candidates, settled = await self._walk(updated_min, None, counters)
         if self._include_deleted:
-            candidates.extend(await self._walk(updated_min, VIS_DELETED, counters))
+            deleted, deleted_settled = await self._walk(updated_min, VIS_DELETED, counters)
+            candidates.extend(deleted)
+            settled = settled and deleted_settled
         chosen = select(
             before,
             candidates,
@@ -335,6 +338,7 @@ class AsyncPoller(Generic[T]):
             cycle_started_at=started,
             safety=self._safety,
             boundary_limit=self._boundary_limit,
+            settled=settled,
         )
         return AsyncActivation(
             id=activation_id(self._key, before, [c.key for c in chosen.emitted]),
@@ -351,6 +355,7 @@ class AsyncPoller(Generic[T]):
                 emitted=len(chosen.emitted),
                 lag_seconds=chosen.lag_seconds,
                 failed_cycles=failed_cycles,
+                settled=settled,
             ),
             state=_AckState(poller=self, version=version, from_store=cursor is None),
         )
@@ -378,22 +383,32 @@ class AsyncPoller(Generic[T]):
 
     async def _walk(
         self, updated_min: date, vis_state: int | None, counters: _Counters
-    ) -> list[Candidate[T]]:
+    ) -> tuple[list[Candidate[T]], bool]:
+        """Every page of one listing; also whether it kept its shape during the walk (same
+        ``total`` and ``pages`` on every page, no id listed twice)."""
         found: list[Candidate[T]] = []
+        ids: set[int] = set()
+        shape: tuple[int, int] | None = None
+        settled = True
         page_no = 1
         while True:
             counters.requests += 1
             page = await self._fetch_page(updated_min, page_no, self._per_page, vis_state)
             counters.pages += 1
+            this_shape = (page.info.total, page.info.pages)
+            settled = settled and shape in (None, this_shape)
+            shape = this_shape
             for item in page.items:
                 item_id, wire, digest = self._describe(item)
+                settled = settled and item_id not in ids
+                ids.add(item_id)
                 found.append(
                     Candidate.build(item_id, wire, digest, item, deleted=vis_state == VIS_DELETED)
                 )
             # Our own page number, not the echoed one: a server repeating page=1 cannot loop us.
             following = next_page_number(attrs.evolve(page.info, page=page_no), len(page.items))
             if following is None:
-                return found
+                return found, settled
             page_no = following
 
     def _describe(self, item: T) -> tuple[int, str, str]:

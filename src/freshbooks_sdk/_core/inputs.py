@@ -480,6 +480,37 @@ def expense_body(
     return _drop_none(body)
 
 
+def expense_update_body(
+    *,
+    amount: object = None,
+    currency_code: str | None = None,
+    default_currency: str | None = None,
+    category_id: int | None = None,
+    date_: date | None = None,
+    vendor: str | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    notes: str | None = None,
+    fields: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A partial ``expense`` update: only what is given, in wire names; phase keys refused."""
+    body: dict[str, Any] = {
+        "categoryid": None if category_id is None else check_id(category_id, field="category_id"),
+        "date": None if date_ is None else (check_date(date_, field="date") or date_).isoformat(),
+        "vendor": check_text(vendor, field="vendor"),
+        "clientid": None if client_id is None else check_id(client_id, field="client_id"),
+        "projectid": None if project_id is None else check_id(project_id, field="project_id"),
+        "notes": check_text(notes, field="notes"),
+    }
+    if amount is not None:
+        currency = resolve_currency(currency_code, default_currency, [amount])
+        body["amount"] = to_wire_money(amount, currency, field="amount", allow_negative=False)
+    body = _drop_none(body)
+    if fields:
+        body.update(plain_update_body(fields, resource="expenses", actions="expenses.delete()"))
+    return plain_update_body(body, resource="expenses", actions="expenses.delete()")
+
+
 def plain_update_body(fields: Mapping[str, Any], *, resource: str, actions: str) -> dict[str, Any]:
     """A partial update of wire fields (dates become ISO strings); phase keys refused."""
     check_update_phase(fields, resource=resource, actions=actions)

@@ -25,7 +25,8 @@ backoff, at least the ``Retry-After`` FreshBooks gave) and tries again. Other er
 invalid input, a corrupt stored cursor, a cursor saved by another poller) are raised.
 
 For hosts whose own scheduler runs the cycles, :meth:`Poller.poll_once` runs one cycle and
-returns the activation without saving anything; acknowledge it when it has been handled::
+returns the activation without moving the cursor (it only creates a missing one); acknowledge
+it when it has been handled::
 
     activation = poller.poll_once()
     deliver(activation.id, activation.items)
@@ -324,9 +325,11 @@ class Poller(Generic[T]):
         else:
             before = Cursor.from_json(cursor)
         updated_min = plan(before, self._overlap)
-        candidates = self._walk(updated_min, None, counters)
+        candidates, settled = self._walk(updated_min, None, counters)
         if self._include_deleted:
-            candidates.extend(self._walk(updated_min, VIS_DELETED, counters))
+            deleted, deleted_settled = self._walk(updated_min, VIS_DELETED, counters)
+            candidates.extend(deleted)
+            settled = settled and deleted_settled
         chosen = select(
             before,
             candidates,
@@ -334,6 +337,7 @@ class Poller(Generic[T]):
             cycle_started_at=started,
             safety=self._safety,
             boundary_limit=self._boundary_limit,
+            settled=settled,
         )
         return Activation(
             id=activation_id(self._key, before, [c.key for c in chosen.emitted]),
@@ -350,6 +354,7 @@ class Poller(Generic[T]):
                 emitted=len(chosen.emitted),
                 lag_seconds=chosen.lag_seconds,
                 failed_cycles=failed_cycles,
+                settled=settled,
             ),
             state=_AckState(poller=self, version=version, from_store=cursor is None),
         )
@@ -377,22 +382,32 @@ class Poller(Generic[T]):
 
     def _walk(
         self, updated_min: date, vis_state: int | None, counters: _Counters
-    ) -> list[Candidate[T]]:
+    ) -> tuple[list[Candidate[T]], bool]:
+        """Every page of one listing; also whether it kept its shape during the walk (same
+        ``total`` and ``pages`` on every page, no id listed twice)."""
         found: list[Candidate[T]] = []
+        ids: set[int] = set()
+        shape: tuple[int, int] | None = None
+        settled = True
         page_no = 1
         while True:
             counters.requests += 1
             page = self._fetch_page(updated_min, page_no, self._per_page, vis_state)
             counters.pages += 1
+            this_shape = (page.info.total, page.info.pages)
+            settled = settled and shape in (None, this_shape)
+            shape = this_shape
             for item in page.items:
                 item_id, wire, digest = self._describe(item)
+                settled = settled and item_id not in ids
+                ids.add(item_id)
                 found.append(
                     Candidate.build(item_id, wire, digest, item, deleted=vis_state == VIS_DELETED)
                 )
             # Our own page number, not the echoed one: a server repeating page=1 cannot loop us.
             following = next_page_number(attrs.evolve(page.info, page=page_no), len(page.items))
             if following is None:
-                return found
+                return found, settled
             page_no = following
 
     def _describe(self, item: T) -> tuple[int, str, str]:

@@ -19,14 +19,12 @@ from freshbooks_sdk._core.inputs import (
     check_date,
     check_id,
     expense_body,
-    plain_update_body,
+    expense_update_body,
     updated_since_filter,
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse, VisState
-
-ACTIONS = "expenses.delete()"
 
 
 class AsyncExpensesResource(AsyncPollable[Expense]):
@@ -117,12 +115,34 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
             probe["staffid"] = await self._client.identity.staff_id()
         return await self._post(probe)
 
-    async def update(self, expense_id: int, **fields: Any) -> Expense:
-        """Change only the given wire fields (``vendor="..."``, ``notes="..."``, ...).
-
-        Money fields take ``{"amount": "...", "code": "..."}``; never sends ``vis_state``.
-        """
-        body = plain_update_body(fields, resource="expenses", actions=ACTIONS)
+    async def update(
+        self,
+        expense_id: int,
+        *,
+        amount: MoneyLike | None = None,
+        currency_code: str | None = None,
+        category_id: int | None = None,
+        date: date | None = None,
+        vendor: str | None = None,
+        client_id: int | None = None,
+        project_id: int | None = None,
+        notes: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Expense:
+        """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
+        wire fields. Never sends ``vis_state``: use :meth:`delete`."""
+        body = expense_update_body(
+            amount=amount,
+            currency_code=currency_code,
+            default_currency=self._client.default_currency,
+            category_id=category_id,
+            date_=date,
+            vendor=vendor,
+            client_id=client_id,
+            project_id=project_id,
+            notes=notes,
+            fields=fields,
+        )
         return await self._put(check_resource_id(expense_id, field="expense_id"), body)
 
     async def delete(self, expense_id: int) -> Expense:
