@@ -102,7 +102,9 @@ def _run_ruff(args: list[str], source: str, name: str) -> str:
 def ruff_format(source: str, name: str) -> str:
     """Sort imports (renaming changes their order) and format with the project's ruff settings,
     so the generated output is stable and lint-clean."""
-    sorted_imports = _run_ruff(["check", "--select", "I,F401", "--fix", "--exit-zero", "--quiet"], source, name)
+    sorted_imports = _run_ruff(
+        ["check", "--select", "I,F401", "--fix", "--exit-zero", "--quiet"], source, name
+    )
     return _run_ruff(["format"], sorted_imports, name)
 
 

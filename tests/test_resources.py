@@ -314,8 +314,14 @@ async def test_expenses(fb: Any, freshbooks_sandbox: Sandbox) -> None:
             )
         )
     ] == [exp.id]
-    upd = await resolve(fb.expenses.update(exp.id, vendor="Bakery", amount="13.75", currency_code="USD"))
-    assert upd.vendor == "Bakery" and upd.amount == Money(amount="13.75", code="USD") and upd.notes == "lunch"
+    upd = await resolve(
+        fb.expenses.update(exp.id, vendor="Bakery", amount="13.75", currency_code="USD")
+    )
+    assert (
+        upd.vendor == "Bakery"
+        and upd.amount == Money(amount="13.75", code="USD")
+        and upd.notes == "lunch"
+    )
     with pytest.raises(InvalidRequestError, match="vis_state"):
         await resolve(fb.expenses.update(exp.id, fields={"vis_state": 0}))
     assert (await resolve(fb.expenses.delete(exp.id))).vis_state == 1

@@ -230,7 +230,15 @@ class NotFoundError(APIStatusError):
 
 
 class ConflictError(APIStatusError):
-    """HTTP 409: concurrent modification, or an invoice number collision."""
+    """HTTP 409: concurrent modification, or an invoice number collision.
+
+    Not retried automatically (the SDK cannot know the conflict is gone), but trying again
+    later is safe: FreshBooks refused the request without applying it.
+    """
+
+    @property
+    def retryable(self) -> bool:
+        return True
 
 
 class UnprocessableEntityError(APIStatusError):

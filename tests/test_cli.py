@@ -1,0 +1,532 @@
+"""The ``freshbooks`` program end to end: subprocesses against the sandbox served on loopback.
+
+A handful of subprocesses (each one a real ``python -m freshbooks_sdk.cli`` run, credentials in
+environment variables); the pure parts (tables, error lines, progress, the connection file) are
+checked in-process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from freshbooks_sdk import cli
+from freshbooks_sdk.sandbox import Sandbox
+
+
+class Run:
+    """A finished ``freshbooks`` subprocess."""
+
+    def __init__(self, proc: subprocess.CompletedProcess[str]) -> None:
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+    def __repr__(self) -> str:
+        return f"Run(code={self.code}, out={self.out[:400]!r}, err={self.err[:400]!r})"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[tuple[Sandbox, str]]:
+    sb = Sandbox(seed=0)
+    with sb.serve() as base_url:
+        yield sb, base_url
+    assert not sb.internal_errors, sb.internal_errors
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def clean_env(home: Path, **extra: str) -> dict[str, str]:
+    """The parent's environment without any FRESHBOOKS_* variable, HOME in a temp dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FRESHBOOKS_")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), PYTHONIOENCODING="utf-8")
+    env.update(extra)
+    return env
+
+
+def fb(*args: str, env: dict[str, str], stdin: str | None = None) -> Run:
+    proc = subprocess.run(
+        [sys.executable, "-m", "freshbooks_sdk.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=60,
+        check=False,
+    )
+    return Run(proc)
+
+
+@pytest.fixture
+def token_env(sandbox: tuple[Sandbox, str], home: Path) -> dict[str, str]:
+    sb, base_url = sandbox
+    return clean_env(
+        home,
+        FRESHBOOKS_ACCESS_TOKEN=sb.issue_token(),
+        FRESHBOOKS_ACCOUNT_ID=sb.account_ids[0],
+        FRESHBOOKS_BASE_URL=base_url,
+    )
+
+
+def one_line(text: str) -> str:
+    lines = text.strip("\n").split("\n")
+    assert len(lines) == 1, text
+    assert lines[0].startswith("freshbooks: ")
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Subprocesses against the served sandbox
+# ---------------------------------------------------------------------------------------------
+
+
+def test_client_invoice_send_list(token_env: dict[str, str], sandbox: tuple[Sandbox, str]) -> None:
+    sb, _ = sandbox
+    created = fb(
+        "clients", "create", "--email", "ada@example.com", "--fname", "Ada", "--json", env=token_env
+    )
+    assert created.code == 0, created
+    assert created.err == ""
+    client_id = created.json()["id"]
+
+    drafted = fb(
+        "invoices",
+        "create",
+        "--client-id",
+        str(client_id),
+        "--currency",
+        "USD",
+        "--line",
+        "Design",
+        "3",
+        "120.00",
+        "--line",
+        "Discount",
+        "1",
+        "-15.50",
+        "--po-number",
+        "PO-9",
+        env=token_env,
+    )
+    assert drafted.code == 0, drafted
+    assert "Drafted invoice" in drafted.out
+    assert "344.50 USD" in drafted.out  # exact money: Decimal text + currency
+    assert "-15.50 USD" in drafted.out and "360.00 USD" in drafted.out
+    invoice_id = int(drafted.out.split("(id ", 1)[1].split(")", 1)[0])
+
+    sent = fb(
+        "invoices", "send", str(invoice_id), "--to", "ada@example.com", "--json", env=token_env
+    )
+    assert sent.code == 0, sent
+    assert sent.json()["v3_status"] == "sent"
+    assert sb.outbox[-1].recipients == ("ada@example.com",)
+
+    listed = fb("invoices", "list", "--client-id", str(client_id), env=token_env)
+    assert listed.code == 0, listed
+    header, row, *rest = listed.out.splitlines()
+    assert header.split()[:5] == ["ID", "NUMBER", "CLIENT", "STATUS", "AMOUNT"]
+    assert row.split()[0] == str(invoice_id) and "sent" in row.split()
+    assert rest[-1] == "1 invoice"
+
+
+def test_not_found_exits_4_with_one_line(token_env: dict[str, str]) -> None:
+    result = fb(
+        "invoices",
+        "create",
+        "--client-id",
+        "424242",
+        "--currency",
+        "USD",
+        "--line",
+        "Design",
+        "1",
+        "1.00",
+        env=token_env,
+    )
+    assert result.code == 4, result
+    assert result.out == ""
+    line = one_line(result.err)
+    assert "Client not found" in line and "client_id errno 1012" in line
+
+
+def test_bad_input_exits_2_before_any_request(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    sb, _ = sandbox
+    before = len(sb.request_log)
+    result = fb(
+        "expenses",
+        "create",
+        "--amount",
+        "12,50",
+        "--category-id",
+        "4000001",
+        "--date",
+        "2024-03-01",
+        env=token_env,
+    )
+    assert result.code == 2, result
+    assert "amount" in one_line(result.err)
+    assert len(sb.request_log) == before
+
+
+def test_rate_limited_exits_5_with_the_wait(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    sb, _ = sandbox
+    sb.set_rate_limit(sb.account_ids[0], 0, retry_after=120)
+    try:
+        result = fb("clients", "list", "--json", env=token_env)
+    finally:
+        sb.set_rate_limit(sb.account_ids[0], None)
+    assert result.code == 5, result
+    assert "retry after 120 s" in one_line(result.err)
+    error = result.json()["error"]
+    assert (error["type"], error["retryable"], error["retry_after"]) == (
+        "rate_limited",
+        True,
+        120.0,
+    )
+
+
+def test_action_command_with_input_file(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    sb, _ = sandbox
+    category = next(iter(sb.store(sb.account_ids[0]).categories.values()))
+    payload = tmp_path / "expense.json"
+    payload.write_text(
+        json.dumps(
+            {
+                "amount": "12.50",
+                "currency_code": "USD",
+                "category_id": category.id,
+                "date": "2024-03-01",
+                "vendor": "Cafe",
+            }
+        )
+    )
+    result = fb(
+        "action", "freshbooks/create-expense", "--input", f"@{payload}", "--json", env=token_env
+    )
+    assert result.code == 0, result
+    doc = result.json()
+    assert doc["ok"] is True and doc["error"] is None
+    assert doc["output"]["amount"] == {"amount": "12.50", "code": "USD"}
+
+
+def test_connect_saves_a_private_connection_used_later(
+    sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    sb, base_url = sandbox
+    app = {
+        "FRESHBOOKS_CLIENT_ID": sb.client_id,
+        "FRESHBOOKS_CLIENT_SECRET": sb.client_secret,
+        "FRESHBOOKS_REDIRECT_URI": sb.redirect_uris[0],
+        "FRESHBOOKS_BASE_URL": base_url,
+    }
+    # Step 1 (in-process: no request is sent): the authorization URL.
+    for key, value in clean_env(home, **app).items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["connect", "--url-only"]) == 0
+    url = capsys.readouterr().out.strip()
+    assert url.startswith(f"{base_url}/oauth/authorize?")
+    # The user approves in the browser; FreshBooks redirects with the code.
+    location = httpx.get(url, follow_redirects=False).headers["location"]
+    code = httpx.URL(location).params["code"]
+
+    config = home / "secret" / "connection.json"
+    connected = fb(
+        "connect",
+        "--code",
+        code,
+        "--config",
+        str(config),
+        "--account-id",
+        sb.account_ids[1],
+        env=clean_env(home, **app),
+    )
+    assert connected.code == 0, connected
+    assert "Connected to" in connected.out and sb.account_ids[1] in connected.out
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    saved = json.loads(config.read_text())
+    assert saved["account_id"] == sb.account_ids[1]
+    assert saved["token"]["access_token"] not in connected.out + connected.err
+
+    listed = fb("businesses", "--json", env=clean_env(home, FRESHBOOKS_CONFIG=str(config)))
+    assert listed.code == 0, listed
+    doc = listed.json()
+    assert doc["account_id"] == sb.account_ids[1]
+    assert {b["account_id"] for b in doc["businesses"]} == set(sb.account_ids)
+
+
+def test_poll_once_with_a_cursor_db(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    sb, _ = sandbox
+    client = sb.create(sb.account_ids[0], "clients", {"fname": "Polly"})
+    invoice = sb.create(
+        sb.account_ids[0],
+        "invoices",
+        {
+            "customerid": client["id"],
+            "create_date": "2024-03-01",
+            "currency_code": "USD",
+            "lines": [{"name": "x", "qty": "1", "unit_cost": {"amount": "9.99"}}],
+        },
+    )
+    db = tmp_path / "cursors.db"
+    args = ("poll", "invoices", "--once", "--cursor-db", str(db), "--start", "backfill:1d")
+    first = fb(*args, "--json", env=token_env)
+    assert first.code == 0, first
+    activation = first.json()["activation"]
+    assert invoice["id"] in [item["id"] for item in activation["items"]]
+    second = fb(*args, env=token_env)
+    assert second.code == 0, second
+    assert second.out.startswith("No invoice updated")
+
+
+# ---------------------------------------------------------------------------------------------
+# In-process: usage, help, missing connection, rendering
+# ---------------------------------------------------------------------------------------------
+
+
+def test_help_documents_exit_codes(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for line in ("2  usage error", "3  authentication", "4  FreshBooks refused", "5  retry later"):
+        assert line in out
+
+
+def test_usage_error_is_one_line_exit_2(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["invoices", "create", "--currency", "USD"])
+    assert exit_info.value.code == 2
+    assert "--client-id" in one_line(capsys.readouterr().err)
+
+
+def test_not_connected_exits_3(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    for key in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("FRESHBOOKS_CONFIG", str(home / "none.json"))
+    assert cli.main(["clients", "list"]) == 3
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "freshbooks connect" in one_line(captured.err)
+
+
+def test_action_list_and_schema(capsys: Any) -> None:
+    assert cli.main(["action", "--list", "--json"]) == 0
+    names = [row["name"] for row in json.loads(capsys.readouterr().out)]
+    assert "freshbooks/invoice-updated" in names and len(names) == 7
+    assert cli.main(["action", "create-client", "--schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert set(schema) == {"input", "output"}
+
+
+def test_invalid_action_input_exits_2_without_connection(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("FRESHBOOKS_CONFIG", str(home / "none.json"))
+    code = cli.main(
+        ["action", "create-invoice", "--json", "--input", '{"client_id": 1, "lines": []}']
+    )
+    assert code == 2
+    captured = capsys.readouterr()
+    doc = json.loads(captured.out)
+    assert doc["ok"] is False and doc["error"]["fields"][0]["field"] == "lines"
+    one_line(captured.err)
+
+
+def test_table_and_money_rendering() -> None:
+    rows = [
+        {"id": 1, "invoice_number": "0001", "amount": {"amount": "7.601335", "code": "CAD"}},
+        {"id": 22, "invoice_number": "0002", "amount": {"amount": "10.00", "code": "CAD"}},
+    ]
+    text = cli.table([*cli.INVOICE_COLUMNS[:2], cli.INVOICE_COLUMNS[4]], rows)
+    assert text.splitlines() == [
+        "ID  NUMBER  AMOUNT",
+        "1   0001    7.601335 CAD",
+        "22  0002    10.00 CAD",
+    ]
+    assert cli.money(None) == ""
+
+
+def test_error_line_names_fields_and_wait() -> None:
+    error: Any = {
+        "type": "validation_failed",
+        "message": "Client not found.",
+        "fields": [
+            {"field": "client_id", "message": "x", "errno": 1012, "wire_field": "customerid"}
+        ],
+        "retryable": False,
+        "retry_after": None,
+        "status_code": 422,
+    }
+    assert cli.error_line(error) == (
+        "freshbooks: validation failed: Client not found. [client_id errno 1012] (HTTP 422)"
+    )
+
+
+def test_progress_only_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    request = httpx.Request("GET", "https://api.example/x?page=1&per_page=100")
+    response = httpx.Response(200, request=request)
+    quiet = io.StringIO()
+    progress = cli.Progress(quiet, cli._stream_is_tty(quiet))
+    progress.on_response(response)
+    progress.done()
+    assert quiet.getvalue() == ""
+    tty = Tty()
+    progress = cli.Progress(tty, cli._stream_is_tty(tty))
+    progress.on_response(response)
+    progress.on_response(response)
+    progress.done()
+    assert "fetching page 2" in tty.getvalue() and tty.getvalue().endswith("\r\033[K")
+
+
+def test_connection_file_is_private(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "connection.json"
+    cli.save_private_json(path, {"token": {"access_token": "t"}})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    path.chmod(0o644)
+    cli.save_private_json(path, {"token": {"access_token": "u"}})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert cli.load_connection(path) == {"token": {"access_token": "u"}}
+    assert cli.load_connection(tmp_path / "missing.json") is None
+
+
+def test_saved_token_is_refreshed_and_persisted(
+    sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """A saved token near expiry is refreshed (app credentials in the environment) and the new,
+    rotated token is written back to the private connection file before use."""
+    sb, base_url = sandbox
+    body = sb.issue_tokens()
+    config = home / "connection.json"
+    cli.save_private_json(
+        config,
+        {
+            "version": 1,
+            "base_url": base_url,
+            "auth_base_url": base_url,
+            "client_id": sb.client_id,
+            "redirect_uri": sb.redirect_uris[0],
+            "account_id": sb.account_ids[0],
+            "token": {
+                "access_token": body["access_token"],
+                "refresh_token": body["refresh_token"],
+                "expires_at": "2000-01-01T00:00:00Z",  # due: refreshed before the first call
+            },
+        },
+    )
+    env = clean_env(
+        home,
+        FRESHBOOKS_CONFIG=str(config),
+        FRESHBOOKS_CLIENT_ID=sb.client_id,
+        FRESHBOOKS_CLIENT_SECRET=sb.client_secret,
+        FRESHBOOKS_REDIRECT_URI=sb.redirect_uris[0],
+    )
+    for key in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert cli.main(["clients", "list", "--json"]) == 0, capsys.readouterr().err
+    saved = json.loads(config.read_text())
+    assert saved["token"]["refresh_token"] != body["refresh_token"]
+    assert saved["token"]["expires_at"] > "2001"
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600
+
+
+def test_interactive_connect_reads_the_pasted_redirect(
+    sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    sb, base_url = sandbox
+    env = clean_env(
+        home,
+        FRESHBOOKS_CLIENT_ID=sb.client_id,
+        FRESHBOOKS_CLIENT_SECRET=sb.client_secret,
+        FRESHBOOKS_REDIRECT_URI=sb.redirect_uris[0],
+        FRESHBOOKS_BASE_URL=base_url,
+        FRESHBOOKS_CONFIG=str(home / "c.json"),
+    )
+    for key in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+    class Browser(io.StringIO):
+        """stdin: 'approves' the URL printed on stderr and pastes the redirect."""
+
+        def readline(self, *args: Any) -> str:
+            url = capsys.readouterr().err.split("  ", 1)[1].split()[0]
+            return httpx.get(url, follow_redirects=False).headers["location"] + "\n"
+
+    monkeypatch.setattr(sys, "stdin", Browser())
+    assert cli.main(["connect", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["account_id"] == sb.account_ids[0]
+    assert json.loads((home / "c.json").read_text())["account_id"] == sb.account_ids[0]
+
+
+def test_pasted_redirect_with_another_state_is_refused() -> None:
+    with pytest.raises(cli.CliError) as info:
+        cli._code_from_answer("https://localhost/callback?code=abc&state=other", "mine")
+    assert info.value.code == 2
+    assert cli._code_from_answer("https://localhost/cb?code=abc&state=mine", "mine") == "abc"
+    assert cli._code_from_answer("abc", "mine") == "abc"
+
+
+def test_sandbox_serve_and_demo_dispatch_every_argument(monkeypatch: pytest.MonkeyPatch) -> None:
+    import freshbooks_sdk.demo
+    import freshbooks_sdk.sandbox
+
+    seen: list[tuple[str, list[str]]] = []
+
+    def fake_serve(argv: list[str]) -> int:
+        seen.append(("serve", argv))
+        return 0
+
+    def fake_demo(argv: list[str]) -> int:
+        seen.append(("demo", argv))
+        return 0
+
+    monkeypatch.setattr(freshbooks_sdk.sandbox, "main_serve", fake_serve)
+    monkeypatch.setattr(freshbooks_sdk.demo, "main", fake_demo)
+    assert cli.main(["sandbox", "serve", "--help"]) == 0
+    assert cli.main(["sandbox", "serve", "--port", "0"]) == 0
+    assert cli.main(["demo"]) == 0
+    assert seen == [("serve", ["--help"]), ("serve", ["--port", "0"]), ("demo", [])]
+
+
+def test_any_failure_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    """Even an error raised outside an action (the client refusing an account id that is not a
+    plain FreshBooks id) ends as one stderr line and exit status 2, never a traceback."""
+    monkeypatch.setenv("FRESHBOOKS_ACCESS_TOKEN", "token")
+    monkeypatch.setenv("FRESHBOOKS_BASE_URL", "http://127.0.0.1:9")
+    assert cli.main(["clients", "list", "--account-id", "../../etc"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "account_id" in one_line(captured.err)
