@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "cassettes"
 API_HOST = "https://api.freshbooks.com"
 REDACTED = "REDACTED"
-SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret", "code", "token")
+SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret")
+# In OAuth request bodies (the token and revoke endpoints) these are secret too.
+OAUTH_SECRET_KEYS = (*SECRET_KEYS, "code", "token")
 # The sandbox's seeded app (seed=0); replays use the same placeholder credentials.
 CLIENT_ID = "sandbox-client-id"
 REDIRECT_URI = "https://localhost/callback"
@@ -163,6 +165,136 @@ async def error_500(ctx: Ctx) -> dict[str, Any]:
     return await _error(lambda: ctx.fb.clients.create(email="five-hundred@example.com"))
 
 
+# -- the integration catalog, run from plain dicts ------------------------------------------
+
+
+async def act(ctx: Ctx, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Run a catalog entry with the ctx's client (``arun`` for the async client)."""
+    from freshbooks_sdk.integration import catalog
+
+    entry = catalog[name]
+    is_async = inspect.iscoroutinefunction(ctx.fb.aclose) if hasattr(ctx.fb, "aclose") else False
+    result = await entry.arun(ctx.fb, data) if is_async else entry.run(ctx.fb, data)
+    return result.to_dict()
+
+
+async def _client_id(ctx: Ctx, email: str) -> int:
+    made = await act(
+        ctx,
+        "freshbooks/create-client",
+        {"email": email, "fname": "Ada", "organization": "Analytical"},
+    )
+    return int(made["output"]["id"])
+
+
+async def _invoice_id(ctx: Ctx, client_id: int) -> int:
+    made = await act(
+        ctx,
+        "freshbooks/create-invoice",
+        {
+            "client_id": client_id,
+            "currency_code": "USD",
+            "lines": [
+                {"name": "Design", "qty": "3", "unit_cost": "120.00"},
+                {"name": "Hosting", "unit_cost": "19.99"},
+            ],
+        },
+    )
+    return int(made["output"]["id"])
+
+
+@scenario("action_list_clients")
+async def action_list_clients(ctx: Ctx) -> dict[str, Any]:
+    await _client_id(ctx, "list@clients.example")
+    return await act(ctx, "freshbooks/list-clients", {"email": "list@clients.example", "limit": 10})
+
+
+@scenario("action_create_client")
+async def action_create_client(ctx: Ctx) -> dict[str, Any]:
+    good = await act(
+        ctx,
+        "freshbooks/create-client",
+        {
+            "email": "new@client.example",
+            "fname": "Grace",
+            "address": {"city": "Toronto", "country": "Canada"},
+        },
+    )
+    bad = await act(ctx, "freshbooks/create-client", {"address": {"city": "Toronto"}})
+    return {"good": good, "bad": bad}
+
+
+@scenario("action_list_invoices")
+async def action_list_invoices(ctx: Ctx) -> dict[str, Any]:
+    client_id = await _client_id(ctx, "inv@list.example")
+    await _invoice_id(ctx, client_id)
+    return await act(
+        ctx, "freshbooks/list-invoices", {"client_id": client_id, "include_lines": True}
+    )
+
+
+@scenario("action_create_invoice")
+async def action_create_invoice(ctx: Ctx) -> dict[str, Any]:
+    client_id = await _client_id(ctx, "inv@create.example")
+    good = await act(
+        ctx,
+        "freshbooks/create-invoice",
+        {
+            "client_id": client_id,
+            "currency_code": "USD",
+            "due_offset_days": 30,
+            "po_number": "PO-1",
+            "notes": "Thanks",
+            "terms": "Net 30",
+            "lines": [{"name": "Design", "qty": "3", "unit_cost": "120.00"}],
+        },
+    )
+    unknown_client = await act(
+        ctx,
+        "freshbooks/create-invoice",
+        {
+            "client_id": 987654321,
+            "currency_code": "USD",
+            "lines": [{"name": "x", "unit_cost": "1.00"}],
+        },
+    )
+    return {"good": good, "unknown_client": unknown_client}
+
+
+@scenario("action_send_invoice")
+async def action_send_invoice(ctx: Ctx) -> dict[str, Any]:
+    invoice_id = await _invoice_id(ctx, await _client_id(ctx, "send@invoice.example"))
+    return await act(
+        ctx,
+        "freshbooks/send-invoice",
+        {"invoice_id": invoice_id, "to": ["send@invoice.example"], "subject": "Invoice"},
+    )
+
+
+@scenario("action_create_expense")
+async def action_create_expense(ctx: Ctx) -> dict[str, Any]:
+    client_id = await _client_id(ctx, "expense@client.example")
+    category = (await collect(ctx.fb.expense_categories.list(max_items=1)))[0]
+    return await act(
+        ctx,
+        "freshbooks/create-expense",
+        {
+            "amount": "42.50",
+            "currency_code": "USD",
+            "category_id": category.id,
+            "date": "2024-03-15",
+            "vendor": "Cafe",
+            "client_id": client_id,
+        },
+    )
+
+
+@scenario("trigger_invoice_updated")
+async def trigger_invoice_updated(ctx: Ctx) -> dict[str, Any]:
+    await _invoice_id(ctx, await _client_id(ctx, "trigger@invoice.example"))
+    return await act(ctx, "freshbooks/invoice-updated", {"start": "2024-03-15T13:00:00Z"})
+
+
 EXPECTED_ERRORS = {
     "error_401": AuthenticationError,
     "error_403_missing_scope": PermissionDeniedError,
@@ -183,10 +315,13 @@ def _scrub_json_text(text: str) -> str:
             r"((?:client_secret|refresh_token|code|access_token)=)[^&]+", rf"\1{REDACTED}", text
         )
 
+    is_oauth = isinstance(payload, dict) and ("grant_type" in payload or "token" in payload)
+    secret = OAUTH_SECRET_KEYS if is_oauth else SECRET_KEYS
+
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
             return {
-                k: (REDACTED if k in SECRET_KEYS and isinstance(v, str) else walk(v))
+                k: (REDACTED if k in secret and isinstance(v, str) else walk(v))
                 for k, v in node.items()
             }
         if isinstance(node, list):

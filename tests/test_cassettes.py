@@ -21,13 +21,14 @@ from cassette_scenarios import (
 )
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk.auth import AsyncOAuthClient, OAuthClient
-from freshbooks_sdk.sandbox import APP_CLIENT_SECRET
+from freshbooks_sdk.sandbox import APP_CLIENT_SECRET, FakeClock
 
 NAMES = sorted(SCENARIOS)
 
 
 def _sync_ctx() -> Ctx:
-    kw: dict[str, Any] = {"account_id": "ACM123", "sleep": lambda s: None}
+    clock = FakeClock()  # the recorder's clock: same start, same advances, same requests
+    kw: dict[str, Any] = {"account_id": "ACM123", "sleep": clock.advance, "clock": clock}
     return Ctx(
         fb=FreshBooks(access_token=REDACTED, **kw),
         oauth=OAuthClient(CLIENT_ID, REDACTED, REDIRECT_URI),
@@ -37,10 +38,12 @@ def _sync_ctx() -> Ctx:
 
 
 def _async_ctx() -> Ctx:
-    async def no_sleep(seconds: float) -> None:
-        return None
+    clock = FakeClock()
 
-    kw: dict[str, Any] = {"account_id": "ACM123", "sleep": no_sleep}
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    kw: dict[str, Any] = {"account_id": "ACM123", "sleep": sleep, "clock": clock}
     return Ctx(
         fb=AsyncFreshBooks(access_token=REDACTED, **kw),
         oauth=AsyncOAuthClient(CLIENT_ID, REDACTED, REDIRECT_URI),
@@ -70,7 +73,8 @@ SECRET_PATTERNS = [
     re.compile(r"^\s*-?\s*authorization:", re.I | re.M),  # the header, not "authorization_code"
     re.compile(r"Bearer\s+\S", re.I),
     re.compile(re.escape(APP_CLIENT_SECRET)),
-    re.compile(r'"(?:access_token|refresh_token|id_token|client_secret|code)"\s*:\s*"(?!REDACTED)'),
+    re.compile(r'"(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*"(?!REDACTED)'),
+    re.compile(r'"grant_type"[^}]*"code"\s*:\s*"(?!REDACTED)'),
     re.compile(r"(?:client_secret|refresh_token|code)=(?!REDACTED)"),
 ]
 
