@@ -14,10 +14,20 @@ from typing import Any, Generic, TypeVar
 import attrs
 import pydantic
 
-from freshbooks_sdk._core.errparse import body_carries_errors, excerpt, parse_error_payload
+from freshbooks_sdk._core.errparse import (
+    body_carries_errors,
+    excerpt,
+    parse_error_body,
+    parse_error_payload,
+)
 from freshbooks_sdk._core.pages import Page, PageInfo
 from freshbooks_sdk._core.query import QueryParams
-from freshbooks_sdk.errors import APIStatusError, ResponseValidationError, status_error_class
+from freshbooks_sdk.errors import (
+    APIStatusError,
+    RateLimitError,
+    ResponseValidationError,
+    status_error_class,
+)
 
 E = TypeVar("E", bound=pydantic.BaseModel)
 T = TypeVar("T")
@@ -144,26 +154,17 @@ def raise_for_status(
     status_code: int, content: bytes, response: Any, retry_after: float | None
 ) -> None:
     """Raise the typed error for an error status (never returns for >= 400)."""
-    from freshbooks_sdk._core.errparse import parse_error_body
-    from freshbooks_sdk.errors import RateLimitError
-
     if status_code < 400:
         return
     parsed = parse_error_body(status_code, content)
     cls: type[APIStatusError] = status_error_class(status_code, parsed.errors)
-    if cls is RateLimitError:
-        raise RateLimitError(
-            parsed.message,
-            status_code=status_code,
-            errors=parsed.errors,
-            response=response,
-            body_excerpt=parsed.excerpt,
-            retry_after=retry_after,
-        )
-    raise cls(
+    error = cls(
         parsed.message,
         status_code=status_code,
         errors=parsed.errors,
         response=response,
         body_excerpt=parsed.excerpt,
     )
+    if isinstance(error, RateLimitError):
+        error.retry_after = retry_after
+    raise error
