@@ -44,6 +44,15 @@ The watermark
   bulk change of thousands of invoices in one second is walked through ``cap`` at a time
   without growing the boundary. Otherwise the watermark is ``min(latest, cycle_started_at -
   safety)`` and the boundary holds the emitted keys.
+* When the walk was **unsettled** the watermark does not move at all (the boundary still takes
+  the emitted keys). A listing that changes shape during a multi-page walk can skip a record
+  that did *not* change: a record deleted (or restored) from an already-read page, or one whose
+  new values sort it after the pages still to read, shifts every later record up by one, and
+  the record crossing the page boundary is never seen. The shell calls a walk unsettled when
+  ``total``/``pages`` differ between its pages or an id shows up twice in one listing; the
+  skipped record then comes next cycle. (A leave and an entry between the same two page reads
+  that cancel out in ``total`` and move no record twice are not detected; with 100 items per
+  page most walks are one page and cannot shift at all.)
 * The watermark never moves backwards.
 
 The boundary
@@ -164,7 +173,7 @@ def reading_bounds(wire: str) -> tuple[datetime, datetime]:
         instant = parse_iso_datetime(wire)
         return instant, instant
     first = parse_accounting_datetime(wire)  # validates the format
-    naive = datetime.fromisoformat(wire)
+    naive = datetime.strptime(wire[:19], "%Y-%m-%d %H:%M:%S").replace(microsecond=first.microsecond)
     second = naive.replace(tzinfo=EASTERN, fold=1).astimezone(timezone.utc)
     return min(first, second), max(first, second)
 
@@ -422,12 +431,15 @@ def select(
     cycle_started_at: datetime,
     safety: timedelta = DEFAULT_SAFETY,
     boundary_limit: int = DEFAULT_BOUNDARY_LIMIT,
+    settled: bool = True,
 ) -> Selection[T]:
     """Pick the new record versions of one cycle and compute the cursor that follows them.
 
     ``candidates`` are in fetch order; when an id appears more than once (it moved between pages,
     or was deleted during the walk) the last one fetched is the newest state and wins.
     New items are sorted by ``(latest reading, id)`` and the first ``cap`` are emitted.
+    ``settled=False`` (the listing changed shape during the walk) keeps the watermark where it
+    was, since a record that did not change may have been skipped.
     """
     now = ensure_aware(cycle_started_at, name="cycle_started_at")
     by_id: dict[int, Candidate[T]] = {}
@@ -451,7 +463,7 @@ def select(
             mark = (min(last.latest, horizon), None)
     else:
         mark = (horizon, None)
-    if _position(*mark) < _position(cursor.watermark, cursor.after_id):
+    if not settled or _position(*mark) < _position(cursor.watermark, cursor.after_id):
         mark = (cursor.watermark, cursor.after_id)
     after = Cursor(watermark=mark[0], after_id=mark[1])
 
@@ -499,7 +511,8 @@ class ActivationStats:
     ``pages`` pages walked; ``requests`` page requests made, counting those of failed cycles
     retried just before; ``fetched`` items listed; ``emitted`` items in the activation;
     ``lag_seconds`` cycle start minus the newest emitted ``updated`` (``None`` when empty);
-    ``failed_cycles`` retryable failures since the previous activation.
+    ``failed_cycles`` retryable failures since the previous activation; ``settled`` false when
+    the listing changed shape during the walk (the watermark was then kept where it was).
     """
 
     pages: int
@@ -508,6 +521,7 @@ class ActivationStats:
     emitted: int
     lag_seconds: float | None
     failed_cycles: int = 0
+    settled: bool = True
 
 
 # --------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ class Activation(Generic[T]):
       and the one saved by :meth:`ack`.
     * ``has_more``: the cap held changes back; the next cycle starts without waiting.
     * ``stats``: :class:`~freshbooks_sdk._core.polling.ActivationStats` (pages, requests,
-      fetched, emitted, lag_seconds, failed_cycles).
+      fetched, emitted, lag_seconds, failed_cycles, settled).
 
     ::
 
