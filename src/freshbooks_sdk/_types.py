@@ -175,6 +175,13 @@ CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 """
 
 
+class WireModel(BaseModel):
+    """Base of the generated wire models: the validation schema is built on first use
+    (``defer_build``), so importing the SDK does not pay for every model up front."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class Money(BaseModel):
     """A FreshBooks money value: an exact ``Decimal`` amount and a currency code.
 

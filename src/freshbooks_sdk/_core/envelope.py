@@ -7,8 +7,11 @@ FreshBooks error carried in a 200 (``response.errors``) from a body that does no
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -74,6 +77,35 @@ class RequestSpec:
         return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a page is validated.
+
+    Validation allocates many short-lived objects and no reference cycles; letting the
+    collector run in the middle costs about a third of the decode time (see benchmarks/).
+    Nested and concurrent pauses are counted: the collector is re-enabled by the last one out,
+    and only if it was enabled before the first one.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def decode(
     model: type[E],
     content: bytes,
@@ -83,7 +115,8 @@ def decode(
 ) -> E:
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``."""
     try:
-        return model.model_validate_json(content)
+        with _collector_paused():
+            return model.model_validate_json(content)
     except pydantic.ValidationError as exc:
         try:
             payload = json.loads(content) if content else None

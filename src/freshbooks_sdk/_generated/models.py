@@ -20,11 +20,12 @@ from freshbooks_sdk._types import (
     PaymentStatus,
     UTCSqlDateTime,
     VisState,
+    WireModel,
 )
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 
-class Token(BaseModel):
+class Token(WireModel):
     """
     OAuth token response. `created_at` is epoch seconds; the access token expires `expires_in` seconds later. Refresh tokens are single use (they rotate).
     """
@@ -50,7 +51,7 @@ class Token(BaseModel):
     id_token: Annotated[str | None, Field(repr=False)] = None
 
 
-class TokenRequest(BaseModel):
+class TokenRequest(WireModel):
     """
     Body of POST /auth/oauth/token (authorization_code or refresh_token grant).
     """
@@ -66,7 +67,7 @@ class TokenRequest(BaseModel):
     refresh_token: Annotated[str | None, Field(repr=False)] = None
 
 
-class AuthErrorBody(BaseModel):
+class AuthErrorBody(WireModel):
     """
     Auth API error: {"error": "...", "error_description": "..."}.
     """
@@ -79,7 +80,7 @@ class AuthErrorBody(BaseModel):
     state: str | None = None
 
 
-class AccountingError(BaseModel):
+class AccountingError(WireModel):
     """
     One classic accounting error. `field`, `object`, `value` may be null or missing.
     """
@@ -97,14 +98,14 @@ class AccountingError(BaseModel):
     """
 
 
-class AccountingErrors(BaseModel):
+class AccountingErrors(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     errors: list[AccountingError]
 
 
-class AccountingErrorBody(BaseModel):
+class AccountingErrorBody(WireModel):
     """
     Classic accounting error body: {"response": {"errors": [...]}}.
     """
@@ -115,7 +116,7 @@ class AccountingErrorBody(BaseModel):
     response: AccountingErrors
 
 
-class RpcErrorMetadata(BaseModel):
+class RpcErrorMetadata(WireModel):
     """
     ErrorInfo metadata; the classic error fields as strings.
     """
@@ -129,7 +130,7 @@ class RpcErrorMetadata(BaseModel):
     field: str | None = None
 
 
-class RpcFieldViolation(BaseModel):
+class RpcFieldViolation(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -137,7 +138,7 @@ class RpcFieldViolation(BaseModel):
     description: str | None = None
 
 
-class RpcErrorDetail(BaseModel):
+class RpcErrorDetail(WireModel):
     """
     One google.rpc detail. ErrorInfo carries `reason` (the errno as a string), `domain` and `metadata`; BadRequest carries `fieldViolations`; other kinds are kept as extra fields.
     """
@@ -154,7 +155,7 @@ class RpcErrorDetail(BaseModel):
     fieldViolations: list[RpcFieldViolation] | None = None
 
 
-class RpcErrorBody(BaseModel):
+class RpcErrorBody(WireModel):
     """
     Newer accounting error body (google.rpc Status): {"code", "message", "details"}.
     """
@@ -170,7 +171,7 @@ class RpcErrorBody(BaseModel):
     details: list[RpcErrorDetail] | None = None
 
 
-class BusinessAddress(BaseModel):
+class BusinessAddress(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -182,7 +183,7 @@ class BusinessAddress(BaseModel):
     postal_code: str | None = None
 
 
-class PhoneNumber(BaseModel):
+class PhoneNumber(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -191,7 +192,7 @@ class PhoneNumber(BaseModel):
     phone_number: str | None = None
 
 
-class BusinessClient(BaseModel):
+class BusinessClient(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -203,7 +204,7 @@ class BusinessClient(BaseModel):
     account_business: dict[str, Any] | None = None
 
 
-class Business(BaseModel):
+class Business(WireModel):
     """
     A business. `id` is the business_id (projects, time tracking); `account_id` is the accounting id used in /accounting/account/{account_id}/ paths.
     """
@@ -231,7 +232,7 @@ class Business(BaseModel):
     business_clients: list[BusinessClient] | None = None
 
 
-class BusinessMembership(BaseModel):
+class BusinessMembership(WireModel):
     """
     A membership of the identity in a business. Its own `id` is NOT the business id.
     """
@@ -251,7 +252,7 @@ class BusinessMembership(BaseModel):
     business: Business
 
 
-class IdentityGroup(BaseModel):
+class IdentityGroup(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -264,7 +265,7 @@ class IdentityGroup(BaseModel):
     active: bool | None = None
 
 
-class IdentityRole(BaseModel):
+class IdentityRole(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -277,7 +278,7 @@ class IdentityRole(BaseModel):
     accountid: str | None = None
 
 
-class Identity(BaseModel):
+class Identity(WireModel):
     """
     The identity behind the access token (GET /auth/api/v1/users/me).
     """
@@ -316,7 +317,7 @@ class Identity(BaseModel):
     roles: list[IdentityRole] | None = None
 
 
-class IdentityResponse(BaseModel):
+class IdentityResponse(WireModel):
     """
     Identity envelope: {"response": {...identity...}} (no result level).
     """
@@ -327,7 +328,7 @@ class IdentityResponse(BaseModel):
     response: Identity
 
 
-class ClientBalance(BaseModel):
+class ClientBalance(WireModel):
     """
     One entry of a client balance include, one per currency: {"amount": Money}.
     """
@@ -338,7 +339,7 @@ class ClientBalance(BaseModel):
     amount: Money | None = None
 
 
-class Client(BaseModel):
+class Client(WireModel):
     """
     A client. `id` == `userid`; invoices call it `customerid`, expenses `clientid`. `signup_date` is UTC while `updated` is US/Eastern.
     """
@@ -434,7 +435,7 @@ class Client(BaseModel):
     """
 
 
-class ClientCreate(BaseModel):
+class ClientCreate(WireModel):
     """
     Client create and update body (all optional; updates are partial). A create needs at least one of fname, lname, email, organization (else 422, errno 7012). `vis_state` is deliberately absent: it must only be sent alone (delete/restore).
     """
@@ -476,7 +477,7 @@ class ClientCreate(BaseModel):
     pref_gmail: bool | None = None
 
 
-class ClientCreateRequest(BaseModel):
+class ClientCreateRequest(WireModel):
     """
     Create/update request body: {"client": {...}}.
     """
@@ -487,21 +488,21 @@ class ClientCreateRequest(BaseModel):
     client: ClientCreate
 
 
-class ClientResult(BaseModel):
+class ClientResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     client: Client
 
 
-class ClientResponseBody(BaseModel):
+class ClientResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ClientResult
 
 
-class ClientResponse(BaseModel):
+class ClientResponse(WireModel):
     """
     Single client envelope: {"response": {"result": {"client": {...}}}}.
     """
@@ -512,7 +513,7 @@ class ClientResponse(BaseModel):
     response: ClientResponseBody
 
 
-class ClientListResult(BaseModel):
+class ClientListResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -532,14 +533,14 @@ class ClientListResult(BaseModel):
     """
 
 
-class ClientListResponseBody(BaseModel):
+class ClientListResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ClientListResult
 
 
-class ClientListResponse(BaseModel):
+class ClientListResponse(WireModel):
     """
     Client list envelope: {"response": {"result": {"clients": [...], "page", "pages", "per_page", "total"}}}.
     """
@@ -550,7 +551,7 @@ class ClientListResponse(BaseModel):
     response: ClientListResponseBody
 
 
-class InvoiceLine(BaseModel):
+class InvoiceLine(WireModel):
     """
     An invoice line. Trap: `taxAmount1`/`taxAmount2` are tax PERCENT strings here (on expenses they are Money); `qty` is a decimal string.
     """
@@ -596,7 +597,7 @@ class InvoiceLine(BaseModel):
     updated: EasternDateTime | None = None
 
 
-class Invoice(BaseModel):
+class Invoice(WireModel):
     """
     An invoice. Money fields are Money; `discount_value` and `deposit_percentage` are decimal strings (percent). `created_at`/`updated` are US/Eastern on the wire. `lines` is present only with include[]=lines.
     """
@@ -694,7 +695,7 @@ class Invoice(BaseModel):
     """
 
 
-class InvoiceLineCreate(BaseModel):
+class InvoiceLineCreate(WireModel):
     """
     A line to create. `qty` and `taxAmount1`/`taxAmount2` (tax percent) are decimals; `unit_cost` is Money; `amount` is calculated by FreshBooks.
     """
@@ -723,7 +724,7 @@ class InvoiceLineCreate(BaseModel):
     """
 
 
-class InvoiceCreate(BaseModel):
+class InvoiceCreate(WireModel):
     """
     Invoice create body. Required: customerid, create_date. Invoices are created as drafts. `status` and `vis_state` are deliberately absent (read-only / phase fields).
     """
@@ -785,7 +786,7 @@ class InvoiceCreate(BaseModel):
     lines: list[InvoiceLineCreate] | None = None
 
 
-class InvoiceUpdate(BaseModel):
+class InvoiceUpdate(WireModel):
     """
     Invoice update body (partial). Never carries vis_state or action_* fields.
     """
@@ -847,7 +848,7 @@ class InvoiceUpdate(BaseModel):
     lines: list[InvoiceLineCreate] | None = None
 
 
-class InvoiceCreateRequest(BaseModel):
+class InvoiceCreateRequest(WireModel):
     """
     Create request body: {"invoice": {...}}.
     """
@@ -858,7 +859,7 @@ class InvoiceCreateRequest(BaseModel):
     invoice: InvoiceCreate
 
 
-class InvoiceUpdateRequest(BaseModel):
+class InvoiceUpdateRequest(WireModel):
     """
     Update request body: {"invoice": {...}}.
     """
@@ -869,21 +870,21 @@ class InvoiceUpdateRequest(BaseModel):
     invoice: InvoiceUpdate
 
 
-class InvoiceResult(BaseModel):
+class InvoiceResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     invoice: Invoice
 
 
-class InvoiceResponseBody(BaseModel):
+class InvoiceResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: InvoiceResult
 
 
-class InvoiceResponse(BaseModel):
+class InvoiceResponse(WireModel):
     """
     Single invoice envelope: {"response": {"result": {"invoice": {...}}}}.
     """
@@ -894,7 +895,7 @@ class InvoiceResponse(BaseModel):
     response: InvoiceResponseBody
 
 
-class InvoiceListResult(BaseModel):
+class InvoiceListResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -914,14 +915,14 @@ class InvoiceListResult(BaseModel):
     """
 
 
-class InvoiceListResponseBody(BaseModel):
+class InvoiceListResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: InvoiceListResult
 
 
-class InvoiceListResponse(BaseModel):
+class InvoiceListResponse(WireModel):
     """
     Invoice list envelope: {"response": {"result": {"invoices": [...], "page", "pages", "per_page", "total"}}}.
     """
@@ -932,7 +933,7 @@ class InvoiceListResponse(BaseModel):
     response: InvoiceListResponseBody
 
 
-class ExpenseAttachment(BaseModel):
+class ExpenseAttachment(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -942,7 +943,7 @@ class ExpenseAttachment(BaseModel):
     media_type: str | None = None
 
 
-class ExpenseAttachmentCreate(BaseModel):
+class ExpenseAttachmentCreate(WireModel):
     """
     A receipt to attach, by the jwt of an uploaded attachment.
     """
@@ -954,7 +955,7 @@ class ExpenseAttachmentCreate(BaseModel):
     media_type: Annotated[str, Field(examples=["image/png"])]
 
 
-class ExpenseCategory(BaseModel):
+class ExpenseCategory(WireModel):
     """
     An expense category (read-only). `created_at`/`updated_at` are US/Eastern.
     """
@@ -977,7 +978,7 @@ class ExpenseCategory(BaseModel):
     vis_state: VisState | None = None
 
 
-class Expense(BaseModel):
+class Expense(WireModel):
     """
     An expense. Trap: `taxAmount1`/`taxAmount2` are Money here (on invoice lines they are percents); `taxPercent1`/`taxPercent2` and `markup_percent` are decimals. `clientid` and `projectid` are 0 when none. `accountid` is the ledger account, not the account_id.
     """
@@ -1049,7 +1050,7 @@ class Expense(BaseModel):
     vis_state: VisState
 
 
-class ExpenseCreate(BaseModel):
+class ExpenseCreate(WireModel):
     """
     Expense create body. Required: categoryid, amount, date, staffid (the owner is usually 1). `status` (read-only) and `vis_state` (phase field) are deliberately absent.
     """
@@ -1092,7 +1093,7 @@ class ExpenseCreate(BaseModel):
     is_cogs: bool | None = None
 
 
-class ExpenseUpdate(BaseModel):
+class ExpenseUpdate(WireModel):
     """
     Expense update body (partial). Never carries vis_state.
     """
@@ -1135,7 +1136,7 @@ class ExpenseUpdate(BaseModel):
     is_cogs: bool | None = None
 
 
-class ExpenseCreateRequest(BaseModel):
+class ExpenseCreateRequest(WireModel):
     """
     Create request body: {"expense": {...}}.
     """
@@ -1146,7 +1147,7 @@ class ExpenseCreateRequest(BaseModel):
     expense: ExpenseCreate
 
 
-class ExpenseUpdateRequest(BaseModel):
+class ExpenseUpdateRequest(WireModel):
     """
     Update request body: {"expense": {...}}.
     """
@@ -1157,21 +1158,21 @@ class ExpenseUpdateRequest(BaseModel):
     expense: ExpenseUpdate
 
 
-class ExpenseResult(BaseModel):
+class ExpenseResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     expense: Expense
 
 
-class ExpenseResponseBody(BaseModel):
+class ExpenseResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ExpenseResult
 
 
-class ExpenseResponse(BaseModel):
+class ExpenseResponse(WireModel):
     """
     Single expense envelope: {"response": {"result": {"expense": {...}}}}.
     """
@@ -1182,7 +1183,7 @@ class ExpenseResponse(BaseModel):
     response: ExpenseResponseBody
 
 
-class ExpenseListResult(BaseModel):
+class ExpenseListResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1202,14 +1203,14 @@ class ExpenseListResult(BaseModel):
     """
 
 
-class ExpenseListResponseBody(BaseModel):
+class ExpenseListResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ExpenseListResult
 
 
-class ExpenseListResponse(BaseModel):
+class ExpenseListResponse(WireModel):
     """
     Expense list envelope: {"response": {"result": {"expenses": [...], "page", "pages", "per_page", "total"}}}.
     """
@@ -1220,21 +1221,21 @@ class ExpenseListResponse(BaseModel):
     response: ExpenseListResponseBody
 
 
-class ExpenseCategoryResult(BaseModel):
+class ExpenseCategoryResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     category: ExpenseCategory
 
 
-class ExpenseCategoryResponseBody(BaseModel):
+class ExpenseCategoryResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ExpenseCategoryResult
 
 
-class ExpenseCategoryResponse(BaseModel):
+class ExpenseCategoryResponse(WireModel):
     """
     Single category envelope: {"response": {"result": {"category": {...}}}}.
     """
@@ -1245,7 +1246,7 @@ class ExpenseCategoryResponse(BaseModel):
     response: ExpenseCategoryResponseBody
 
 
-class ExpenseCategoryListResult(BaseModel):
+class ExpenseCategoryListResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1265,14 +1266,14 @@ class ExpenseCategoryListResult(BaseModel):
     """
 
 
-class ExpenseCategoryListResponseBody(BaseModel):
+class ExpenseCategoryListResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: ExpenseCategoryListResult
 
 
-class ExpenseCategoryListResponse(BaseModel):
+class ExpenseCategoryListResponse(WireModel):
     """
     Category list envelope: {"response": {"result": {"categories": [...], "page", "pages", "per_page", "total"}}}.
     """
@@ -1283,7 +1284,7 @@ class ExpenseCategoryListResponse(BaseModel):
     response: ExpenseCategoryListResponseBody
 
 
-class Staff(BaseModel):
+class Staff(WireModel):
     """
     A staff member (`staffid` on expenses). No real body was available: fields beyond `id` are the likely ones (same family as clients) and all optional; others are kept as extras.
     """
@@ -1328,21 +1329,21 @@ class Staff(BaseModel):
     vis_state: VisState | None = None
 
 
-class StaffResult(BaseModel):
+class StaffResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     staff: Staff
 
 
-class StaffResponseBody(BaseModel):
+class StaffResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: StaffResult
 
 
-class StaffResponse(BaseModel):
+class StaffResponse(WireModel):
     """
     Single staff envelope: {"response": {"result": {"staff": {...}}}}.
     """
@@ -1353,7 +1354,7 @@ class StaffResponse(BaseModel):
     response: StaffResponseBody
 
 
-class StaffListResult(BaseModel):
+class StaffListResult(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1373,14 +1374,14 @@ class StaffListResult(BaseModel):
     """
 
 
-class StaffListResponseBody(BaseModel):
+class StaffListResponseBody(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
     result: StaffListResult
 
 
-class StaffListResponse(BaseModel):
+class StaffListResponse(WireModel):
     """
     Staff list envelope: {"response": {"result": {"staffs": [...], "page", "pages", "per_page", "total"}}}.
     """
