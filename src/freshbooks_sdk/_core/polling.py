@@ -467,7 +467,10 @@ def select(
         mark = (cursor.watermark, cursor.after_id)
     after = Cursor(watermark=mark[0], after_id=mark[1])
 
-    pool = set(cursor.boundary)
+    # One version per record: emitting a new version forgets the older ones, so a record that
+    # returns to an earlier state (A -> B -> A within one second) is delivered again.
+    emitted_ids = {c.id for c in emitted}
+    pool = {k for k in cursor.boundary if k[0] not in emitted_ids}
     pool.update(c.key for c in emitted)
     kept = [k for k in pool if after.admits(_latest(k[1]), k[0])]
     boundary = _sorted_boundary(kept)
