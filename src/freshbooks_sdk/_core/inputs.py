@@ -505,10 +505,9 @@ def expense_update_body(
     if amount is not None:
         currency = resolve_currency(currency_code, default_currency, [amount])
         body["amount"] = to_wire_money(amount, currency, field="amount", allow_negative=False)
-    body = _drop_none(body)
-    if fields:
-        body.update(plain_update_body(fields, resource="expenses", actions="expenses.delete()"))
-    return plain_update_body(body, resource="expenses", actions="expenses.delete()")
+    return plain_update_body(
+        {**_drop_none(body), **(fields or {})}, resource="expenses", actions="expenses.delete()"
+    )
 
 
 def plain_update_body(fields: Mapping[str, Any], *, resource: str, actions: str) -> dict[str, Any]:

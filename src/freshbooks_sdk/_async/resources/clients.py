@@ -126,9 +126,9 @@ class AsyncClientsResource(AsyncPollable[Client]):
             currency_code=currency_code,
             require_identity=False,
         )
-        if fields:
-            body.update(plain_update_body(fields, resource="clients", actions="clients.delete()"))
-        body = plain_update_body(body, resource="clients", actions="clients.delete()")
+        body = plain_update_body(
+            {**body, **(fields or {})}, resource="clients", actions="clients.delete()"
+        )
         return await self._put(client_id, body)
 
     async def delete(self, client_id: int) -> Client:
