@@ -349,3 +349,74 @@ async def test_async_same_decisions() -> None:
     core3, sleeps3 = make_async(script3)
     assert (await core3.call(POST, UNWRAP)).id == 7
     assert sleeps3 == [2.0]
+
+
+def test_ambiguous_failures_of_a_create_are_not_retryable() -> None:
+    core, _ = make_sync(Script([fail(httpx.ReadTimeout)]))
+    with pytest.raises(APITimeoutError) as timeout:
+        core.call(POST, UNWRAP)
+    assert timeout.value.may_have_applied and not timeout.value.retryable
+    core, _ = make_sync(Script([status(500)]))
+    with pytest.raises(InternalServerError) as five:
+        core.call(POST, UNWRAP)
+    assert five.value.may_have_applied and not five.value.retryable
+    core, _ = make_sync(Script([fail(httpx.ConnectError)]), max_retries=0)
+    with pytest.raises(APIConnectionError) as never_sent:
+        core.call(POST, UNWRAP)
+    assert not never_sent.value.may_have_applied and never_sent.value.retryable
+    core, _ = make_sync(Script([status(500)]), max_retries=0)
+    with pytest.raises(InternalServerError) as read:
+        core.call(GET, UNWRAP)
+    assert read.value.retryable
+
+
+def test_undecodable_body_is_a_freshbooks_error() -> None:
+    def bad_gzip(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"not gzip", headers={"Content-Encoding": "gzip"})
+
+    core, _ = make_sync(Script([bad_gzip]))
+    with pytest.raises(APIConnectionError, match="DecodingError"):
+        core.call(GET, UNWRAP)
+
+
+def test_200_with_result_and_errors_is_an_error() -> None:
+    body = {
+        "response": {"result": {"thing": {"id": 7}}, "errors": [{"errno": 1012, "message": "gone"}]}
+    }
+    core, _ = make_sync(Script([status(200, body)]))
+    with pytest.raises(NotFoundError, match="gone"):
+        core.call(GET, UNWRAP)
+
+
+def test_word_errors_in_a_value_is_not_an_error() -> None:
+    body = {"response": {"result": {"thing": {"id": 7, "note": 'no "errors" here'}}}}
+    core, _ = make_sync(Script([status(200, body)]))
+    assert core.call(GET, UNWRAP).id == 7
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"timeout": float("inf")}, "timeout"),
+        ({"timeout": float("nan")}, "timeout"),
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": httpx.Timeout(None)}, "timeout.connect"),
+        ({"timeout": httpx.Timeout(5.0, read=None)}, "timeout.read"),
+        ({"max_retries": 1.5}, "max_retries"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retry_wait": float("inf")}, "max_retry_wait"),
+    ],
+)
+def test_unbounded_settings_refused(kwargs: dict[str, Any], field: str) -> None:
+    from freshbooks_sdk import FreshBooks
+
+    with pytest.raises(InvalidRequestError) as info:
+        FreshBooks(access_token="t", **kwargs)
+    assert info.value.field == field
+
+
+def test_5xx_retry_after_honoured_for_reads() -> None:
+    script = Script([status(503, {}, {"Retry-After": "5"}), status(507), ok])
+    core, sleeps = make_sync(script)
+    assert core.call(GET, UNWRAP).id == 7
+    assert sleeps[0] == 5.0 and len(sleeps) == 2

@@ -55,7 +55,9 @@ def test_datetime_filter_value_is_refused() -> None:
         build_query(search={"updated_min": datetime(2024, 1, 1, tzinfo=timezone.utc)})
 
 
-@pytest.mark.parametrize("bad", ["", "../x", "AB C", "abc/def", "a" * 33, "ABC123?x=1", 123])
+@pytest.mark.parametrize(
+    "bad", ["", "../x", "AB C", "abc/def", "a" * 33, "ABC123?x=1", "ACM123\n", 123]
+)
 def test_account_id_refused(bad: object) -> None:
     with pytest.raises(InvalidRequestError) as info:
         check_account_id(bad)  # type: ignore[arg-type]  # deliberately wrong type in one case

@@ -412,3 +412,90 @@ def test_sync_client_proxy_env_default(monkeypatch: pytest.MonkeyPatch) -> None:
     fb = FreshBooks(access_token="t")
     assert fb._core._http._trust_env is True  # proxy variables are honoured by the default client
     fb.close()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ACTION_EMAIL": True},
+        {" vis_state": 1},
+        {"Ext_Vis_State": 0},
+        {"invoice": {"vis_state": 1}},
+    ],
+)
+async def test_phase_keys_refused_in_any_spelling(fb: Any, fields: dict[str, Any]) -> None:
+    with pytest.raises(InvalidRequestError, match="silently drop"):
+        await resolve(fb.invoices.update(1, fields=fields))
+
+
+async def test_create_extra_names_create(fb: Any) -> None:
+    with pytest.raises(InvalidRequestError, match=r"invoices\.create\(\) does not send"):
+        await resolve(
+            fb.invoices.create(
+                customer_id=1,
+                currency_code="USD",
+                lines=[{"name": "x", "unit_cost": "1"}],
+                extra={"action_email": True},
+            )
+        )
+
+
+async def test_more_bad_input_before_network(fb: Any, freshbooks_sandbox: Sandbox) -> None:
+    before = len(freshbooks_sandbox.request_log)
+    with pytest.raises(InvalidRequestError, match="mapping") as address:
+        await resolve(fb.clients.create(fname="A", address="1 Main St"))
+    assert address.value.field == "address"
+    with pytest.raises(InvalidRequestError, match="at least one"):
+        await resolve(fb.clients.create(fname="  ", email=None))
+    for bad_type in ("x", None, 1.7, 3):
+        with pytest.raises(InvalidRequestError) as line_type:
+            await resolve(
+                fb.invoices.create(
+                    customer_id=1,
+                    currency_code="USD",
+                    lines=[{"name": "x", "unit_cost": "1", "type": bad_type}],
+                )
+            )
+        assert line_type.value.field == "lines.0.type"
+    with pytest.raises(InvalidRequestError) as staff:
+        await resolve(
+            fb.expenses.create(
+                amount="1", currency_code="USD", category_id=1, date=date(2024, 3, 15), staff_id=0
+            )
+        )
+    assert staff.value.field == "staff_id"
+    assert len(freshbooks_sandbox.request_log) == before
+
+
+async def test_invoice_update_lines_use_the_invoice_currency(fb: Any) -> None:
+    client = await make_client(fb)
+    inv = await resolve(
+        fb.invoices.create(
+            customer_id=client.id, currency_code="EUR", lines=[{"name": "x", "unit_cost": "1"}]
+        )
+    )
+    updated = await resolve(
+        fb.invoices.update(inv.id, lines=[{"name": "y", "qty": "2", "unit_cost": "3"}])
+    )
+    assert updated.currency_code == "EUR" and updated.amount == Money(amount="6.00", code="EUR")
+    with pytest.raises(InvalidRequestError, match="EUR"):
+        await resolve(
+            fb.invoices.update(
+                inv.id, lines=[{"name": "y", "unit_cost": Money(amount="3", code="USD")}]
+            )
+        )
+
+
+def test_expense_staff_id_for_the_second_business(freshbooks_sandbox: Sandbox) -> None:
+    sb = freshbooks_sandbox
+    second = sb.account_ids[1]
+    with FreshBooks(
+        access_token=sb.issue_token(),
+        account_id=second,
+        http_client=httpx.Client(transport=sb.transport()),
+    ) as fb:
+        category = next(iter(fb.expense_categories.list()))
+        exp = fb.expenses.create(
+            amount="5.00", currency_code="CAD", category_id=category.id, date=date(2024, 3, 15)
+        )
+        assert exp.staffid == sb.staff_id(second) == 2

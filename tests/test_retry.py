@@ -55,6 +55,9 @@ POLICY = RetryPolicy(max_retries=3, max_retry_wait=60.0)
         # 5xx: only idempotent
         ({"status": 500, "idempotent": True}, True, 0.375),
         ({"status": 503, "idempotent": False}, False, 0.0),
+        ({"status": 507, "idempotent": True}, True, 0.375),  # every 5xx, not only 500/502/503/504
+        ({"status": 503, "retry_after": "5", "idempotent": True}, True, 5.0),  # honoured on 5xx
+        ({"status": 503, "retry_after": "600", "idempotent": True}, False, 0.0),  # over the cap
         # never retried
         ({"status": 400, "idempotent": True}, False, 0.0),
         ({"status": 401, "idempotent": True}, False, 0.0),

@@ -233,7 +233,7 @@ class SQLiteCursorStore:
                 field="path",
                 value=text,
             )
-        if not _TABLE_RE.match(table):
+        if not _TABLE_RE.fullmatch(table):
             raise InvalidRequestError(
                 f"table must be a plain SQL identifier, got {table!r}", field="table", value=table
             )

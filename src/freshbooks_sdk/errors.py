@@ -82,7 +82,15 @@ class ErrorDetail:
 
 
 class FreshBooksError(Exception):
-    """Base class of every error raised by this SDK."""
+    """Base class of every error raised by this SDK.
+
+    ``may_have_applied`` is true when a request that is not safe to repeat (a create, an
+    invoice email) failed in a way that leaves its outcome unknown: it may have been applied
+    (read timeout, connection dropped after sending, 5xx). Such an error is never
+    ``retryable``: check (list or get) before trying again, or you may create a duplicate.
+    """
+
+    may_have_applied: bool = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -90,7 +98,7 @@ class FreshBooksError(Exception):
 
     @property
     def retryable(self) -> bool:
-        """Whether trying the same call again later may succeed."""
+        """Whether trying the same call again later is safe and may succeed."""
         return False
 
 
@@ -126,13 +134,16 @@ class InvalidRequestError(FreshBooksError, ValueError):
 class APIConnectionError(FreshBooksError):
     """The request could not be completed (DNS, refused connection, dropped connection)."""
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, may_have_applied: bool = False
+    ) -> None:
         super().__init__(message)
         self.request = request
+        self.may_have_applied = may_have_applied
 
     @property
     def retryable(self) -> bool:
-        return True
+        return not self.may_have_applied
 
 
 class APITimeoutError(APIConnectionError):
@@ -273,11 +284,12 @@ class RateLimitError(APIStatusError):
 
 
 class InternalServerError(APIStatusError):
-    """HTTP 5xx."""
+    """HTTP 5xx. After a create or an invoice email, ``may_have_applied`` is true and the
+    error is not ``retryable`` (FreshBooks may have done the work before failing)."""
 
     @property
     def retryable(self) -> bool:
-        return True
+        return not self.may_have_applied
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

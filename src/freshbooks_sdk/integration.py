@@ -508,7 +508,7 @@ class InvoiceUpdatedInput(_Input):
         if self.start == "now":
             return "now"
         if self.start.startswith("backfill:"):
-            match = _DURATION_RE.match(self.start.removeprefix("backfill:"))
+            match = _DURATION_RE.fullmatch(self.start.removeprefix("backfill:"))
             if match is None:  # pragma: no cover - excluded by the pattern
                 raise PydanticCustomError("start_format", "bad backfill duration")
             return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])

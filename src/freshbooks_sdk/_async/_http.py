@@ -7,6 +7,7 @@ function in :mod:`freshbooks_sdk._core`; this module only runs the loop around t
 from __future__ import annotations
 
 import logging
+import math
 import random
 import time
 from collections.abc import Callable
@@ -69,10 +70,24 @@ class AsyncHTTPCore:
                 field="base_url",
                 value=base_url,
             )
-        try:
-            self.policy = RetryPolicy(max_retries=max_retries, max_retry_wait=max_retry_wait)
-        except (TypeError, ValueError) as exc:
-            raise InvalidRequestError(str(exc), field="max_retries") from None
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise InvalidRequestError(
+                f"max_retries must be an int >= 0, got {max_retries!r}",
+                field="max_retries",
+                value=max_retries,
+            )
+        if (
+            isinstance(max_retry_wait, bool)
+            or not isinstance(max_retry_wait, (int, float))
+            or not math.isfinite(max_retry_wait)
+            or max_retry_wait < 0
+        ):
+            raise InvalidRequestError(
+                f"max_retry_wait must be a finite number of seconds >= 0, got {max_retry_wait!r}",
+                field="max_retry_wait",
+                value=max_retry_wait,
+            )
+        self.policy = RetryPolicy(max_retries=max_retries, max_retry_wait=float(max_retry_wait))
         self._timeout = check_timeout(timeout)
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
@@ -178,11 +193,18 @@ class AsyncHTTPCore:
                     raise error_cls(
                         f"{spec.method} {spec.path}: {failure.value} ({decision.reason})",
                         request=request,
+                        may_have_applied=failure.request_was_sent and not spec.idempotent,
                     ) from exc
                 self._note_retry(spec, attempt, decision, None)
                 await self._sleep(decision.delay)
                 attempt += 1
                 continue
+            except httpx.HTTPError as exc:  # e.g. a body that cannot be decoded
+                raise APIConnectionError(
+                    f"{spec.method} {spec.path}: {type(exc).__name__}: {exc}",
+                    request=request,
+                    may_have_applied=not spec.idempotent,
+                ) from exc
             content = response.content
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",
@@ -221,7 +243,9 @@ class AsyncHTTPCore:
                     if status == 429
                     else parse_retry_after(header, self._clock().timestamp())
                 )
-                raise_for_status(status, content, response, retry_after)
+                raise_for_status(
+                    status, content, response, retry_after, may_have_applied=not spec.idempotent
+                )
                 raise AssertionError("unreachable: raise_for_status returned for an error status")
             self._note_retry(spec, attempt, decision, status)
             await self._sleep(decision.delay)

@@ -116,22 +116,9 @@ def decode(
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``."""
     try:
         with _collector_paused():
-            return model.model_validate_json(content)
+            result = model.model_validate_json(content)
     except pydantic.ValidationError as exc:
-        try:
-            payload = json.loads(content) if content else None
-        except ValueError:
-            payload = None
-        if body_carries_errors(payload):
-            parsed = parse_error_payload(payload, status_code)
-            cls = status_error_class(status_code, parsed.errors)
-            raise cls(
-                parsed.message,
-                status_code=status_code,
-                errors=parsed.errors,
-                response=response,
-                body_excerpt=excerpt(content),
-            ) from None
+        _raise_carried_errors(content, status_code, response)
         problems = exc.errors(include_url=False)
         where = ".".join(str(p) for p in problems[0]["loc"]) if problems else ""
         what = problems[0]["msg"] if problems else "invalid"
@@ -142,6 +129,28 @@ def decode(
             errors=[dict(p) for p in problems],
             body_excerpt=excerpt(content),
         ) from None
+    if b'"errors"' in content:  # cheap scan: FreshBooks can answer 200 with errors beside a result
+        _raise_carried_errors(content, status_code, response)
+    return result
+
+
+def _raise_carried_errors(content: bytes, status_code: int, response: Any) -> None:
+    """Raise the typed error when a body carries ``response.errors``; else return."""
+    try:
+        payload = json.loads(content) if content else None
+    except ValueError:
+        return
+    if not body_carries_errors(payload):
+        return
+    parsed = parse_error_payload(payload, status_code)
+    cls = status_error_class(status_code, parsed.errors)
+    raise cls(
+        parsed.message,
+        status_code=status_code,
+        errors=parsed.errors,
+        response=response,
+        body_excerpt=excerpt(content),
+    )
 
 
 @attrs.frozen
@@ -184,7 +193,12 @@ def listing(envelope: type[E], key: str) -> Unwrap[E, Page[Any]]:
 
 
 def raise_for_status(
-    status_code: int, content: bytes, response: Any, retry_after: float | None
+    status_code: int,
+    content: bytes,
+    response: Any,
+    retry_after: float | None,
+    *,
+    may_have_applied: bool = False,
 ) -> None:
     """Raise the typed error for an error status (never returns for >= 400)."""
     if status_code < 400:
@@ -200,4 +214,5 @@ def raise_for_status(
     )
     if isinstance(error, RateLimitError):
         error.retry_after = retry_after
+    error.may_have_applied = may_have_applied and status_code >= 500
     raise error

@@ -50,6 +50,7 @@ __all__ = [
 EASTERN = ZoneInfo("America/New_York")
 UTC = timezone.utc
 
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]")
 _SQL_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$")
 
 
@@ -58,7 +59,7 @@ class AmbiguousTime(ValueError):
 
 
 def _parse_sql(value: str) -> datetime:
-    m = _SQL_RE.match(value)
+    m = _SQL_RE.fullmatch(value)
     if m is None:
         raise ValueError(f"invalid FreshBooks timestamp {value!r}: expected 'YYYY-MM-DD HH:MM:SS'")
     y, mo, d, h, mi, s, frac = m.groups()
@@ -99,9 +100,9 @@ def parse_iso_datetime(value: str) -> datetime:
 
 
 def parse_any_datetime(value: str, *, utc_sql: bool = False) -> datetime:
-    """Parse either family: a value with ``T`` is ISO (UTC unless an offset says otherwise);
+    """Parse either family: ``YYYY-MM-DDT...`` is ISO (UTC unless an offset says otherwise);
     otherwise an accounting SQL-style value, Eastern unless ``utc_sql`` is true."""
-    if "T" in value or "t" in value:
+    if _ISO_RE.match(value):
         return parse_iso_datetime(value)
     return parse_utc_sql_datetime(value) if utc_sql else parse_accounting_datetime(value)
 

@@ -78,19 +78,29 @@ def validation_to_invalid_request(exc: pydantic.ValidationError) -> InvalidReque
     )
 
 
-def check_update_phase(fields: Mapping[str, Any], *, resource: str, actions: str) -> None:
-    """Refuse ``vis_state``/``action_*`` keys in a normal update.
+def _is_phase_key(key: object) -> bool:
+    norm = str(key).strip().lower()
+    return norm in PHASE_KEYS or norm.startswith("action_")
+
+
+def check_update_phase(
+    fields: Mapping[str, Any], *, resource: str, actions: str, method: str = "update"
+) -> None:
+    """Refuse ``vis_state``/``action_*`` keys (in any case or spacing, at any depth) in a
+    normal create or update.
 
     FreshBooks applies a PUT in phases: with ``vis_state`` or an ``action_*`` key present it
     silently drops every other field. Those are single-purpose calls here.
     """
-    for key in fields:
-        if key in PHASE_KEYS or key.startswith("action_"):
+    for key, value in fields.items():
+        if _is_phase_key(key):
             raise InvalidRequestError(
-                f"{resource}.update() does not send {key!r}: FreshBooks would silently drop the "
-                f"other fields of the update. Use {actions} instead.",
-                field=key,
+                f"{resource}.{method}() does not send {key!r}: FreshBooks would silently drop "
+                f"the other fields. Use {actions} instead.",
+                field=str(key),
             )
+        if isinstance(value, Mapping):
+            check_update_phase(value, resource=resource, actions=actions, method=method)
 
 
 def updated_since_filter(
@@ -195,13 +205,19 @@ def client_body(
         raise InvalidRequestError(
             f"email does not look like an address: {email!r}", field="email", value=email
         )
-    if require_identity and not any(body.values()):
+    if require_identity and not any(v and v.strip() for v in body.values()):
         raise InvalidRequestError(
             "a client needs at least one of fname, lname, email or organization "
             "(FreshBooks errno 7012)",
             field="fname",
         )
     if address is not None:
+        if not isinstance(address, Mapping):
+            raise InvalidRequestError(
+                f"address must be a mapping of {sorted(ADDRESS_FIELDS)}, got {type(address).__name__}",
+                field="address",
+                value=address,
+            )
         unknown = set(address) - set(ADDRESS_FIELDS)
         if unknown:
             raise InvalidRequestError(
@@ -213,7 +229,7 @@ def client_body(
     if currency_code is not None:
         body["currency_code"] = check_currency(currency_code)
     if extra:
-        check_update_phase(extra, resource="clients", actions="clients.delete()")
+        check_update_phase(extra, resource="clients", actions="clients.delete()", method="create")
         body.update(extra)
     return _drop_none(body)
 
@@ -246,6 +262,17 @@ def _percent(value: object, *, field: str) -> str | None:
     return decimal_text(number)
 
 
+def _line_type(value: object, *, field: str) -> int:
+    """A line ``type``: 0 (normal) or 1 (a rebilled expense, with ``expenseid``)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value not in (0, 1):
+        raise InvalidRequestError(
+            f"{field} must be 0 (normal line) or 1 (rebilled expense), got {value!r}",
+            field=field,
+            value=value,
+        )
+    return value
+
+
 def invoice_line(line: Mapping[str, Any] | Any, index: int, currency: str | None) -> dict[str, Any]:
     """One invoice line for the wire; ``line`` is a mapping or an ``InvoiceLineCreate``-like object.
 
@@ -274,7 +301,7 @@ def invoice_line(line: Mapping[str, Any] | Any, index: int, currency: str | None
     if "unit_cost" not in line:
         raise InvalidRequestError(f"{where}.unit_cost is required", field=f"{where}.unit_cost")
     body: dict[str, Any] = {
-        "type": int(line.get("type", 0)),
+        "type": _line_type(line.get("type", 0), field=f"{where}.type"),
         "name": name,
         "description": check_text(line.get("description"), field=f"{where}.description"),
         "qty": decimal_text(qty),
@@ -371,7 +398,10 @@ def invoice_body(
     }
     if extra:
         check_update_phase(
-            extra, resource="invoices", actions="invoices.send(), mark_as_sent() or delete()"
+            extra,
+            resource="invoices",
+            actions="invoices.send(), mark_as_sent() or delete()",
+            method="create",
         )
         body.update(extra)
     return _drop_none(body)
@@ -431,7 +461,7 @@ def expense_body(
     amount: object,
     category_id: int,
     date_: date,
-    staff_id: int,
+    staff_id: int | None,
     currency_code: str | None,
     default_currency: str | None,
     vendor: str | None = None,
@@ -444,9 +474,11 @@ def expense_body(
     tax_amount2: object = None,
     extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``expense`` body for create (``categoryid``, ``amount``, ``date``, ``staffid`` required)."""
+    """The ``expense`` body for create (``categoryid``, ``amount``, ``date`` required; FreshBooks
+    also requires ``staffid``, which the resource looks up when ``staff_id`` is None)."""
     check_id(category_id, field="category_id")
-    check_id(staff_id, field="staff_id")
+    if staff_id is not None:
+        check_id(staff_id, field="staff_id")
     if client_id is not None:
         check_id(client_id, field="client_id")
     if project_id is not None:
@@ -475,7 +507,7 @@ def expense_body(
         else to_wire_money(tax_amount2, money["code"], field="tax_amount2", allow_negative=False),
     }
     if extra:
-        check_update_phase(extra, resource="expenses", actions="expenses.delete()")
+        check_update_phase(extra, resource="expenses", actions="expenses.delete()", method="create")
         body.update(extra)
     return _drop_none(body)
 

@@ -22,7 +22,7 @@ MoneyInput = Union[str, int, Decimal, Any]  # Any: a freshbooks_sdk.Money
 
 def check_currency(code: object, field: str = "currency_code") -> str:
     """A 3-letter ISO 4217 code, upper-cased."""
-    if not isinstance(code, str) or not _CURRENCY_RE.match(code):
+    if not isinstance(code, str) or not _CURRENCY_RE.fullmatch(code):
         raise InvalidRequestError(
             f"{field} must be a 3-letter currency code such as 'USD', got {code!r}",
             field=field,

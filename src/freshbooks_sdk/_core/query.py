@@ -73,7 +73,7 @@ def check_account_id(account_id: str | None) -> str | None:
     """Refuse an ``account_id`` that is not a plain FreshBooks id (it goes into URL paths)."""
     if account_id is None:
         return None
-    if not isinstance(account_id, str) or not _ACCOUNT_ID_RE.match(account_id):
+    if not isinstance(account_id, str) or not _ACCOUNT_ID_RE.fullmatch(account_id):
         raise InvalidRequestError(
             f"account_id must be a plain FreshBooks account id (letters and digits, e.g. 'ABC123'), "
             f"got {account_id!r}",

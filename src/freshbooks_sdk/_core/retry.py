@@ -5,9 +5,10 @@
   ``max_retry_wait`` or retries run out, the caller raises ``RateLimitError(retry_after=...)``.
 * A failure that happened before the request left (connect error, connect/pool timeout) is
   retried for every method: nothing reached FreshBooks.
-* Ambiguous failures (read timeout, connection dropped after sending, 5xx) are retried only for
-  requests that cannot duplicate work (``idempotent``): reads, plain updates, deletes. A create,
-  or a PUT that sends an email, is never re-sent.
+* Ambiguous failures (read timeout, connection dropped after sending, any 5xx) are retried only
+  for requests that cannot duplicate work (``idempotent``): reads, plain updates, deletes, after
+  the ``Retry-After`` a 5xx asks for (else jittered backoff). A create, or a PUT that sends an
+  email, is never re-sent.
 * 400/401/403/404/409/422 are never retried (401 gets one token refresh elsewhere).
 
 >>> policy = RetryPolicy(max_retries=3)
@@ -24,8 +25,6 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 import attrs
-
-RETRYABLE_5XX = frozenset({500, 502, 503, 504})
 
 
 class Failure(enum.Enum):
@@ -153,13 +152,22 @@ def decide(
                 "repeating it could duplicate work",
             )
         return Decision(True, backoff_delay(policy, attempt, rnd), failure.value)
-    if status is not None and status in RETRYABLE_5XX:
+    if status is not None and 500 <= status <= 599:
         if not idempotent:
             return Decision(
                 False,
                 reason=f"HTTP {status}; not retried because the request may have been applied",
             )
-        return Decision(True, backoff_delay(policy, attempt, rnd), f"HTTP {status}")
+        asked = parse_retry_after(retry_after, now)
+        delay = asked if asked is not None else backoff_delay(policy, attempt, rnd)
+        if delay > policy.max_retry_wait:
+            return Decision(
+                False,
+                reason=f"HTTP {status}; Retry-After {delay:g}s exceeds max_retry_wait "
+                f"{policy.max_retry_wait:g}s",
+                retry_after=asked,
+            )
+        return Decision(True, delay, f"HTTP {status}", retry_after=asked)
     return Decision(False, reason=f"HTTP {status} is not retryable" if status else "not retryable")
 
 

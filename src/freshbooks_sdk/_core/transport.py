@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 import attrs
@@ -64,6 +65,21 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _finite_seconds(value: object, field: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise InvalidRequestError(
+            f"{field} must be a finite, positive number of seconds, got {value!r}",
+            field=field,
+            value=value,
+        )
+    return float(value)
+
+
 def check_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     """Refuse an unbounded timeout: every request has a finite deadline."""
     if timeout is None:
@@ -72,11 +88,7 @@ def check_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
             field="timeout",
         )
     if isinstance(timeout, httpx.Timeout):
+        for part in ("connect", "read", "write", "pool"):
+            _finite_seconds(getattr(timeout, part), f"timeout.{part}")
         return timeout
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise InvalidRequestError(
-            f"timeout must be a positive number of seconds, got {timeout!r}",
-            field="timeout",
-            value=timeout,
-        )
-    return httpx.Timeout(float(timeout))
+    return httpx.Timeout(_finite_seconds(timeout, "timeout"))

@@ -48,7 +48,7 @@ class Page(Generic[T]):
 
 def _positive_int(name: str, value: str, errno: int) -> int:
     text = value.strip()
-    if not _DIGITS.match(text):
+    if not _DIGITS.fullmatch(text):
         raise AccountingError(
             400, ErrorItem(errno, f"{name} must be a number", field=name, value=value[:100])
         )

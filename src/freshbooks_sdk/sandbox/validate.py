@@ -74,7 +74,7 @@ def read_int(data: JsonObj, key: str, obj: str, *, default: int | None = None) -
         raise bad_value(key, obj, value, f"{key} must be a number.", errno=1015)
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and _INT_RE.match(value.strip()):
+    if isinstance(value, str) and _INT_RE.fullmatch(value.strip()):
         return int(value.strip())
     raise bad_value(key, obj, value, f"{key} must be a number.", errno=1015)
 
@@ -139,20 +139,20 @@ def read_money(
         raise required(f"{key}.amount", obj)
     amount = to_decimal(value["amount"], f"{key}.amount", obj)
     code = value.get("code") or default_code
-    if not isinstance(code, str) or not _CURRENCY_RE.match(code):
+    if not isinstance(code, str) or not _CURRENCY_RE.fullmatch(code):
         raise bad_value(f"{key}.code", obj, code, "code must be a 3-letter currency code.")
     return amount, code
 
 
 def read_currency(data: JsonObj, key: str, obj: str) -> str | None:
     value = read_str(data, key, obj)
-    if value is not None and not _CURRENCY_RE.match(value):
+    if value is not None and not _CURRENCY_RE.fullmatch(value):
         raise bad_value(key, obj, value, f"{key} must be a 3-letter currency code.")
     return value
 
 
 def parse_date(value: Any, key: str, obj: str) -> date:
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -93,12 +93,12 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
         The currency comes from ``currency_code``, a ``Money`` amount, or the client's
         ``default_currency``; it is never assumed.
         """
-        # Validate everything that needs no network before looking up the staff id.
-        probe = expense_body(
+        # Everything that needs no network is checked before the staff id is looked up.
+        body = expense_body(
             amount=amount,
             category_id=category_id,
             date_=date,
-            staff_id=staff_id or 1,
+            staff_id=staff_id,
             currency_code=currency_code,
             default_currency=self._client.default_currency,
             vendor=vendor,
@@ -112,8 +112,8 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
             extra=extra,
         )
         if staff_id is None:
-            probe["staffid"] = await self._client.identity.staff_id()
-        return await self._post(probe)
+            body["staffid"] = await self._client.identity.staff_id()
+        return await self._post(body)
 
     async def update(
         self,

@@ -94,12 +94,12 @@ class ExpensesResource(Pollable[Expense]):
         The currency comes from ``currency_code``, a ``Money`` amount, or the client's
         ``default_currency``; it is never assumed.
         """
-        # Validate everything that needs no network before looking up the staff id.
-        probe = expense_body(
+        # Everything that needs no network is checked before the staff id is looked up.
+        body = expense_body(
             amount=amount,
             category_id=category_id,
             date_=date,
-            staff_id=staff_id or 1,
+            staff_id=staff_id,
             currency_code=currency_code,
             default_currency=self._client.default_currency,
             vendor=vendor,
@@ -113,8 +113,8 @@ class ExpensesResource(Pollable[Expense]):
             extra=extra,
         )
         if staff_id is None:
-            probe["staffid"] = self._client.identity.staff_id()
-        return self._post(probe)
+            body["staffid"] = self._client.identity.staff_id()
+        return self._post(body)
 
     def update(
         self,

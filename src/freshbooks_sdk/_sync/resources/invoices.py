@@ -21,6 +21,7 @@ from freshbooks_sdk._core.inputs import (
     check_id,
     invoice_body,
     invoice_update_body,
+    resolve_currency,
     send_body,
     updated_since_filter,
 )
@@ -37,6 +38,15 @@ from freshbooks_sdk.models import (
 )
 
 LINES = ("lines",)
+
+
+def _unit_costs(lines: Any) -> list[object]:
+    if not isinstance(lines, list):
+        return []
+    return [
+        ln.get("unit_cost") if isinstance(ln, Mapping) else getattr(ln, "unit_cost", None)
+        for ln in lines
+    ]
 
 
 class InvoicesResource(Pollable[Invoice]):
@@ -147,7 +157,10 @@ class InvoicesResource(Pollable[Invoice]):
         fields: Mapping[str, Any] | None = None,
     ) -> Invoice:
         """Change only the given fields. Never sends ``vis_state``/``action_*`` (FreshBooks
-        would drop the rest): use :meth:`send`, :meth:`mark_as_sent` or :meth:`delete`."""
+        would drop the rest): use :meth:`send`, :meth:`mark_as_sent` or :meth:`delete`.
+
+        New ``lines`` are written in the invoice's currency (read from FreshBooks when
+        ``currency_code`` is not given); a ``Money`` line in another currency is refused."""
         check_resource_id(invoice_id, field="invoice_id")
         given: dict[str, Any] = {
             k: v
@@ -163,8 +176,15 @@ class InvoicesResource(Pollable[Invoice]):
             if v is not None
         }
         given.update(fields or {})
-        currency = currency_code or self._client.default_currency
-        return self._put(invoice_id, invoice_update_body(given, currency), include=LINES)
+        # Check everything before any request; until the invoice's currency is known, lines are
+        # checked against a Money line's own currency (a placeholder when they carry none).
+        provisional = resolve_currency(currency_code, None, _unit_costs(given.get("lines")))
+        body = invoice_update_body(given, provisional or "XXX")
+        if "lines" in given and currency_code is None:
+            # Line money is written in the invoice's own currency (a mismatch is refused).
+            current = self.get(invoice_id, include_lines=False)
+            body = invoice_update_body(given, current.currency_code)
+        return self._put(invoice_id, body, include=LINES)
 
     def send(
         self,
