@@ -18,3 +18,9 @@ def shared_fixtures() -> Path:
 
 
 pytest_plugins = ["freshbooks_sdk.sandbox.pytest_plugin"]
+
+
+@pytest.fixture(autouse=True)
+def _cursor_db_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default poller store is a SQLite file under the user's state folder: keep tests out."""
+    monkeypatch.setenv("FRESHBOOKS_CURSOR_DB", str(tmp_path / "cursors.db"))

@@ -499,3 +499,25 @@ def test_expense_staff_id_for_the_second_business(freshbooks_sandbox: Sandbox) -
             amount="5.00", currency_code="CAD", category_id=category.id, date=date(2024, 3, 15)
         )
         assert exp.staffid == sb.staff_id(second) == 2
+
+
+def test_poll_defaults_to_a_sqlite_store(
+    freshbooks_sandbox: Sandbox, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from freshbooks_sdk.cursors import SQLiteCursorStore, default_cursor_path
+
+    target = tmp_path / "state" / "cursors.db"
+    monkeypatch.setenv("FRESHBOOKS_CURSOR_DB", str(target))
+    sb = freshbooks_sandbox
+    with FreshBooks(
+        access_token=sb.issue_token(),
+        account_id=sb.account_ids[0],
+        http_client=httpx.Client(transport=sb.transport()),
+    ) as fb:
+        poller = fb.invoices.poll()
+        assert (
+            isinstance(poller.store, SQLiteCursorStore) and poller.key == "ACM123:invoices/invoices"
+        )
+        poller.poll_once()  # the starting cursor is saved at once
+    assert default_cursor_path() == target and target.exists()
+    assert SQLiteCursorStore(target).load("ACM123:invoices/invoices") is not None

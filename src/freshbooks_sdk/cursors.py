@@ -24,12 +24,14 @@ pollers.
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import re
 import sqlite3
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -37,11 +39,39 @@ import attrs
 from freshbooks_sdk.errors import CorruptCursorError, CursorConflictError, InvalidRequestError
 
 __all__ = [
+    "DEFAULT_STORE",
     "CursorStore",
+    "DefaultStore",
     "MemoryCursorStore",
     "SQLiteCursorStore",
     "StoredCursor",
+    "default_cursor_path",
 ]
+
+
+class DefaultStore(enum.Enum):
+    """The type of :data:`DEFAULT_STORE` (a one-member enum, so it can be told from any path)."""
+
+    STORE = "default"
+
+
+DEFAULT_STORE = DefaultStore.STORE
+"""The default of ``fb.invoices.poll(store=...)``: a SQLite file at :func:`default_cursor_path`,
+so a restarted service resumes where it stopped (pass ``None`` for an in-memory cursor)."""
+
+
+def default_cursor_path(env: Mapping[str, str] | None = None) -> Path:
+    """``$FRESHBOOKS_CURSOR_DB``, else ``$XDG_STATE_HOME/freshbooks-typed/cursors.db``, else
+    ``~/.local/state/freshbooks-typed/cursors.db`` (the folder is created)."""
+    env = os.environ if env is None else env
+    explicit = env.get("FRESHBOOKS_CURSOR_DB")
+    if explicit:
+        path = Path(explicit).expanduser()
+    else:
+        state = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        path = Path(state) / "freshbooks-typed" / "cursors.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @attrs.frozen

@@ -16,7 +16,13 @@ from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import DEFAULT_INTERVAL, DEFAULT_OVERLAP, DEFAULT_SAFETY, Start
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
-from freshbooks_sdk.cursors import CursorStore
+from freshbooks_sdk.cursors import (
+    DEFAULT_STORE,
+    CursorStore,
+    DefaultStore,
+    SQLiteCursorStore,
+    default_cursor_path,
+)
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
@@ -110,7 +116,7 @@ class AsyncPollable(AsyncResource[M]):
         *,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
-        store: CursorStore | str | os.PathLike[str] | None = None,
+        store: CursorStore | str | os.PathLike[str] | DefaultStore | None = DEFAULT_STORE,
         key: str | None = None,
         cap: int | None = None,
         include_deleted: bool = False,
@@ -123,8 +129,10 @@ class AsyncPollable(AsyncResource[M]):
         cursor (at-least-once; see :mod:`freshbooks_sdk._async.poller` and the README).
 
         ``start``: ``"now"``, a ``timedelta`` backfill, or an aware datetime (first run only;
-        afterwards the stored cursor wins). ``store``: a SQLite path, a ``CursorStore`` or
-        ``None`` (in memory). ``key`` defaults to ``"{account_id}:{resource}"``.
+        afterwards the stored cursor wins). ``store``: by default a SQLite file at
+        :func:`~freshbooks_sdk.cursors.default_cursor_path` (a restarted service resumes where it
+        stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
+        ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
         """
         path = self._url()
         includes = self.poll_include
@@ -144,7 +152,7 @@ class AsyncPollable(AsyncResource[M]):
         return AsyncPoller(
             fetch_page,
             key=key or f"{self._client.account_id}:{self.path}",
-            store=store,
+            store=SQLiteCursorStore(default_cursor_path()) if store is DEFAULT_STORE else store,
             start=start,
             interval=interval,
             cap=cap,
