@@ -22,9 +22,11 @@ import vcr
 from freshbooks_sdk.errors import (
     APIStatusError,
     AuthenticationError,
+    BadRequestError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
+    RateLimitError,
     UnprocessableEntityError,
 )
 
@@ -128,6 +130,30 @@ async def rate_limit_then_success(ctx: Ctx) -> dict[str, Any]:
     first = await collect(ctx.fb.invoices.list(max_items=1))
     second = await collect(ctx.fb.invoices.list(max_items=1))
     return {"counts": [len(first), len(second)], "retries": ctx.fb.stats.retries}
+
+
+@scenario("error_400")
+async def error_400(ctx: Ctx) -> dict[str, Any]:
+    made = await resolve(ctx.fb.clients.create(fname="Typo"))
+    return await _error(
+        lambda: ctx.fb.clients.update(made.id, fields={"email": ["not", "a", "string"]})
+    )
+
+
+@scenario("error_429_beyond_cap")
+async def error_429_beyond_cap(ctx: Ctx) -> dict[str, Any]:
+    # The recorder sets a limit whose Retry-After (120 s) exceeds the client's max_retry_wait.
+    await collect(ctx.fb.clients.list(max_items=1))
+    try:
+        await collect(ctx.fb.clients.list(max_items=1))
+    except RateLimitError as exc:
+        return {
+            "type": type(exc).__name__,
+            "status": exc.status_code,
+            "retry_after": exc.retry_after,
+            "retryable": exc.retryable,
+        }
+    raise AssertionError("expected a RateLimitError")
 
 
 @scenario("error_401")
@@ -296,6 +322,7 @@ async def trigger_invoice_updated(ctx: Ctx) -> dict[str, Any]:
 
 
 EXPECTED_ERRORS = {
+    "error_400": BadRequestError,
     "error_401": AuthenticationError,
     "error_403_missing_scope": PermissionDeniedError,
     "error_404": NotFoundError,
