@@ -37,7 +37,7 @@ from freshbooks_sdk import FreshBooks  # noqa: E402
 from freshbooks_sdk.auth import OAuthClient, generate_state  # noqa: E402
 from freshbooks_sdk.sandbox import FakeClock, Sandbox  # noqa: E402
 
-SANDBOX_ONLY = {"rate_limit_then_success", "error_429_beyond_cap", "error_500"}
+SANDBOX_ONLY = {"rate_limit_then_success", "error_409", "error_429_beyond_cap", "error_500"}
 
 
 def _prepare(name: str, sb: Sandbox) -> None:
@@ -46,6 +46,8 @@ def _prepare(name: str, sb: Sandbox) -> None:
         sb.set_rate_limit(account, 1, window_seconds=10.0, retry_after=10)
     if name == "error_429_beyond_cap":
         sb.set_rate_limit(account, 1, window_seconds=120.0, retry_after=120)
+    if name == "error_409":
+        sb.inject_faults(1, "409", method="POST", path_prefix="/accounting/")
     if name == "error_500":
         sb.inject_faults(1, "500", method="POST", path_prefix="/accounting/")
 

@@ -23,6 +23,7 @@ from freshbooks_sdk.errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    ConflictError,
     InternalServerError,
     NotFoundError,
     PermissionDeniedError,
@@ -154,6 +155,12 @@ async def error_429_beyond_cap(ctx: Ctx) -> dict[str, Any]:
             "retryable": exc.retryable,
         }
     raise AssertionError("expected a RateLimitError")
+
+
+@scenario("error_409")
+async def error_409(ctx: Ctx) -> dict[str, Any]:
+    # The recorder injects a 409 Conflict for the next create; it is reported, never retried.
+    return await _error(lambda: ctx.fb.clients.create(email="conflict@example.com"))
 
 
 @scenario("error_401")
@@ -322,12 +329,14 @@ async def trigger_invoice_updated(ctx: Ctx) -> dict[str, Any]:
 
 
 EXPECTED_ERRORS = {
+    "error_409": ConflictError,
     "error_400": BadRequestError,
     "error_401": AuthenticationError,
     "error_403_missing_scope": PermissionDeniedError,
     "error_404": NotFoundError,
     "error_422": (UnprocessableEntityError, NotFoundError),
     "error_500": InternalServerError,
+    "error_429_beyond_cap": RateLimitError,
 }
 
 

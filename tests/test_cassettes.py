@@ -13,6 +13,7 @@ import pytest
 from cassette_scenarios import (
     CASSETTES,
     CLIENT_ID,
+    EXPECTED_ERRORS,
     REDACTED,
     REDIRECT_URI,
     SCENARIOS,
@@ -84,3 +85,12 @@ def test_cassette_has_no_secret(path: Path) -> None:
     text = path.read_text()
     for pattern in SECRET_PATTERNS:
         assert not pattern.search(text), f"{path.name} leaks {pattern.pattern}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_ERRORS))
+def test_error_families_recorded(name: str) -> None:
+    """Each error family has a cassette whose replayed outcome is that exception class."""
+    expected = EXPECTED_ERRORS[name]
+    classes = expected if isinstance(expected, tuple) else (expected,)
+    recorded = json.loads((CASSETTES / f"{name}.result.json").read_text())
+    assert recorded["type"] in {cls.__name__ for cls in classes}

@@ -333,7 +333,7 @@ class Sandbox:
     ) -> None:
         """Queue ``count`` faults of ``kind`` for the next matching requests.
 
-        Kinds: ``"500"``, ``"html502"``, ``"drop_before"``, ``"drop_after"``, ``"timeout"``,
+        Kinds: ``"500"``, ``"html502"``, ``"409"``, ``"drop_before"``, ``"drop_after"``, ``"timeout"``,
         ``"delay"`` (see :mod:`freshbooks_sdk.sandbox.faults`). ``seconds`` is the delay, or how
         long an HTTP ``timeout`` waits before closing.
 
@@ -457,6 +457,9 @@ class Sandbox:
             return self._server_error(req, route, "An unexpected error occurred.")
         if fault is not None and fault.kind == "html502":
             return SandboxResponse(502, [("content-type", "text/html")], HTML_502)
+        if fault is not None and fault.kind == "409":
+            conflict = AccountingError(409, ErrorItem(409, _CONFLICT_TEXT))
+            return render_accounting_error(conflict, self._error_format_for(req))
         try:
             if route.kind == "accounting":
                 return self._accounting(req, route)
@@ -555,6 +558,9 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"<Sandbox accounts={self.account_ids} error_format={self.error_format!r}>"
+
+
+_CONFLICT_TEXT = "The resource is being modified by another request. Please try again."
 
 
 def _scope_message(provided: Sequence[str], required: str) -> str:

@@ -5,6 +5,8 @@ Fault kinds (``sb.inject_faults(count, kind, ...)``):
 =============== ================================================================================
 ``"500"``       a 500 with FreshBooks' error body; the request is **not** processed
 ``"html502"``   a 502 with an nginx HTML page (``text/html``); not processed
+``"409"``       a 409 Conflict (errno 409, the resource is being modified by another request);
+                not processed
 ``"drop_before"`` the connection drops before the request reaches the app (in-process:
                 ``httpx.RemoteProtocolError``; HTTP: the socket closes without a response)
 ``"drop_after"``  the request **is processed**, then the connection drops the same way
@@ -32,7 +34,7 @@ __all__ = [
     "ResponseTimedOut",
 ]
 
-RESPONSE_FAULTS = frozenset({"500", "html502"})
+RESPONSE_FAULTS = frozenset({"500", "html502", "409"})
 TRANSPORT_FAULTS = frozenset({"drop_before", "drop_after", "timeout", "delay"})
 FAULT_KINDS = RESPONSE_FAULTS | TRANSPORT_FAULTS
 
