@@ -14,10 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pydantic
 import pytest
 
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
-from freshbooks_sdk.errors import APIConnectionError, ErrorDetail, UnprocessableEntityError
+from freshbooks_sdk.errors import (
+    APIConnectionError,
+    ErrorDetail,
+    InternalServerError,
+    InvalidRequestError,
+    UnprocessableEntityError,
+)
 from freshbooks_sdk.integration import (
     ACTIONS,
     TRIGGERS,
@@ -178,6 +185,10 @@ def good_inputs(w: dict[str, int]) -> dict[str, dict[str, Any]]:
             "date": "2024-03-01",
             "vendor": "Cafe",
             "client_id": w["client_id"],
+            "tax_name1": "HST",
+            "tax_amount1": "1.63",
+            "tax_name2": "PST",
+            "tax_amount2": "0.88",
         },
     }
 
@@ -213,6 +224,14 @@ def check_good_output(name: str, output: Any, w: dict[str, int]) -> None:
         assert output["amount"] == {"amount": "12.50", "code": "USD"}
         assert (output["categoryid"], output["clientid"]) == (w["category_id"], w["client_id"])
         assert output["date"] == "2024-03-01"
+        assert (output["taxName1"], output["taxAmount1"]) == (
+            "HST",
+            {"amount": "1.63", "code": "USD"},
+        )
+        assert (output["taxName2"], output["taxAmount2"]) == (
+            "PST",
+            {"amount": "0.88", "code": "USD"},
+        )
 
 
 @pytest.mark.parametrize("name", list(ACTIONS))
@@ -365,6 +384,61 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], list[str], str]] = [
     ),
     ("freshbooks/list-clients", {"limit": 0}, ["limit"], "greater than"),
     ("freshbooks/list-invoices", {"status": "Paid!"}, ["status"], ""),
+    ("freshbooks/list-invoices", {"date_from": "2024/03/01"}, ["date_from"], "YYYY-MM-DD"),
+    (
+        "freshbooks/list-invoices",
+        {"date_from": "2024-03-01", "date_to": "2024-03-01"},
+        ["date_to"],
+        "exclusive",
+    ),
+    (
+        "freshbooks/list-invoices",
+        {"date_from": "2024-03-02", "date_to": "2024-03-01"},
+        ["date_to"],
+        "later than date_from",
+    ),
+    (
+        "freshbooks/create-expense",
+        {"amount": "1.00", "category_id": 1, "date": "2024-03-01", "tax_amount1": 0.13},
+        ["tax_amount1"],
+        "not the number 0.13",
+    ),
+    (
+        "freshbooks/create-expense",
+        {"amount": "1.00", "category_id": 1, "date": "2024-03-01", "tax_amount2": "-1.00"},
+        ["tax_amount2"],
+        ">= 0",
+    ),
+    # Unknown keys are named as sent, never renamed by the action's SDK/wire `field_names`
+    # (customer_id/customerid -> client_id, max_items -> limit, p_city -> address.city, ...).
+    (
+        "freshbooks/create-invoice",
+        {"customer_id": 5, "client_id": 5, "lines": [{"name": "x", "unit_cost": "1"}]},
+        ["customer_id"],
+        "Extra",
+    ),
+    (
+        "freshbooks/create-invoice",
+        {"customerid": 5, "client_id": 5, "lines": [{"name": "x", "unit_cost": "1"}]},
+        ["customerid"],
+        "Extra",
+    ),
+    ("freshbooks/list-invoices", {"customer_id": 5}, ["customer_id"], "Extra"),
+    ("freshbooks/list-invoices", {"v3_status": "paid"}, ["v3_status"], "Extra"),
+    ("freshbooks/list-clients", {"max_items": 5}, ["max_items"], "Extra"),
+    ("freshbooks/create-client", {"fname": "A", "p_city": "Toronto"}, ["p_city"], "Extra"),
+    (
+        "freshbooks/send-invoice",
+        {"invoice_id": 1, "email_recipients": ["a@b.com"]},
+        ["email_recipients"],
+        "Extra",
+    ),
+    (
+        "freshbooks/create-expense",
+        {"amount": "1.00", "category_id": 1, "date": "2024-03-01", "categoryid": 1},
+        ["categoryid"],
+        "Extra",
+    ),
     (
         "freshbooks/send-invoice",
         {"invoice_id": 1, "method": "mark_as_sent", "to": ["a@b.com"]},
@@ -389,6 +463,7 @@ def test_bad_input_is_refused_before_any_request(
     assert [f["field"] for f in error["fields"]] == fields
     assert word.lower() in error["message"].lower()
     assert error["retryable"] is False
+    assert error["may_have_applied"] is False
     assert error["retry_after"] is None and error["status_code"] is None
     assert len(sb.request_log) == before  # nothing was sent
     json.dumps(result.to_dict())
@@ -403,6 +478,15 @@ async def test_bad_input_is_refused_async(afb: AsyncFreshBooks, sb: Sandbox) -> 
     )
     assert result.error is not None
     assert result.error["fields"][0]["field"] == "lines.0.unit_cost"
+    assert len(sb.request_log) == before
+    unknown = await run_async(
+        afb,
+        "freshbooks/create-invoice",
+        {"customer_id": 5, "client_id": 5, "lines": [{"name": "x", "unit_cost": "1"}]},
+    )
+    assert unknown.error is not None
+    assert [f["field"] for f in unknown.error["fields"]] == ["customer_id"]
+    assert "client_id" not in unknown.error["message"]
     assert len(sb.request_log) == before
 
 
@@ -476,6 +560,162 @@ def test_unknown_category_on_expense(fb: FreshBooks, world: dict[str, int]) -> N
     )
 
 
+def _invoice_dated(sb: Sandbox, account: str, client_id: int, day: str) -> int:
+    made = sb.create(
+        account,
+        "invoices",
+        {
+            "customerid": client_id,
+            "create_date": day,
+            "currency_code": "USD",
+            "lines": [{"name": "x", "qty": "1", "unit_cost": {"amount": "1.00"}}],
+        },
+    )
+    return int(made["id"])
+
+
+def test_list_invoices_by_date_range(fb: FreshBooks, sb: Sandbox, account: str) -> None:
+    """date_from inclusive, date_to exclusive (as FreshBooks), sent as date_min/date_max."""
+    client = sb.create(account, "clients", {"email": "ada@example.com"})
+    ids = {
+        day: _invoice_dated(sb, account, client["id"], day)
+        for day in ("2024-02-29", "2024-03-01", "2024-03-31", "2024-04-01")
+    }
+    result = run_sync(
+        fb, "freshbooks/list-invoices", {"date_from": "2024-03-01", "date_to": "2024-04-01"}
+    )
+    output = assert_json_output("freshbooks/list-invoices", result)
+    assert sorted(i["id"] for i in output["items"]) == [ids["2024-03-01"], ids["2024-03-31"]]
+    query = dict(sb.request_log[-1].query)
+    assert (query["search[date_min]"], query["search[date_max]"]) == ("2024-03-01", "2024-04-01")
+
+    since = run_sync(fb, "freshbooks/list-invoices", {"date_from": "2024-03-31"})
+    assert sorted(i["id"] for i in since.output["items"]) == [
+        ids["2024-03-31"],
+        ids["2024-04-01"],
+    ]
+    before = run_sync(fb, "freshbooks/list-invoices", {"date_to": "2024-03-01"})
+    assert [i["id"] for i in before.output["items"]] == [ids["2024-02-29"]]
+
+
+async def test_list_invoices_by_date_range_async(
+    afb: AsyncFreshBooks, sb: Sandbox, account: str
+) -> None:
+    client = sb.create(account, "clients", {"email": "ada@example.com"})
+    inside = _invoice_dated(sb, account, client["id"], "2024-03-15")
+    _invoice_dated(sb, account, client["id"], "2024-05-01")
+    result = await run_async(
+        afb, "freshbooks/list-invoices", {"date_from": "2024-03-01", "date_to": "2024-05-01"}
+    )
+    output = assert_json_output("freshbooks/list-invoices", result)
+    assert [i["id"] for i in output["items"]] == [inside]
+
+
+def test_create_expense_taxes_reach_the_sdk(fb: FreshBooks, world: dict[str, int]) -> None:
+    call = ACTIONS["freshbooks/create-expense"].prepare(
+        {
+            "amount": "10.00",
+            "currency_code": "CAD",
+            "category_id": world["category_id"],
+            "date": "2024-03-01",
+            "tax_name1": "GST",
+            "tax_amount1": "0.50",
+        }
+    )
+    assert (call.resource, call.method) == ("expenses", "create")
+    assert (call.kwargs["tax_name1"], call.kwargs["tax_amount1"]) == ("GST", "0.50")
+    assert "tax_name2" not in call.kwargs and "tax_amount2" not in call.kwargs
+
+
+# ---------------------------------------------------------------------------------------------
+# Ambiguous failures: may_have_applied, never retryable
+# ---------------------------------------------------------------------------------------------
+
+
+def result_validator() -> Any:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((SCHEMAS / "action-result.schema.json").read_text())
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _draft(client_id: int) -> dict[str, Any]:
+    return {
+        "client_id": client_id,
+        "currency_code": "USD",
+        "lines": [{"name": "Design", "unit_cost": "120.00"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("fault", "created"),
+    [("drop_after", 1), ("timeout", 1), ("500", 0)],
+)
+def test_create_that_may_have_applied_is_not_retryable(
+    fb: FreshBooks,
+    sb: Sandbox,
+    account: str,
+    world: dict[str, int],
+    fault: str,
+    created: int,
+) -> None:
+    """A create whose outcome is unknown says so: not retryable, may_have_applied (drop_after
+    and timeout did create the invoice; a 500 may have, from the client's point of view)."""
+    before = len(sb.store(account).invoices)
+    sb.inject_faults(1, fault, method="POST")
+    result = run_sync(fb, "freshbooks/create-invoice", _draft(world["client_id"]))
+    assert not result.ok and result.error is not None
+    assert result.error["retryable"] is False
+    assert result.error["may_have_applied"] is True
+    assert len(sb.store(account).invoices) - before == created
+    assert sb.pending_faults == 0
+    posts = [r for r in sb.request_log if r.method == "POST"]
+    assert len(posts) == 1  # never repeated by the SDK
+    result_validator().validate(json.loads(json.dumps(result.to_dict())))
+
+
+async def test_drop_after_create_async(
+    afb: AsyncFreshBooks, sb: Sandbox, account: str, world: dict[str, int]
+) -> None:
+    before = len(sb.store(account).invoices)
+    sb.inject_faults(1, "drop_after", method="POST")
+    result = await run_async(afb, "freshbooks/create-invoice", _draft(world["client_id"]))
+    assert result.error is not None
+    assert (result.error["retryable"], result.error["may_have_applied"]) == (False, True)
+    assert len(sb.store(account).invoices) == before + 1
+
+
+def test_drop_before_create_is_reported_actionably(
+    fb: FreshBooks, sb: Sandbox, account: str, world: dict[str, int]
+) -> None:
+    """A connection that failed before FreshBooks saw the request created nothing and is safe
+    to retry, even for a create: the SDK retries it and the invoice is created exactly once."""
+    before = len(sb.store(account).invoices)
+    sb.inject_faults(1, "drop_before", method="POST")
+    result = run_sync(fb, "freshbooks/create-invoice", _draft(world["client_id"]))
+    assert result.ok, result.error
+    assert len(sb.store(account).invoices) == before + 1
+    assert [e.fault for e in sb.request_log[-2:]] == ["drop_before", None]
+
+
+def test_drop_before_a_read_is_retried_transparently(
+    fb: FreshBooks, sb: Sandbox, world: dict[str, int]
+) -> None:
+    sb.inject_faults(1, "drop_before", method="GET")
+    result = run_sync(fb, "freshbooks/list-invoices", {"client_id": world["client_id"]})
+    assert assert_json_output("freshbooks/list-invoices", result)["count"] == 1
+    assert sb.pending_faults == 0
+
+
+def test_action_result_schema_has_may_have_applied() -> None:
+    schema = json.loads((SCHEMAS / "action-result.schema.json").read_text())
+    error = schema["$defs"]["ActionError"]
+    assert error["properties"]["may_have_applied"] == {
+        "title": "May Have Applied",
+        "type": "boolean",
+    }
+    assert "may_have_applied" in error["required"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Rate limit: retryable, and after how long
 # ---------------------------------------------------------------------------------------------
@@ -490,6 +730,7 @@ def test_rate_limit_is_retryable_with_retry_after(
     error = result.error
     assert (error["type"], error["status_code"]) == ("rate_limited", 429)
     assert error["retryable"] is True
+    assert error["may_have_applied"] is False
     assert error["retry_after"] == 120.0
     json.dumps(result.to_dict())
 
@@ -522,10 +763,23 @@ def test_short_rate_limit_is_waited_out(
 
 def test_error_from_exception_maps_every_kind() -> None:
     conn = error_from_exception(APIConnectionError("connection refused"))
-    assert (conn["type"], conn["retryable"], conn["status_code"]) == (
+    assert (conn["type"], conn["retryable"], conn["may_have_applied"], conn["status_code"]) == (
         "connection_error",
         True,
+        False,
         None,
+    )
+    dropped = error_from_exception(APIConnectionError("dropped", may_have_applied=True))
+    assert (dropped["retryable"], dropped["may_have_applied"]) == (False, True)
+    five = InternalServerError("boom", status_code=500)
+    assert error_from_exception(five)["retryable"] is True  # a read: safe to repeat
+    five.may_have_applied = True  # after a create
+    assert (
+        error_from_exception(five)["retryable"],
+        error_from_exception(five)["may_have_applied"],
+    ) == (
+        False,
+        True,
     )
     unexpected = error_from_exception(RuntimeError("boom"))
     assert unexpected["type"] == "internal_error"
@@ -542,6 +796,20 @@ def test_error_from_exception_maps_every_kind() -> None:
         "errno": 1004,
         "wire_field": "p_code",
     }
+    names = ACTIONS["freshbooks/list-invoices"].field_names
+    sdk_arg = error_from_exception(InvalidRequestError("bad id", field="customer_id"), names)
+    assert sdk_arg["fields"][0]["field"] == "client_id"  # an SDK argument: renamed
+
+
+def test_input_validation_errors_are_never_renamed() -> None:
+    """``field_names`` is for SDK/FreshBooks errors; the input model's own errors name the keys
+    the caller sent, even when one of them is also an SDK or wire name."""
+    action = ACTIONS["freshbooks/list-invoices"]
+    with pytest.raises(pydantic.ValidationError) as caught:
+        action.parse({"customer_id": 5, "max_items": 3})
+    error = error_from_exception(caught.value, action.field_names)
+    assert [f["field"] for f in error["fields"]] == ["customer_id", "max_items"]
+    assert "client_id" not in error["message"] and "limit" not in error["message"]
 
 
 def test_to_json_writes_exact_money_and_utc_z() -> None:
@@ -686,6 +954,18 @@ def test_trigger_failures_are_data(fb: FreshBooks, sb: Sandbox, account: str) ->
     limited = trigger.run(fb, {})
     assert limited.error is not None
     assert (limited.error["retryable"], limited.error["retry_after"]) == (True, 300.0)
+
+
+def test_trigger_start_errors_name_the_field(fb: FreshBooks, sb: Sandbox) -> None:
+    trigger = TRIGGERS["freshbooks/invoice-updated"]
+    before = len(sb.request_log)
+    for start, word in (("2024-01-01T00:00:00", "time zone"), ("2024-13-01T00:00:00Z", "ISO")):
+        result = trigger.run(fb, {"start": start})
+        assert result.error is not None and result.error["type"] == "invalid_input"
+        assert [f["field"] for f in result.error["fields"]] == ["start"]
+        assert word in result.error["message"]
+        assert result.error["message"].startswith("invalid input (start: ")
+    assert len(sb.request_log) == before
 
 
 def test_trigger_start_values() -> None:

@@ -125,6 +125,7 @@ def _plain_error(kind: str, message: str, field: str | None = None) -> ActionErr
         if field is None
         else [{"field": field, "message": message, "errno": None, "wire_field": None}],
         retryable=False,
+        may_have_applied=False,
         retry_after=None,
         status_code=None,
     )
@@ -483,7 +484,7 @@ def _run_action(
     try:
         action.parse(data)  # input errors exit 2 before any connection is needed
     except Exception as exc:
-        raise CliError(error_from_exception(exc, getattr(action, "field_names", None))) from None
+        raise CliError(error_from_exception(exc)) from None  # the keys sent: never renamed
     with open_client(args, env, console) as fb:
         result = action.run(fb, data)
     if not result.ok:
@@ -685,9 +686,7 @@ def cmd_action(args: argparse.Namespace, env: Mapping[str, str], console: Consol
     try:
         entry.parse({k: v for k, v in data.items() if k != "cursor"})
     except Exception as exc:
-        result = ActionResult(
-            ok=False, error=error_from_exception(exc, getattr(entry, "field_names", None))
-        )
+        result = ActionResult(ok=False, error=error_from_exception(exc))  # keys as sent
     else:
         with open_client(args, env, console) as fb:
             result = entry.run(fb, data)

@@ -28,9 +28,12 @@ Conventions of the data:
   instants out: ISO 8601 UTC with ``Z`` (FreshBooks' US/Eastern wire strings are converted).
 * list actions take ``limit`` and answer ``{"items": [...], "count": n}``.
 * a failure is ``ActionResult(ok=False, error={"type", "message", "fields": [{"field",
-  "message", "errno", "wire_field"}], "retryable", "retry_after", "status_code"})``: input
-  validation happens before any request; FreshBooks' 404/422 details keep their errno, with the
-  wire field (``customerid``) mapped back to the input field (``client_id``).
+  "message", "errno", "wire_field"}], "retryable", "may_have_applied", "retry_after",
+  "status_code"})``: input validation happens before any request, and its fields name the keys
+  the caller sent; FreshBooks' 404/422 details keep their errno, with the wire field
+  (``customerid``) mapped back to the input field (``client_id``). ``may_have_applied`` means
+  the request may have been carried out anyway (a create that timed out or got a 5xx): such an
+  error is never ``retryable``, check (list or get) before running the action again.
 
 The logic exists once: a pure part (input model -> SDK call, SDK result -> JSON, exception ->
 error dict) and two tiny shells, :meth:`Action.run` (sync) and :meth:`Action.arun` (async).
@@ -64,6 +67,7 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -358,10 +362,14 @@ class CreateClientInput(_Input):
 
 
 class ListInvoicesInput(_Input):
-    """Input of ``freshbooks/list-invoices``: invoices by client, updated-since and v3 status.
+    """Input of ``freshbooks/list-invoices``: invoices by client, updated-since, v3 status and
+    invoice date (``date_from`` inclusive, ``date_to`` exclusive, as FreshBooks does).
 
     >>> ListInvoicesInput.model_validate({"status": "paid"}).status
     'paid'
+    >>> ListInvoicesInput.model_validate({"date_from": "2024-03-01", "date_to": "2024-04-01"}
+    ...     ).date_to.isoformat()
+    '2024-04-01'
     """
 
     client_id: Id | None = Field(None, description="Only this client's invoices.")
@@ -376,8 +384,31 @@ class ListInvoicesInput(_Input):
         ]
         | None
     ) = Field(None, description="FreshBooks v3 status (open list: draft, sent, paid, ...).")
+    date_from: IsoDate | None = Field(
+        None, description="Only invoices dated (create_date) on or after this day."
+    )
+    date_to: IsoDate | None = Field(
+        None,
+        description="Only invoices dated (create_date) before this day (exclusive, as FreshBooks).",
+    )
     include_lines: bool = Field(False, description="Include each invoice's lines.")
     limit: Limit = 100
+
+    @model_validator(mode="after")
+    def _date_range(self) -> ListInvoicesInput:
+        if self.date_from is not None and self.date_to is not None:
+            if self.date_to <= self.date_from:
+                raise PydanticCustomError(
+                    "date_range",
+                    "must be later than date_from ({date_from}): date_to is exclusive, so "
+                    "this range holds no day, got {date_to}",
+                    {
+                        "date_from": self.date_from.isoformat(),
+                        "date_to": self.date_to.isoformat(),
+                        "fields": ["date_to"],
+                    },
+                )
+        return self
 
 
 class InvoiceLineItem(_Input):
@@ -469,6 +500,14 @@ class CreateExpenseInput(_Input):
     client_id: Id | None = Field(None, description="Bill the expense back to this client.")
     project_id: Id | None = Field(None, description="Bill the expense back to this project.")
     staff_id: Id | None = Field(None, description="Default: the connected user's staff id.")
+    tax_name1: ShortText | None = Field(None, description="Name of the first tax (e.g. HST).")
+    tax_amount1: MoneyText | None = Field(
+        None, description="Amount of the first tax, in the expense currency."
+    )
+    tax_name2: ShortText | None = Field(None, description="Name of the second tax.")
+    tax_amount2: MoneyText | None = Field(
+        None, description="Amount of the second tax, in the expense currency."
+    )
 
 
 _DURATION_RE = re.compile(r"^(\d{1,7})([smhd])$")
@@ -498,29 +537,38 @@ class InvoiceUpdatedInput(_Input):
     )
     include_deleted: bool = Field(False, description="Also report invoices that were deleted.")
 
-    @model_validator(mode="after")
-    def _start(self) -> InvoiceUpdatedInput:
-        self.start_value()
-        return self
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        _start_value(value)  # a field validator, so its errors name the field `start`
+        return value
 
     def start_value(self) -> Literal["now"] | timedelta | datetime:
         """``start`` as the poller takes it."""
-        if self.start == "now":
-            return "now"
-        if self.start.startswith("backfill:"):
-            match = _DURATION_RE.fullmatch(self.start.removeprefix("backfill:"))
-            if match is None:  # pragma: no cover - excluded by the pattern
-                raise PydanticCustomError("start_format", "bad backfill duration")
-            return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
-        try:
-            instant = datetime.fromisoformat(self.start.replace("Z", "+00:00"))
-        except ValueError:
-            raise PydanticCustomError(
-                "start_format", "start is not a valid ISO 8601 instant"
-            ) from None
-        if instant.tzinfo is None or instant.utcoffset() is None:
-            raise PydanticCustomError("start_format", "start must have a time zone (Z or +hh:mm)")
-        return instant
+        return _start_value(self.start)
+
+
+def _start_value(start: str) -> Literal["now"] | timedelta | datetime:
+    if start == "now":
+        return "now"
+    if start.startswith("backfill:"):
+        match = _DURATION_RE.fullmatch(start.removeprefix("backfill:"))
+        if match is None:  # pragma: no cover - excluded by the pattern
+            raise PydanticCustomError("start_format", "bad backfill duration")
+        return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    try:
+        instant = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        raise PydanticCustomError(
+            "start_format", "is not a valid ISO 8601 instant, got {value}", {"value": repr(start)}
+        ) from None
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise PydanticCustomError(
+            "start_format",
+            "must have a time zone (Z or +hh:mm), such as 2024-05-01T00:00:00Z, got {value}",
+            {"value": repr(start)},
+        )
+    return instant
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,12 +587,19 @@ class FieldError(TypedDict):
 
 
 class ActionError(TypedDict):
-    """A failure, as data (see the module docs for the ``type`` values)."""
+    """A failure, as data (see the module docs for the ``type`` values).
+
+    ``retryable``: running the same action again later is safe and may succeed.
+    ``may_have_applied``: the request may have been carried out although it failed (a create
+    that timed out after sending, a dropped connection, a 5xx); it is then never ``retryable``:
+    check (list or get) before running it again, or it may be done twice.
+    """
 
     type: str
     message: str
     fields: list[FieldError]
     retryable: bool
+    may_have_applied: bool
     retry_after: float | None
     status_code: int | None
 
@@ -642,7 +697,10 @@ def error_from_exception(
 ) -> ActionError:
     """The structured error for an exception (pure).
 
-    ``field_names`` renames SDK argument and wire field names to input field names.
+    ``field_names`` renames SDK argument and wire field names (errors raised by the SDK or
+    answered by FreshBooks) to input field names. A ``pydantic.ValidationError`` is the
+    action's own input validation: its fields already are the keys the caller sent, and are
+    never renamed.
 
     >>> from freshbooks_sdk.errors import ErrorDetail, NotFoundError
     >>> err = NotFoundError("Client not found.", status_code=404,
@@ -657,11 +715,10 @@ def error_from_exception(
     status_code: int | None = None
     retry_after: float | None = None
     retryable = False
+    may_have_applied = False
     message = str(exc)
     if isinstance(exc, pydantic.ValidationError):
-        fields = _pydantic_fields(exc)
-        for item in fields:
-            item["field"] = _map_field(item["field"], names)
+        fields = _pydantic_fields(exc)  # the caller's own keys: never renamed
         message = "invalid input (" + _summary(fields) + ")"
     elif isinstance(exc, InvalidRequestError):
         message = exc.message
@@ -688,7 +745,8 @@ def error_from_exception(
     else:
         message = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, FreshBooksError):
-        retryable = exc.retryable
+        may_have_applied = bool(exc.may_have_applied)
+        retryable = exc.retryable and not may_have_applied
     if isinstance(exc, RateLimitError):
         retry_after = exc.retry_after
     return ActionError(
@@ -696,6 +754,7 @@ def error_from_exception(
         message=message,
         fields=fields,
         retryable=retryable,
+        may_have_applied=may_have_applied,
         retry_after=retry_after,
         status_code=status_code,
     )
@@ -851,8 +910,14 @@ class Action(Generic[InputT]):
         return ActionResult(ok=True, output=self.render(call, value))
 
     def failure(self, exc: BaseException) -> ActionResult:
-        """A failed result describing ``exc``."""
+        """A failed result describing ``exc``, raised by the SDK call (its field names are
+        renamed to input field names with :attr:`field_names`)."""
         return ActionResult(ok=False, error=error_from_exception(exc, self.field_names))
+
+    def input_failure(self, exc: BaseException) -> ActionResult:
+        """A failed result describing ``exc``, raised by :meth:`prepare` (the input's own
+        validation: fields name the keys the caller sent, never renamed)."""
+        return ActionResult(ok=False, error=error_from_exception(exc))
 
     def input_schema(self) -> dict[str, Any]:
         """JSON Schema of the input."""
@@ -870,6 +935,9 @@ class Action(Generic[InputT]):
         """Run with a sync client; never raises for input or API failures."""
         try:
             call = self.prepare(data)
+        except Exception as exc:
+            return self.input_failure(exc)
+        try:
             target = getattr(getattr(fb, call.resource), call.method)
             value = target(**call.kwargs)
             return self.success(call, list(value) if call.many else value)
@@ -882,6 +950,9 @@ class Action(Generic[InputT]):
         """Run with an async client; never raises for input or API failures."""
         try:
             call = self.prepare(data)
+        except Exception as exc:
+            return self.input_failure(exc)
+        try:
             target = getattr(getattr(afb, call.resource), call.method)
             if call.many:
                 value: Any = [item async for item in target(**call.kwargs)]
@@ -938,6 +1009,8 @@ def _plan_list_invoices(p: ListInvoicesInput) -> Call:
                 "customer_id": p.client_id,
                 "updated_since": p.updated_since,
                 "v3_status": p.status,
+                "date_from": p.date_from,
+                "date_to": p.date_to,
                 "include_lines": p.include_lines or None,
                 "max_items": p.limit,
             }
@@ -999,6 +1072,10 @@ def _plan_create_expense(p: CreateExpenseInput) -> Call:
                 "client_id": p.client_id,
                 "project_id": p.project_id,
                 "staff_id": p.staff_id,
+                "tax_name1": p.tax_name1,
+                "tax_amount1": p.tax_amount1,
+                "tax_name2": p.tax_name2,
+                "tax_amount2": p.tax_amount2,
             }
         ),
     )
@@ -1073,7 +1150,10 @@ CREATE_CLIENT: Action[CreateClientInput] = Action(
 LIST_INVOICES: Action[ListInvoicesInput] = Action(
     name="freshbooks/list-invoices",
     title="List invoices",
-    description="Invoices filtered by client, updated-since and v3 status.",
+    description=(
+        "Invoices filtered by client, updated-since, v3 status and invoice date range "
+        "(date_to exclusive)."
+    ),
     input_model=ListInvoicesInput,
     output_model=_OUT["InvoiceList"],
     plan=_plan_list_invoices,
@@ -1081,9 +1161,17 @@ LIST_INVOICES: Action[ListInvoicesInput] = Action(
         "customer_id": "client_id",
         "customerid": "client_id",
         "v3_status": "status",
+        "date_min": "date_from",
+        "date_max": "date_to",
         "max_items": "limit",
     },
-    example={"status": "sent", "updated_since": "2024-05-01T00:00:00Z", "limit": 50},
+    example={
+        "status": "sent",
+        "updated_since": "2024-05-01T00:00:00Z",
+        "date_from": "2024-04-01",
+        "date_to": "2024-05-01",
+        "limit": 50,
+    },
 )
 
 CREATE_INVOICE: Action[CreateInvoiceInput] = Action(
@@ -1128,8 +1216,8 @@ CREATE_EXPENSE: Action[CreateExpenseInput] = Action(
     name="freshbooks/create-expense",
     title="Record an expense",
     description=(
-        "Record an expense with amount, category, date, vendor, and an optional client and "
-        "project to bill it back to."
+        "Record an expense with amount, category, date, vendor, up to two taxes, and an "
+        "optional client and project to bill it back to."
     ),
     input_model=CreateExpenseInput,
     output_model=_OUT["Expense"],
@@ -1140,6 +1228,10 @@ CREATE_EXPENSE: Action[CreateExpenseInput] = Action(
         "projectid": "project_id",
         "staffid": "staff_id",
         "userid": "client_id",
+        "taxName1": "tax_name1",
+        "taxAmount1": "tax_amount1",
+        "taxName2": "tax_name2",
+        "taxAmount2": "tax_amount2",
     },
     example={
         "amount": "12.50",
@@ -1147,6 +1239,8 @@ CREATE_EXPENSE: Action[CreateExpenseInput] = Action(
         "category_id": 4000001,
         "date": "2024-05-01",
         "vendor": "Cafe",
+        "tax_name1": "HST",
+        "tax_amount1": "1.44",
     },
 )
 

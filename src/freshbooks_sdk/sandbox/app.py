@@ -407,7 +407,7 @@ class Sandbox:
             fault = self._faults.take(req.method, req.path)
             if fault is not None and fault.kind == "drop_before":
                 self._log(req, None, fault)
-                raise ConnectionDropped("injected drop_before")
+                raise ConnectionDropped("injected drop_before", before_processing=True)
         return fault
 
     def _finish(self, req: SandboxRequest, fault: Fault | None) -> SandboxResponse:

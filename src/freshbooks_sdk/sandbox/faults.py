@@ -8,8 +8,9 @@ Fault kinds (``sb.inject_faults(count, kind, ...)``):
 ``"409"``       a 409 Conflict (errno 409, the resource is being modified by another request);
                 not processed
 ``"drop_before"`` the connection drops before the request reaches the app (in-process:
+                ``httpx.ConnectError``; HTTP: the socket closes without a response)
+``"drop_after"``  the request **is processed**, then the connection drops (in-process:
                 ``httpx.RemoteProtocolError``; HTTP: the socket closes without a response)
-``"drop_after"``  the request **is processed**, then the connection drops the same way
 ``"timeout"``   the request **is processed**, then in-process raises ``httpx.ReadTimeout``;
                 over HTTP the server waits ``seconds`` and closes without answering
 ``"delay"``     waits ``seconds`` then answers normally (in-process through the sandbox's
@@ -46,7 +47,16 @@ HTML_502 = (
 
 
 class ConnectionDropped(Exception):
-    """A transport must drop the connection (fault ``drop_before``/``drop_after``)."""
+    """A transport must drop the connection (fault ``drop_before``/``drop_after``).
+
+    ``before_processing`` is true for ``drop_before``: in-process, the transport then raises
+    ``httpx.ConnectError`` (the request never reached FreshBooks, so any client may retry it);
+    after processing it raises ``httpx.RemoteProtocolError`` (ambiguous: it may have been applied).
+    """
+
+    def __init__(self, message: str, *, before_processing: bool = False) -> None:
+        super().__init__(message)
+        self.before_processing = before_processing
 
 
 class ResponseTimedOut(Exception):

@@ -59,7 +59,9 @@ class SandboxTransport(httpx.BaseTransport):
             if fault is not None and fault.kind == "delay":
                 sb._delay_sync(fault.seconds)
             return _response(request, sb._finish(req, fault))
-        except ConnectionDropped:
+        except ConnectionDropped as drop:
+            if drop.before_processing:
+                raise httpx.ConnectError(_DROPPED, request=request) from None
             raise httpx.RemoteProtocolError(_DROPPED, request=request) from None
         except ResponseTimedOut:
             raise httpx.ReadTimeout("The read operation timed out", request=request) from None
@@ -79,7 +81,9 @@ class AsyncSandboxTransport(httpx.AsyncBaseTransport):
             if fault is not None and fault.kind == "delay":
                 await sb._delay_async(fault.seconds)
             return _response(request, sb._finish(req, fault))
-        except ConnectionDropped:
+        except ConnectionDropped as drop:
+            if drop.before_processing:
+                raise httpx.ConnectError(_DROPPED, request=request) from None
             raise httpx.RemoteProtocolError(_DROPPED, request=request) from None
         except ResponseTimedOut:
             raise httpx.ReadTimeout("The read operation timed out", request=request) from None
