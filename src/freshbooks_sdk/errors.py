@@ -249,6 +249,7 @@ class ConflictError(APIStatusError):
 
     @property
     def retryable(self) -> bool:
+        """Always: the conflicting request was refused without being applied."""
         return True
 
 
@@ -280,6 +281,7 @@ class RateLimitError(APIStatusError):
 
     @property
     def retryable(self) -> bool:
+        """Always: FreshBooks refused the request before doing anything; wait ``retry_after``."""
         return True
 
 
@@ -289,6 +291,7 @@ class InternalServerError(APIStatusError):
 
     @property
     def retryable(self) -> bool:
+        """True unless the request may have been applied (a create or an invoice email)."""
         return not self.may_have_applied
 
 

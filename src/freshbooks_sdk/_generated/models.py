@@ -99,6 +99,10 @@ class AccountingError(WireModel):
 
 
 class AccountingErrors(WireModel):
+    """
+    The `response` of a classic accounting error body: `errors[]`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -131,6 +135,10 @@ class RpcErrorMetadata(WireModel):
 
 
 class RpcFieldViolation(WireModel):
+    """
+    One field problem of a google.rpc `BadRequest` error detail.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -172,6 +180,10 @@ class RpcErrorBody(WireModel):
 
 
 class BusinessAddress(WireModel):
+    """
+    A business's address (identity API).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -184,6 +196,10 @@ class BusinessAddress(WireModel):
 
 
 class PhoneNumber(WireModel):
+    """
+    A phone number of a business (identity API).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -193,6 +209,10 @@ class PhoneNumber(WireModel):
 
 
 class BusinessClient(WireModel):
+    """
+    A link between a business and a client business (identity API).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -253,6 +273,10 @@ class BusinessMembership(WireModel):
 
 
 class IdentityGroup(WireModel):
+    """
+    A group membership of the identity (identity API).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -266,6 +290,10 @@ class IdentityGroup(WireModel):
 
 
 class IdentityRole(WireModel):
+    """
+    A role of the identity in a business: `accountid` and the user's `userid` there (used as the expense `staffid`).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -489,6 +517,10 @@ class ClientCreateRequest(WireModel):
 
 
 class ClientResult(WireModel):
+    """
+    `response.result` of a single-client answer: `.client`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -496,6 +528,10 @@ class ClientResult(WireModel):
 
 
 class ClientResponseBody(WireModel):
+    """
+    `response` of a single-client answer: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -514,6 +550,10 @@ class ClientResponse(WireModel):
 
 
 class ClientListResult(WireModel):
+    """
+    `response.result` of a client list page: `.clients` beside `page`, `pages`, `per_page`, `total`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -534,6 +574,10 @@ class ClientListResult(WireModel):
 
 
 class ClientListResponseBody(WireModel):
+    """
+    `response` of a client list page: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -871,6 +915,10 @@ class InvoiceUpdateRequest(WireModel):
 
 
 class InvoiceResult(WireModel):
+    """
+    `response.result` of a single-invoice answer: `.invoice`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -878,6 +926,10 @@ class InvoiceResult(WireModel):
 
 
 class InvoiceResponseBody(WireModel):
+    """
+    `response` of a single-invoice answer: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -896,6 +948,10 @@ class InvoiceResponse(WireModel):
 
 
 class InvoiceListResult(WireModel):
+    """
+    `response.result` of a invoice list page: `.invoices` beside `page`, `pages`, `per_page`, `total`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -916,6 +972,10 @@ class InvoiceListResult(WireModel):
 
 
 class InvoiceListResponseBody(WireModel):
+    """
+    `response` of a invoice list page: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -934,6 +994,10 @@ class InvoiceListResponse(WireModel):
 
 
 class ExpenseAttachment(WireModel):
+    """
+    A receipt attached to an expense (`jwt` from the uploads API).
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1159,6 +1223,10 @@ class ExpenseUpdateRequest(WireModel):
 
 
 class ExpenseResult(WireModel):
+    """
+    `response.result` of a single-expense answer: `.expense`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1166,6 +1234,10 @@ class ExpenseResult(WireModel):
 
 
 class ExpenseResponseBody(WireModel):
+    """
+    `response` of a single-expense answer: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1184,6 +1256,10 @@ class ExpenseResponse(WireModel):
 
 
 class ExpenseListResult(WireModel):
+    """
+    `response.result` of a expense list page: `.expenses` beside `page`, `pages`, `per_page`, `total`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1204,6 +1280,10 @@ class ExpenseListResult(WireModel):
 
 
 class ExpenseListResponseBody(WireModel):
+    """
+    `response` of a expense list page: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1222,6 +1302,10 @@ class ExpenseListResponse(WireModel):
 
 
 class ExpenseCategoryResult(WireModel):
+    """
+    `response.result` of a single-category answer: `.category`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1229,6 +1313,10 @@ class ExpenseCategoryResult(WireModel):
 
 
 class ExpenseCategoryResponseBody(WireModel):
+    """
+    `response` of a single-category answer: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1247,6 +1335,10 @@ class ExpenseCategoryResponse(WireModel):
 
 
 class ExpenseCategoryListResult(WireModel):
+    """
+    `response.result` of a category list page: `.categories` beside `page`, `pages`, `per_page`, `total`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1267,6 +1359,10 @@ class ExpenseCategoryListResult(WireModel):
 
 
 class ExpenseCategoryListResponseBody(WireModel):
+    """
+    `response` of a category list page: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1330,6 +1426,10 @@ class Staff(WireModel):
 
 
 class StaffResult(WireModel):
+    """
+    `response.result` of a single-staff answer: `.staff`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1337,6 +1437,10 @@ class StaffResult(WireModel):
 
 
 class StaffResponseBody(WireModel):
+    """
+    `response` of a single-staff answer: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1355,6 +1459,10 @@ class StaffResponse(WireModel):
 
 
 class StaffListResult(WireModel):
+    """
+    `response.result` of a staff list page: `.staffs` beside `page`, `pages`, `per_page`, `total`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -1375,6 +1483,10 @@ class StaffListResult(WireModel):
 
 
 class StaffListResponseBody(WireModel):
+    """
+    `response` of a staff list page: `.result`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
