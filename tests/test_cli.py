@@ -205,6 +205,87 @@ def test_rate_limited_exits_5_with_the_wait(
     )
 
 
+def _invoice_ids(sb: Sandbox) -> set[int]:
+    return set(sb.store(sb.account_ids[0]).invoices)
+
+
+def test_create_that_may_have_applied_exits_6_with_a_warning(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    """A 500 on the invoice POST leaves its outcome unknown: exit 6 (never 5, "retry later"),
+    the error line, and a warning line to check before retrying."""
+    sb, _ = sandbox
+    client = sb.create(sb.account_ids[0], "clients", {"fname": "Unsure"})
+    args = ("invoices", "create", "--client-id", str(client["id"]), "--currency", "USD")
+    args += ("--line", "Design", "1", "10.00")
+    sb.inject_faults(1, "500", method="POST")
+    try:
+        result = fb(*args, "--json", env=token_env)
+    finally:
+        sb.clear_faults()
+    assert result.code == 6, result
+    error = result.json()["error"]
+    assert (error["type"], error["retryable"], error["may_have_applied"]) == (
+        "server_error",
+        False,
+        True,
+    )
+    first, warning = result.err.strip("\n").split("\n")
+    assert first.startswith("freshbooks: ") and "HTTP 500" in first
+    assert warning.startswith("freshbooks: warning: outcome unknown")
+    assert f"`freshbooks invoices list --client-id {client['id']}`" in warning
+    assert "before retrying" in warning
+
+    sb.inject_faults(1, "500", method="POST")  # the same in the human form
+    try:
+        human = fb(*args, env=token_env)
+    finally:
+        sb.clear_faults()
+    assert human.code == 6, human
+    assert human.out == ""
+    assert "may have been applied" in human.err and "check" in human.err
+
+
+def test_send_dropped_after_sending_exits_6(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str]
+) -> None:
+    """The email went out but the connection dropped before the answer: exit 6, not 5."""
+    sb, _ = sandbox
+    client = sb.create(sb.account_ids[0], "clients", {"fname": "Dropped"})
+    invoice = sb.create(
+        sb.account_ids[0],
+        "invoices",
+        {
+            "customerid": client["id"],
+            "create_date": "2024-03-01",
+            "currency_code": "USD",
+            "lines": [{"name": "x", "qty": "1", "unit_cost": {"amount": "5.00"}}],
+        },
+    )
+    sent_before = len(sb.outbox)
+    sb.inject_faults(1, "drop_after", method="PUT")
+    try:
+        result = fb("invoices", "send", str(invoice["id"]), "--to", "d@example.com", env=token_env)
+    finally:
+        sb.clear_faults()
+    assert result.code == 6, result
+    assert len(sb.outbox) == sent_before + 1  # it was sent: retrying on 5 would send it twice
+    first, warning = result.err.strip("\n").split("\n")
+    assert first.startswith("freshbooks: ")
+    assert "may have been applied" in warning and f"invoice {invoice['id']}" in warning
+
+    # The catalog action command reports it the same way.
+    payload = json.dumps({"invoice_id": invoice["id"], "to": ["d@example.com"]})
+    sb.inject_faults(1, "drop_after", method="PUT")
+    try:
+        action = fb("action", "send-invoice", "--input", payload, "--json", env=token_env)
+    finally:
+        sb.clear_faults()
+    assert action.code == 6, action
+    assert action.json()["error"]["may_have_applied"] is True
+    assert "warning: outcome unknown" in action.err
+
+
 def test_action_command_with_input_file(
     token_env: dict[str, str], sandbox: tuple[Sandbox, str], tmp_path: Path
 ) -> None:
@@ -302,6 +383,25 @@ def test_poll_once_with_a_cursor_db(
     assert second.out.startswith("No invoice updated")
 
 
+def test_poll_cursor_db_from_the_environment(
+    token_env: dict[str, str], sandbox: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    """FRESHBOOKS_CURSOR_DB is where poll keeps its cursor (not beside the connection file);
+    --cursor-db still wins over it."""
+    config = tmp_path / "conf" / "connection.json"
+    db = tmp_path / "env" / "cursors.db"
+    env = {**token_env, "FRESHBOOKS_CONFIG": str(config), "FRESHBOOKS_CURSOR_DB": str(db)}
+    result = fb("poll", "invoices", "--once", "--json", env=env)
+    assert result.code == 0, result
+    assert db.exists()
+    assert not (config.parent / "cursors.db").exists()
+
+    flag = tmp_path / "flag.db"
+    result = fb("poll", "invoices", "--once", "--cursor-db", str(flag), env=env)
+    assert result.code == 0, result
+    assert flag.exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # In-process: usage, help, missing connection, rendering
 # ---------------------------------------------------------------------------------------------
@@ -312,8 +412,32 @@ def test_help_documents_exit_codes(capsys: Any) -> None:
         cli.main(["--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for line in ("2  usage error", "3  authentication", "4  FreshBooks refused", "5  retry later"):
+    for line in (
+        "2  usage error",
+        "3  authentication",
+        "4  FreshBooks refused",
+        "5  retry later",
+        "6  outcome unknown: the request may have been applied; check before retrying",
+        "FRESHBOOKS_CURSOR_DB",
+    ):
         assert line in out
+
+
+def test_exit_status_prefers_outcome_unknown() -> None:
+    error: Any = {
+        "type": "connection_error",
+        "message": "connection dropped",
+        "fields": [],
+        "retryable": False,
+        "may_have_applied": True,
+        "retry_after": None,
+        "status_code": None,
+    }
+    assert cli.exit_status(error) == cli.EXIT_OUTCOME_UNKNOWN == 6
+    assert cli.warning_line(error) is not None
+    error["may_have_applied"] = False
+    assert cli.exit_status(error) == 5
+    assert cli.warning_line(error) is None
 
 
 def test_usage_error_is_one_line_exit_2(capsys: Any) -> None:

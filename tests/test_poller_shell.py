@@ -284,13 +284,12 @@ def test_update_during_a_page_walk_is_delivered_next_cycle(server: FakeServer) -
 
     server.during_walk = [touch_1]
     first = poller.poll_once()
-    # newest first: 4 | touch | 4 (shifted, read twice) | 3 | 2 -- and 1 was never seen
-    assert [i.id for i in first.items] == [2, 3, 4]
-    assert first.stats.fetched == 4 and first.stats.emitted == 3
+    # newest first: 4 | touch | 4 (shifted, read twice) | 3 | 2 -- 1 was never seen by that
+    # walk, which is unsettled (4 listed twice): the cycle walks again and finds 1 at once.
+    assert [(i.id, i.rev) for i in first.items] == [(2, 0), (3, 0), (4, 0), (1, 1)]
+    assert first.stats.emitted == 4 and first.stats.settled
+    assert first.stats.pages == 8  # two walks of four pages
     first.ack()
-    second = poller.poll_once()
-    assert [(i.id, i.rev) for i in second.items] == [(1, 1)]
-    second.ack()
     assert poller.poll_once().items == []
 
 
@@ -359,12 +358,11 @@ def test_deletion_during_a_walk_does_not_skip_an_unchanged_record(server: FakeSe
     # record 1 (page 1, read) is deleted: 2 moves up to page 1 and page 2 now shows 3
     server.during_walk = [lambda: server.delete(1)]
     first = poller.poll_once()
-    assert [i.id for i in first.items] == [1, 3, 4]
-    assert not first.stats.settled
-    assert first.cursor_after["watermark"] == first.cursor_before["watermark"]
+    # The first walk skips 2 (total dropped: unsettled); the cycle walks again and finds it.
+    assert [i.id for i in first.items] == [1, 2, 3, 4]
+    assert first.stats.settled and first.stats.pages == 3 + 3  # the first walk ends a page early
     first.ack()
-    second = poller.poll_once()
-    assert [i.id for i in second.items] == [2] and second.stats.settled
+    assert poller.poll_once().items == []
 
 
 def test_record_moving_to_a_later_page_marks_the_walk_unsettled(server: FakeServer) -> None:
@@ -382,11 +380,34 @@ def test_record_moving_to_a_later_page_marks_the_walk_unsettled(server: FakeServ
 
     server.during_walk = [touch_1]
     first = poller.poll_once()
-    assert not first.stats.settled
+    # 1 is listed twice (the first walk is unsettled); the second walk settles the cycle.
+    assert first.stats.settled and first.stats.pages > 3
     first.ack()
     rest = poller.poll_once()
     delivered = [(i.id, i.rev) for i in first.items + rest.items]
     assert sorted(delivered) == [(1, 1), (2, 0), (3, 0)]
+
+
+def test_a_listing_that_never_settles_keeps_the_watermark(server: FakeServer) -> None:
+    server.order = "id"
+    poller = make_sync(server, store=MemoryCursorStore(), per_page=1, safety=ZERO)
+    poller.poll_once().ack()
+    server.clock.advance(5)
+    for i in range(1, 21):
+        server.write(i)
+    server.clock.advance(5)
+
+    def delete_lowest() -> None:
+        active = [rid for rid, rec in server.records.items() if rec.vis_state != 1]
+        if active:
+            server.delete(min(active))
+
+    # Before every page after the first, a record is deleted: no walk of this cycle settles,
+    # so the watermark stays where it was (the window is read again next cycle).
+    server.during_walk = [delete_lowest] * 40
+    first = poller.poll_once()
+    assert not first.stats.settled
+    assert first.cursor_after["watermark"] == first.cursor_before["watermark"]
 
 
 def test_same_second_update_of_the_watermark_second(server: FakeServer) -> None:

@@ -12,7 +12,9 @@
 
 Tables for people by default; ``--json`` prints exactly one JSON document on stdout (``poll``
 without ``--once`` prints one per line). Errors print one line on stderr and exit non-zero
-(see ``EXIT_CODES``). The commands other than ``connect``/``sandbox``/``demo`` run the
+(see :func:`exit_status`); when the failed request may have been applied (a create or an
+invoice email whose outcome is unknown) a second line warns to check before retrying, and the
+exit status is 6, never 5. The commands other than ``connect``/``sandbox``/``demo`` run the
 actions of :mod:`freshbooks_sdk.integration`, so they validate input and report errors the same
 way.
 """
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 
     from freshbooks_sdk._sync.client import FreshBooks
 
-__all__ = ["EXIT_CODES", "default_config_path", "main"]
+__all__ = ["EXIT_CODES", "EXIT_OUTCOME_UNKNOWN", "default_config_path", "exit_status", "main"]
 
 PROG = "freshbooks"
 
@@ -59,6 +61,7 @@ EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_REJECTED = 4
 EXIT_RETRY = 5
+EXIT_OUTCOME_UNKNOWN = 6
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES: Mapping[str, int] = {
@@ -78,7 +81,26 @@ EXIT_CODES: Mapping[str, int] = {
     "timeout": EXIT_RETRY,
     "server_error": EXIT_RETRY,
 }
-"""``error["type"]`` -> exit status (anything else exits 1)."""
+"""``error["type"]`` -> exit status (anything else exits 1); :func:`exit_status` gives
+:data:`EXIT_OUTCOME_UNKNOWN` instead whenever ``error["may_have_applied"]``."""
+
+
+def exit_status(error: ActionError) -> int:
+    """The exit status for an error: 6 when the request may have been applied (retrying could
+    duplicate it: check first), else by ``error["type"]`` (:data:`EXIT_CODES`, default 1).
+
+    >>> from freshbooks_sdk.errors import InternalServerError
+    >>> err = InternalServerError("Internal Server Error", status_code=500)
+    >>> exit_status(error_from_exception(err))
+    5
+    >>> err.may_have_applied = True
+    >>> exit_status(error_from_exception(err))
+    6
+    """
+    if error.get("may_have_applied"):
+        return EXIT_OUTCOME_UNKNOWN
+    return EXIT_CODES.get(error["type"], EXIT_ERROR)
+
 
 EPILOG = """\
 exit status:
@@ -88,6 +110,9 @@ exit status:
   3  authentication: not connected, token refused or expired, missing scopes
   4  FreshBooks refused the request: not found (404), validation (422), conflict
   5  retry later: rate limited (429, the wait is printed), network error, timeout, 5xx
+  6  outcome unknown: the request may have been applied; check before retrying
+     (a create or an invoice email that failed after it was sent: network error, timeout,
+     5xx; retrying blindly could create a duplicate or send the email twice)
   130 interrupted
 
 environment:
@@ -99,6 +124,7 @@ environment:
   FRESHBOOKS_CLIENT_ID, FRESHBOOKS_CLIENT_SECRET, FRESHBOOKS_REDIRECT_URI
                             the OAuth app (connect; token refresh)
   FRESHBOOKS_CONFIG         connection file (default ~/.config/freshbooks-typed/connection.json)
+  FRESHBOOKS_CURSOR_DB      poll's SQLite cursor file (default: cursors.db beside the connection)
 
 --json prints one JSON document on stdout: the command's output, or on failure
 {"ok": false, "output": null, "error": {...}} (the action result shape).
@@ -109,12 +135,19 @@ DEFAULT_AUTH_URL = "https://auth.freshbooks.com"
 
 
 class CliError(Exception):
-    """A failure to report: one line on stderr, an exit status, and the structured error."""
+    """A failure to report: one line on stderr, an exit status, and the structured error.
 
-    def __init__(self, error: ActionError, code: int | None = None) -> None:
+    ``check`` is how to find out whether a request that may have been applied was (printed in
+    the warning line when ``error["may_have_applied"]``).
+    """
+
+    def __init__(
+        self, error: ActionError, code: int | None = None, *, check: str | None = None
+    ) -> None:
         super().__init__(error["message"])
         self.error = error
-        self.code = code if code is not None else EXIT_CODES.get(error["type"], EXIT_ERROR)
+        self.code = code if code is not None else exit_status(error)
+        self.check = check
 
 
 def _plain_error(kind: str, message: str, field: str | None = None) -> ActionError:
@@ -155,6 +188,45 @@ def error_line(error: ActionError) -> str:
     if text.lower().startswith(label):
         return f"{PROG}: {text}"
     return f"{PROG}: {label}: {text}"
+
+
+def check_hint(name: str, data: Mapping[str, Any]) -> str | None:
+    """How to find out whether the action ``name`` run with ``data`` was applied after all.
+
+    >>> check_hint("freshbooks/create-invoice", {"client_id": 7})
+    '`freshbooks invoices list --client-id 7`'
+    """
+    if name == "freshbooks/create-invoice":
+        client = data.get("client_id")
+        return f"`{PROG} invoices list" + (f" --client-id {client}`" if client else "`")
+    if name == "freshbooks/send-invoice":
+        return f"the status of invoice {data.get('invoice_id')} in `{PROG} invoices list`"
+    if name == "freshbooks/create-client":
+        email = data.get("email")
+        return f"`{PROG} clients list" + (f" --email {email}`" if email else "`")
+    if name == "freshbooks/create-expense":
+        return "the business's expenses in FreshBooks"
+    return None
+
+
+def warning_line(error: ActionError, check: str | None = None) -> str | None:
+    """The stderr warning for an error that may have been applied (else ``None``)."""
+    if not error.get("may_have_applied"):
+        return None
+    how = f" (e.g. {check})" if check else ""
+    return (
+        f"{PROG}: warning: outcome unknown: the request may have been applied; "
+        f"check{how} before retrying, or it may be done twice"
+    )
+
+
+def report_error(console: Console, error: ActionError, check: str | None = None) -> int:
+    """Print the error line (and the outcome-unknown warning); return the exit status."""
+    console.note(error_line(error))
+    warning = warning_line(error, check)
+    if warning is not None:
+        console.note(warning)
+    return exit_status(error)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,7 +561,7 @@ def _run_action(
         result = action.run(fb, data)
     if not result.ok:
         assert result.error is not None
-        raise CliError(result.error)
+        raise CliError(result.error, check=check_hint(name, data))
     return result.output
 
 
@@ -675,7 +747,8 @@ def cmd_action(args: argparse.Namespace, env: Mapping[str, str], console: Consol
                 )
             )
         return EXIT_OK
-    entry = catalog[_catalog_name(args.name)]
+    name = _catalog_name(args.name)
+    entry = catalog[name]
     if args.schema:
         console.document({"input": entry.input_schema(), "output": entry.output_schema()})
         return EXIT_OK
@@ -696,8 +769,7 @@ def cmd_action(args: argparse.Namespace, env: Mapping[str, str], console: Consol
         console.line(json.dumps(result.output, indent=2, ensure_ascii=False))
     if not result.ok:
         assert result.error is not None
-        console.note(error_line(result.error))
-        return EXIT_CODES.get(result.error["type"], EXIT_ERROR)
+        return report_error(console, result.error, check_hint(name, data))
     return EXIT_OK
 
 
@@ -868,9 +940,8 @@ def cmd_poll(args: argparse.Namespace, env: Mapping[str, str], console: Console)
         INVOICE_UPDATED.parse(params)
     except Exception as exc:
         raise CliError(error_from_exception(exc)) from None
-    store = Path(args.cursor_db).expanduser() if args.cursor_db else None
-    if store is None:
-        store = _config_path(args, env).parent / "cursors.db"
+    given = args.cursor_db or env.get("FRESHBOOKS_CURSOR_DB")
+    store = Path(given).expanduser() if given else _config_path(args, env).parent / "cursors.db"
     store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with open_client(args, env, console) as fb:
         try:
@@ -1074,7 +1145,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=300.0, help="seconds between polls")
     p.add_argument("--once", action="store_true", help="run one cycle and exit")
     p.add_argument(
-        "--cursor-db", metavar="PATH", help="SQLite cursor file (default: beside the connection)"
+        "--cursor-db",
+        metavar="PATH",
+        help="SQLite cursor file (default: $FRESHBOOKS_CURSOR_DB, else cursors.db beside the "
+        "connection file)",
     )
     p.add_argument("--start", default="now", help='"now", "backfill:1h", or an ISO instant')
     p.add_argument("--cap", type=int, default=100, help="most invoices per batch (default 100)")
@@ -1128,7 +1202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         if console.json:
             console.document({"ok": False, "output": None, "error": exc.error})
-        console.note(error_line(exc.error))
+        report_error(console, exc.error, exc.check)
         return exc.code
     except KeyboardInterrupt:
         console.note(f"{PROG}: interrupted")

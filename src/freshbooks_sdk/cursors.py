@@ -36,7 +36,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from freshbooks_sdk.errors import CorruptCursorError, CursorConflictError, InvalidRequestError
+from freshbooks_sdk.errors import (
+    CorruptCursorError,
+    CursorConflictError,
+    CursorError,
+    CursorStoreUnavailableError,
+    InvalidRequestError,
+)
 
 __all__ = [
     "DEFAULT_STORE",
@@ -182,6 +188,10 @@ def _conflict(key: str, expected: int | None, current: int | None) -> CursorConf
     )
 
 
+def _unavailable(path: str, what: str, exc: sqlite3.Error) -> CursorStoreUnavailableError:
+    return CursorStoreUnavailableError(f"cannot {what} the cursor database {path!r}: {exc}")
+
+
 class MemoryCursorStore:
     """An in-process, thread-safe :class:`CursorStore` (lost when the process ends).
 
@@ -270,15 +280,18 @@ class SQLiteCursorStore:
         self.path = text
         self.table = table
         self._timeout = float(timeout)
-        conn = self._connect()
         try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} ("
-                "key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL)"
-            )
-        finally:
-            conn.close()
+            conn = self._connect()
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {table} ("
+                    "key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL)"
+                )
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise CursorError(f"cannot open the cursor database {text!r}: {exc}") from exc
 
     def __repr__(self) -> str:
         return f"SQLiteCursorStore({self.path!r}, table={self.table!r})"
@@ -289,13 +302,16 @@ class SQLiteCursorStore:
 
     def load(self, key: str) -> StoredCursor | None:
         """The stored cursor and its version, or ``None``."""
-        conn = self._connect()
         try:
-            row = conn.execute(
-                f"SELECT value, version FROM {self.table} WHERE key = ?", (key,)
-            ).fetchone()
-        finally:
-            conn.close()
+            conn = self._connect()
+            try:
+                row = conn.execute(
+                    f"SELECT value, version FROM {self.table} WHERE key = ?", (key,)
+                ).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise _unavailable(self.path, "read", exc) from exc
         if row is None:
             return None
         value, version = row
@@ -306,6 +322,12 @@ class SQLiteCursorStore:
     def save(self, key: str, value: Mapping[str, Any], expected_version: int | None) -> int:
         """Compare-and-swap save in one ``BEGIN IMMEDIATE`` transaction; returns the new version."""
         text = _encode(key, value)
+        try:
+            return self._save(key, text, expected_version)
+        except sqlite3.Error as exc:
+            raise _unavailable(self.path, "write", exc) from exc
+
+    def _save(self, key: str, text: str, expected_version: int | None) -> int:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")

@@ -9,7 +9,8 @@ FreshBooksError
 ├── ReauthorizationRequiredError the refresh token was refused: the user must connect again
 ├── CursorError                  poller cursor problems
 │   ├── CorruptCursorError       a stored cursor cannot be read (never silently reset)
-│   └── CursorConflictError      another poller advanced the same cursor first
+│   ├── CursorConflictError      another poller advanced the same cursor first
+│   └── CursorStoreUnavailableError  the store is locked or failing (retryable)
 └── APIStatusError               FreshBooks answered with an error status (or a 200 carrying errors)
     ├── BadRequestError            400
     ├── AuthenticationError        401
@@ -48,6 +49,7 @@ __all__ = [
     "CorruptCursorError",
     "CursorConflictError",
     "CursorError",
+    "CursorStoreUnavailableError",
     "ErrorDetail",
     "FreshBooksError",
     "InternalServerError",
@@ -191,6 +193,16 @@ class CorruptCursorError(CursorError):
 
 class CursorConflictError(CursorError):
     """Another poller saved the same cursor key first (compare-and-swap lost)."""
+
+
+class CursorStoreUnavailableError(CursorError):
+    """The cursor store could not be read or written (a database lock held too long, a full
+    disk). Nothing was lost: the poller backs off and tries again."""
+
+    @property
+    def retryable(self) -> bool:
+        """Always: the store may be available again later."""
+        return True
 
 
 class APIStatusError(FreshBooksError):

@@ -40,6 +40,7 @@ __all__ = [
     "format_accounting_datetime",
     "format_iso_z",
     "format_utc_sql",
+    "in_supported_range",
     "is_ambiguous_eastern",
     "parse_accounting_datetime",
     "parse_any_datetime",
@@ -149,3 +150,13 @@ def is_ambiguous_eastern(value: str) -> bool:
 
 # Longest gap between two readings of one wall-clock string: the repeated hour.
 DST_OVERLAP = timedelta(hours=1)
+
+# The instants this SDK accepts where a FreshBooks time is expected (FreshBooks did not exist
+# before 1970; the bounds keep date arithmetic such as "the day before" from overflowing).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def in_supported_range(value: datetime) -> bool:
+    """Whether an aware instant lies between :data:`EARLIEST` and :data:`LATEST`."""
+    return EARLIEST <= value <= LATEST

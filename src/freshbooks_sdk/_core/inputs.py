@@ -13,7 +13,7 @@ from typing import Any, TypedDict, TypeVar, Union
 
 import pydantic
 
-from freshbooks_sdk._core.fbtime import eastern_date, ensure_aware
+from freshbooks_sdk._core.fbtime import eastern_date, ensure_aware, in_supported_range
 from freshbooks_sdk._core.money_input import (
     check_currency,
     decimal_text,
@@ -123,6 +123,12 @@ def updated_since_filter(
         instant = ensure_aware(updated_since, name=field)
     except ValueError as exc:
         raise InvalidRequestError(str(exc), field=field, value=updated_since) from None
+    if not in_supported_range(instant):
+        raise InvalidRequestError(
+            f"{field} must lie between 1970 and 2200, got {instant.isoformat()}",
+            field=field,
+            value=updated_since,
+        )
 
     def keep(item: Any) -> bool:
         stamp = getattr(item, "updated", None)

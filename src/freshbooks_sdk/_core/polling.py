@@ -97,6 +97,7 @@ from freshbooks_sdk._core.fbtime import (
     EASTERN,
     eastern_date,
     ensure_aware,
+    in_supported_range,
     parse_accounting_datetime,
     parse_iso_datetime,
 )
@@ -146,6 +147,8 @@ DEFAULT_OVERLAP = DST_OVERLAP
 DEFAULT_SAFETY = timedelta(minutes=5)
 DEFAULT_BOUNDARY_LIMIT = 10_000
 DEFAULT_MAX_BACKOFF = 600.0
+MAX_BACKFILL = timedelta(days=365 * 30)
+"""The longest backfill a poller accepts as ``start``."""
 _BACKOFF_INITIAL = 2.0
 _ONE_SECOND = timedelta(seconds=1)
 
@@ -323,6 +326,10 @@ class Cursor:
             raise CorruptCursorError(f"cursor watermark is unreadable: {exc}") from None
         if not (raw_wm.endswith(("Z", "z")) or "+" in raw_wm[10:] or "-" in raw_wm[10:]):
             raise CorruptCursorError(f"cursor watermark {raw_wm!r} has no time zone")
+        if not in_supported_range(watermark):
+            raise CorruptCursorError(
+                f"cursor watermark {raw_wm!r} is outside 1970-2200; repair or delete the key"
+            )
         after_id = obj.get("after_id")
         if after_id is not None and (isinstance(after_id, bool) or not isinstance(after_id, int)):
             raise CorruptCursorError(
@@ -586,9 +593,10 @@ def check_start(start: Start) -> Start:
     if isinstance(start, str) and start == "now":
         return start
     if isinstance(start, timedelta):
-        if start < timedelta(0):
+        if not timedelta(0) <= start <= MAX_BACKFILL:
             raise InvalidRequestError(
-                f"start backfill must be a non-negative timedelta, got {start!r}",
+                f"start backfill must be a timedelta between 0 and {MAX_BACKFILL.days} days, "
+                f"got {start!r}",
                 field="start",
                 value=start,
             )
@@ -598,6 +606,12 @@ def check_start(start: Start) -> Start:
             raise InvalidRequestError(
                 f"start must be a timezone-aware datetime (got naive {start.isoformat()}); "
                 "use datetime(..., tzinfo=timezone.utc)",
+                field="start",
+                value=start,
+            )
+        if not in_supported_range(start.astimezone(timezone.utc)):
+            raise InvalidRequestError(
+                f"start must lie between 1970 and 2200, got {start.isoformat()}",
                 field="start",
                 value=start,
             )

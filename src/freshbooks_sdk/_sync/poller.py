@@ -91,6 +91,9 @@ logger = logging.getLogger("freshbooks_sdk.poller")
 VIS_DELETED = 1
 """``search[vis_state]`` value of deleted records (the default listing leaves them out)."""
 
+WALK_ATTEMPTS = 3
+"""How many times one cycle walks a listing that keeps changing shape under it."""
+
 
 class PollingFetcher(Protocol[T]):
     """How a poller reads one page: ``fetch_page(updated_min, page, per_page, vis_state)``.
@@ -325,11 +328,18 @@ class Poller(Generic[T]):
         else:
             before = Cursor.from_json(cursor)
         updated_min = plan(before, self._overlap)
-        candidates, settled = self._walk(updated_min, None, counters)
+        candidates, settled = self._walk_until_settled(updated_min, None, counters)
         if self._include_deleted:
-            deleted, deleted_settled = self._walk(updated_min, VIS_DELETED, counters)
+            deleted, deleted_settled = self._walk_until_settled(updated_min, VIS_DELETED, counters)
             candidates.extend(deleted)
             settled = settled and deleted_settled
+        if not settled:
+            logger.warning(
+                "poller %s: the listing kept changing shape during %d walks; the watermark "
+                "stays where it was this cycle (nothing is lost, the window is read again)",
+                self._key,
+                WALK_ATTEMPTS,
+            )
         chosen = select(
             before,
             candidates,
@@ -380,11 +390,31 @@ class Poller(Generic[T]):
                 "the key to start again from `start`"
             ) from exc
 
+    def _walk_until_settled(
+        self, updated_min: date, vis_state: int | None, counters: _Counters
+    ) -> tuple[list[Candidate[T]], bool]:
+        """Walk the listing again (at most ``WALK_ATTEMPTS`` times) while it changes shape under
+        the walk; the candidates of every walk are kept (a record skipped by one walk is found
+        by the next, and the last reading of an id wins in :func:`select`)."""
+        found: list[Candidate[T]] = []
+        settled = False
+        for _ in range(WALK_ATTEMPTS):
+            walked, settled = self._walk(updated_min, vis_state, counters)
+            found.extend(walked)
+            if settled:
+                break
+        return found, settled
+
     def _walk(
         self, updated_min: date, vis_state: int | None, counters: _Counters
     ) -> tuple[list[Candidate[T]], bool]:
-        """Every page of one listing; also whether it kept its shape during the walk (same
-        ``total`` and ``pages`` on every page, no id listed twice)."""
+        """Every page of one listing; also whether it kept its shape during the walk.
+
+        A record can be skipped only when records before it leave the listing while it is
+        walked (a deletion, or a record moved behind the read position, which then shows up
+        twice). So the walk is unsettled when ``total`` drops or an id is listed twice; a
+        record added meanwhile (``total`` grows, no id twice) cannot make another one skip.
+        """
         found: list[Candidate[T]] = []
         ids: set[int] = set()
         shape: tuple[int, int] | None = None
@@ -395,7 +425,7 @@ class Poller(Generic[T]):
             page = self._fetch_page(updated_min, page_no, self._per_page, vis_state)
             counters.pages += 1
             this_shape = (page.info.total, page.info.pages)
-            settled = settled and shape in (None, this_shape)
+            settled = settled and (shape is None or this_shape >= shape)
             shape = this_shape
             for item in page.items:
                 item_id, wire, digest = self._describe(item)
@@ -474,9 +504,30 @@ class Poller(Generic[T]):
             carried_requests = 0
             if activation.items or self._yield_empty:
                 yield activation
-            self.ack(activation)
+            self._ack_with_backoff(activation)
             if not activation.has_more:
                 self._sleep(self._interval)
+
+    def _ack_with_backoff(self, activation: Activation[T]) -> None:
+        """Save the cursor; a store that is briefly unavailable (a lock) is waited for, so the
+        taken activation is not replayed for a transient reason."""
+        attempts = 0
+        while True:
+            try:
+                self.ack(activation)
+                return
+            except FreshBooksError as exc:
+                if not exc.retryable:
+                    raise
+                attempts += 1
+                delay = backoff_delay(attempts, self._rng.random(), None, maximum=self._max_backoff)
+                logger.warning(
+                    "poller %s: could not save the cursor (%s); retrying in %.1f s",
+                    self._key,
+                    exc,
+                    delay,
+                )
+                self._sleep(delay)
 
 
 def _resolve_store(store: CursorStore | str | os.PathLike[str] | None) -> CursorStore:
