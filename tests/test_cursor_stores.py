@@ -232,3 +232,38 @@ def test_processes_racing_cas_exactly_one_wins_per_version(tmp_path: Path) -> No
     final = SQLiteCursorStore(path).load("shared")
     assert final is not None and final.version == ROUNDS + 1
     assert final.value["round"] == ROUNDS - 1
+
+
+def test_sqlite_lock_is_a_retryable_cursor_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from freshbooks_sdk.errors import CursorStoreUnavailableError
+
+    path = tmp_path / "locked.db"
+    store = SQLiteCursorStore(path, timeout=0.05)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(CursorStoreUnavailableError) as info:
+            store.save("k", {"v": 1}, None)
+        assert info.value.retryable
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.save("k", {"v": 1}, None) == 1
+
+
+def test_unopenable_sqlite_path_is_a_cursor_error(tmp_path: Path) -> None:
+    from freshbooks_sdk.errors import CursorError
+
+    with pytest.raises(CursorError, match="cannot open"):
+        SQLiteCursorStore(tmp_path / "missing-dir" / "x.db")
+
+
+def test_out_of_range_watermark_is_corrupt() -> None:
+    from freshbooks_sdk._core.polling import Cursor
+    from freshbooks_sdk.errors import CorruptCursorError
+
+    for watermark in ("0001-01-01T00:00:00Z", "9999-01-01T00:00:00Z"):
+        with pytest.raises(CorruptCursorError, match="1970-2200"):
+            Cursor.from_json({"v": 1, "watermark": watermark, "after_id": None, "boundary": []})

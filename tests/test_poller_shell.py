@@ -921,3 +921,32 @@ def test_property_scenario_dst_fall_back_by_hand() -> None:
             "ops": ops,
         },
     )
+
+
+def test_generator_waits_out_a_locked_store_at_ack(server: FakeServer) -> None:
+    from freshbooks_sdk.errors import CursorStoreUnavailableError
+
+    class FlakyStore(MemoryCursorStore):
+        """Refuses the first save after arming, as a SQLite file locked by another process."""
+
+        armed = False
+
+        def save(self, key: str, value: Any, expected_version: int | None) -> int:
+            if self.armed:
+                self.armed = False
+                raise CursorStoreUnavailableError("database is locked")
+            return super().save(key, value, expected_version)
+
+    store = FlakyStore()
+    poller = make_sync(server, store=store, safety=ZERO, interval=60, start=timedelta(hours=1))
+    gen = iter(poller)
+    server.write(1)
+    server.clock.advance(5)
+    first = next(gen)
+    assert [i.id for i in first.items] == [1]
+    store.armed = True
+    server.write(2)
+    server.clock.advance(5)
+    second = next(gen)  # acking the first hit the lock once: waited, saved, went on
+    assert [i.id for i in second.items] == [2] and first.acked
+    assert not store.armed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -521,3 +521,27 @@ def test_poll_defaults_to_a_sqlite_store(
         poller.poll_once()  # the starting cursor is saved at once
     assert default_cursor_path() == target and target.exists()
     assert SQLiteCursorStore(target).load("ACM123:invoices/invoices") is not None
+
+
+async def test_unencodable_text_refused_before_network(
+    fb: Any, freshbooks_sandbox: Sandbox
+) -> None:
+    before = len(freshbooks_sandbox.request_log)
+    with pytest.raises(InvalidRequestError) as info:
+        await resolve(fb.clients.create(email="a@x.com", fname="A\ud800"))
+    assert info.value.field == "client.fname"
+    assert len(freshbooks_sandbox.request_log) == before
+
+
+@pytest.mark.parametrize(
+    "when", [datetime(1, 1, 1, tzinfo=timezone.utc), datetime(9999, 1, 1, tzinfo=timezone.utc)]
+)
+async def test_instants_outside_the_supported_range_refused(fb: Any, when: datetime) -> None:
+    with pytest.raises(InvalidRequestError) as listed:
+        await collect(fb.invoices.list(updated_since=when))
+    assert listed.value.field == "updated_since"
+    with pytest.raises(InvalidRequestError) as polled:
+        fb.invoices.poll(start=when, store=None)
+    assert polled.value.field == "start"
+    with pytest.raises(InvalidRequestError):
+        fb.invoices.poll(start=timedelta(days=365 * 100), store=None)

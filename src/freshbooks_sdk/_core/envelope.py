@@ -27,6 +27,7 @@ from freshbooks_sdk._core.pages import Page, PageInfo
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk.errors import (
     APIStatusError,
+    InvalidRequestError,
     RateLimitError,
     ResponseValidationError,
     status_error_class,
@@ -71,10 +72,22 @@ class RequestSpec:
         return cls("PUT", path, params or [], body, idempotent)
 
     def encoded_body(self) -> bytes | None:
-        """The JSON body bytes (compact), or ``None`` for a bodiless request."""
+        """The JSON body bytes (compact), or ``None`` for a bodiless request.
+
+        A string that cannot be sent as UTF-8 (a lone surrogate) is refused, naming its field.
+        """
         if self.body is None:
             return None
-        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
+        text = json.dumps(self.body, separators=(",", ":"), ensure_ascii=False)
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            field = _unencodable_field(self.body)
+            raise InvalidRequestError(
+                f"{field or 'the request body'} holds text that is not valid Unicode "
+                "(a lone surrogate); it cannot be sent",
+                field=field,
+            ) from None
 
 
 _gc_lock = threading.Lock()
@@ -104,6 +117,28 @@ def _collector_paused() -> Iterator[None]:
             _gc_pauses -= 1
             if _gc_pauses == 0 and _gc_was_enabled:
                 gc.enable()
+
+
+def _unencodable_field(node: Any, path: str = "") -> str | None:
+    """The dotted path of the first string that cannot be encoded as UTF-8."""
+    if isinstance(node, str):
+        try:
+            node.encode()
+        except UnicodeEncodeError:
+            return path or None
+        return None
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, value in items:
+        found = _unencodable_field(value, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def decode(

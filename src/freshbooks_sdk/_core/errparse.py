@@ -35,7 +35,8 @@ class ParsedError:
 
 
 def _str_or_none(value: Any) -> str | None:
-    if value is None:
+    # An empty string says nothing: both error formats give None for "no field/object/value".
+    if value is None or value == "":
         return None
     return value if isinstance(value, str) else str(value)
 
