@@ -99,6 +99,7 @@ class AsyncHTTPCore:
         self._rng = rng or random.random
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
+        self._last_token: str | None = None
 
     async def sleep(self, seconds: float) -> None:
         """The injected sleep (shared with pollers built by resources)."""
@@ -154,6 +155,10 @@ class AsyncHTTPCore:
         refreshed = False
         while True:
             token = await self._tokens.get_token() if spec.authenticated else None
+            if token is not None:
+                if self._last_token is not None and token != self._last_token:
+                    self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
+                self._last_token = token
             request = self._http.build_request(
                 spec.method,
                 url,
@@ -220,7 +225,6 @@ class AsyncHTTPCore:
             if status == 401 and token is not None and not refreshed:
                 refreshed = True
                 if await self._tokens.handle_rejected(token):
-                    self.stats.refreshes += 1
                     logger.info(
                         "%s %s: token rejected, retrying once with a refreshed token",
                         spec.method,

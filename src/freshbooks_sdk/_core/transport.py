@@ -52,7 +52,8 @@ class RetryEvent:
 
 @attrs.define
 class RetryStats:
-    """Counters of what the client did: requests sent, retries made (by reason), token refreshes."""
+    """Counters of what the client did: requests sent, retries made (by reason), and token
+    refreshes (a new token seen: ahead of expiry or after a 401)."""
 
     requests: int = 0
     retries: int = 0

@@ -100,6 +100,7 @@ class HTTPCore:
         self._rng = rng or random.random
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
+        self._last_token: str | None = None
 
     def sleep(self, seconds: float) -> None:
         """The injected sleep (shared with pollers built by resources)."""
@@ -155,6 +156,10 @@ class HTTPCore:
         refreshed = False
         while True:
             token = self._tokens.get_token() if spec.authenticated else None
+            if token is not None:
+                if self._last_token is not None and token != self._last_token:
+                    self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
+                self._last_token = token
             request = self._http.build_request(
                 spec.method,
                 url,
@@ -221,7 +226,6 @@ class HTTPCore:
             if status == 401 and token is not None and not refreshed:
                 refreshed = True
                 if self._tokens.handle_rejected(token):
-                    self.stats.refreshes += 1
                     logger.info(
                         "%s %s: token rejected, retrying once with a refreshed token",
                         spec.method,
