@@ -399,6 +399,25 @@ def test_unauthorized_bodies_are_identical(sb: Sandbox) -> None:
     assert bad.json() == load(NODE, "Error.test__04.json")
 
 
+def test_rpc_metadata_with_nothing_to_say_keeps_empty_strings(sb: Sandbox) -> None:
+    """The real rpc 401 body sends ``object``/``value``/``field`` as ``""`` (not absent) when
+    there is nothing to say: 403 and 429 ErrorInfo metadata follow it, key for key."""
+    real = load(JAVA, "get_client_response__no_auth.json")["details"][0]["metadata"]
+    empty = {"object": "", "value": "", "field": ""}
+    assert {k: v for k, v in real.items() if k != "message"} == empty
+    rpc = {"X-API-VERSION": "2022-10-31"}
+    forbidden = Api(sb, token=sb.issue_token(scopes=["user:profile:read"])).get(
+        "invoices/invoices", headers=rpc
+    )
+    sb.set_rate_limit(sb.account_ids[0], 0)
+    limited = Api(sb).get("users/clients", headers=rpc)
+    for response, status in ((forbidden, 403), (limited, 429)):
+        assert response.status_code == status
+        [detail] = response.json()["details"]
+        assert list(detail["metadata"]) == list(real)
+        assert {k: v for k, v in detail["metadata"].items() if k != "message"} == empty
+
+
 def test_empty_list_envelope(api: Api) -> None:
     empty = ok(api.get("invoices/invoices"))
     reference = load(NODE, "APIClient.test__08.response.json")["response"]["result"]

@@ -251,9 +251,9 @@ class Sandbox:
             if "create" not in res.operations:
                 raise ValueError(f"FreshBooks has no create for {resource}")
             ctx = self._ctx(account_id)
-            rec = res.create(ctx, data)
-            res.collection(ctx.store)[rec.id] = rec
-            return res.render(ctx, rec, frozenset({"lines"}))
+            envelope = res.commit(ctx, res.create(ctx, data), frozenset({"lines"}))
+            created: JsonObj = envelope["response"]["result"][res.single]
+            return created
 
     def get(self, account_id: str, resource: str, object_id: int) -> JsonObj:
         """An object's wire shape (invoices with ``lines``), e.g. ``sb.get("ACM123", "invoices", 7)``."""

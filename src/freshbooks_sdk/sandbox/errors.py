@@ -26,6 +26,7 @@ __all__ = [
     "not_found",
     "render_accounting_error",
     "required",
+    "required_item",
 ]
 
 ErrorFormat = Literal["classic", "rpc"]
@@ -133,11 +134,14 @@ def not_found(obj: str, field: str, value: object, *, status: int = 404) -> Acco
     )
 
 
+def required_item(field: str, obj: str) -> ErrorItem:
+    """One errno 1001 RequiredField entry."""
+    return ErrorItem(1001, f"{field} is required.", field=field, object=obj, value="")
+
+
 def required(field: str, obj: str) -> AccountingError:
     """errno 1001 RequiredField (HTTP 422)."""
-    return AccountingError(
-        422, ErrorItem(1001, f"{field} is required.", field=field, object=obj, value="")
-    )
+    return AccountingError(422, required_item(field, obj))
 
 
 def bad_value(
@@ -147,4 +151,6 @@ def bad_value(
     text = value if isinstance(value, str) else repr(value)
     if len(text) > 200:
         text = text[:200] + "..."
+    # quote undecodable text (a lone surrogate) back as an escape, never as invalid UTF-8
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     return AccountingError(status, ErrorItem(errno, message, field=field, object=obj, value=text))

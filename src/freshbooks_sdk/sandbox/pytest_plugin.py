@@ -12,7 +12,11 @@ Fixtures:
 
 * ``freshbooks_clock``: the :class:`FakeClock` the sandbox reads (starts 2024-03-15 14:00 UTC).
 * ``freshbooks_sandbox``: a fresh :class:`Sandbox` on that clock. After the test it fails if
-  the sandbox hit an internal error (a sandbox bug, never FreshBooks behaviour).
+  the sandbox hit an internal error (a sandbox bug, never FreshBooks behaviour). It also points
+  ``$FRESHBOOKS_CURSOR_DB`` at a file in the test's ``tmp_path``, so ``fb.invoices.poll()``
+  with the default cursor store never shares a cursor with another test (or another
+  parametrization of the same test), nor touches ``~/.local/state``. Every client fixture
+  below uses it, so they are isolated too.
 * ``freshbooks_client`` / ``async_freshbooks_client``: ``FreshBooks`` / ``AsyncFreshBooks`` for
   the first business, wired in-process; the client's ``sleep`` and ``clock`` are the fake
   clock's, so retry waits (429 ``Retry-After``) advance fake time instead of sleeping.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -66,9 +71,17 @@ def freshbooks_clock() -> FakeClock:
     return FakeClock()
 
 
+CURSOR_DB_ENV = "FRESHBOOKS_CURSOR_DB"
+CURSOR_DB_NAME = "freshbooks-cursors.db"
+
+
 @pytest.fixture
-def freshbooks_sandbox(freshbooks_clock: FakeClock) -> Iterator[Sandbox]:
-    """A fresh sandbox with a controllable fake clock (``seed=0``: reproducible tokens)."""
+def freshbooks_sandbox(
+    freshbooks_clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Sandbox]:
+    """A fresh sandbox with a controllable fake clock (``seed=0``: reproducible tokens), and
+    the default poller cursor store (``$FRESHBOOKS_CURSOR_DB``) in the test's ``tmp_path``."""
+    monkeypatch.setenv(CURSOR_DB_ENV, str(tmp_path / CURSOR_DB_NAME))
     sandbox = Sandbox(clock=freshbooks_clock, seed=0)
     yield sandbox
     if sandbox.internal_errors:

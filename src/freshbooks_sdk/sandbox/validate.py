@@ -1,21 +1,29 @@
 """Reading request bodies: strict coercion of FreshBooks field values, with FreshBooks errors.
 
 Type errors answer 400 (errno 1004 InvalidValue, 1015 number, 1031 boolean, 1033 date);
-missing required fields answer 422 errno 1001.
+missing required fields answer 422 errno 1001 (every missing field at once); decimals beyond
+what FreshBooks stores (more than 15 digits before the point or 10 after) answer 422 errno 1018.
+Everything that could not be rendered back (a lone surrogate, NaN, a 10**999999 amount) is
+refused here, before anything is stored.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import AccountingError, ErrorItem, bad_value, required
+from .errors import AccountingError, ErrorItem, bad_value, required, required_item
 from .wire import JsonObj
 
 __all__ = [
+    "MAX_FRACTION_DIGITS",
+    "MAX_INTEGER_DIGITS",
+    "check_magnitude",
+    "magnitude_error",
     "parse_json_body",
     "read_bool",
     "read_date",
@@ -24,13 +32,18 @@ __all__ = [
     "read_money",
     "read_str",
     "read_str_list",
+    "require",
     "unwrap",
 ]
 
 _INT_RE = re.compile(r"^-?\d{1,18}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-_MAX_DECIMAL_DIGITS = 30
+
+MAX_INTEGER_DIGITS = 15
+"""Digits a decimal may have before the point (amounts below 10**15, as FreshBooks stores)."""
+MAX_FRACTION_DIGITS = 10
+"""Digits a decimal may have after the point (trailing zeros do not count)."""
 
 
 def _reject_constant(name: str) -> Any:
@@ -65,6 +78,24 @@ def unwrap(payload: Any, single: str) -> JsonObj:
     return inner
 
 
+def require(data: JsonObj, keys: Sequence[str], obj: str) -> None:
+    """422 errno 1001 naming *every* key of ``keys`` that is absent or null (one error each)."""
+    missing = [key for key in keys if data.get(key) is None]
+    if missing:
+        raise AccountingError(422, [required_item(key, obj) for key in missing])
+
+
+def _check_text(value: str, key: str, obj: str) -> str:
+    """Refuse text UTF-8 cannot encode (a lone surrogate such as a JSON ``"\\ud800"``)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise bad_value(
+            key, obj, value, f"{key} must be valid Unicode text (no lone surrogates)."
+        ) from None
+    return value
+
+
 def read_int(data: JsonObj, key: str, obj: str, *, default: int | None = None) -> int | None:
     """An id-like integer: a JSON integer, or a string of digits (the Node SDK sends those)."""
     if key not in data or data[key] is None:
@@ -89,7 +120,7 @@ def read_str(
         raise bad_value(key, obj, value, f"{key} must be a string.")
     if len(value) > max_len:
         raise bad_value(key, obj, value, f"{key} is longer than {max_len} characters.", errno=1017)
-    return value
+    return _check_text(value, key, obj)
 
 
 def read_bool(data: JsonObj, key: str, obj: str, *, default: bool | None = None) -> bool | None:
@@ -113,15 +144,63 @@ def read_decimal(
 
 
 def to_decimal(value: Any, key: str, obj: str) -> Decimal:
+    """A finite decimal within :func:`check_magnitude`'s bounds, or a 4xx naming ``key``."""
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise bad_value(key, obj, value, f"{key} must be a decimal number.", errno=1015)
+        raise _not_a_number(key, obj, value)
     try:
         result = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
-    except InvalidOperation:
-        raise bad_value(key, obj, value, f"{key} must be a decimal number.", errno=1015) from None
-    if not result.is_finite() or len(result.as_tuple().digits) > _MAX_DECIMAL_DIGITS:
-        raise bad_value(key, obj, value, f"{key} must be a decimal number.", errno=1015)
-    return result + 0  # normalizes -0
+    except (InvalidOperation, ValueError):
+        raise _not_a_number(key, obj, value) from None
+    if not result.is_finite():  # NaN, sNaN, Infinity
+        raise _not_a_number(key, obj, value)
+    check_magnitude(result, key, obj, value)
+    if not result:
+        return Decimal(0)  # -0, 0E-999999, 0E+999999: all plain zero
+    return result + 0  # exact: at most 25 significant digits once trailing zeros go
+
+
+def _not_a_number(key: str, obj: str, value: object) -> AccountingError:
+    return bad_value(key, obj, value, f"{key} must be a decimal number.", errno=1015)
+
+
+def _digits(value: Decimal) -> tuple[int, int]:
+    """(digits before the point, digits after it without trailing zeros) of a finite decimal."""
+    _, digits, exp = value.as_tuple()
+    assert isinstance(exp, int)
+    coefficient = list(digits)
+    if not any(coefficient):
+        return 0, 0
+    while exp < 0 and coefficient[-1] == 0:
+        coefficient.pop()
+        exp += 1
+    return max(0, len(coefficient) + exp), max(0, -exp)
+
+
+def check_magnitude(value: Decimal, key: str, obj: str, raw: object | None = None) -> None:
+    """422 errno 1018 unless ``value`` has at most 15 digits before the point and 10 after.
+
+    >>> check_magnitude(Decimal("999999999999999.9999999999"), "qty", "line")
+    >>> try:
+    ...     check_magnitude(Decimal("1e15"), "qty", "line")
+    ... except AccountingError as err:
+    ...     print(err.status, err.items[0].errno, err.items[0].message)
+    422 1018 qty must be less than 10^15 with at most 10 decimal places.
+    """
+    whole, fraction = _digits(value)
+    if whole > MAX_INTEGER_DIGITS or fraction > MAX_FRACTION_DIGITS:
+        raise magnitude_error(key, obj, value if raw is None else raw)
+
+
+def magnitude_error(key: str, obj: str, raw: object) -> AccountingError:
+    return bad_value(
+        key,
+        obj,
+        raw,
+        f"{key} must be less than 10^{MAX_INTEGER_DIGITS} "
+        f"with at most {MAX_FRACTION_DIGITS} decimal places.",
+        errno=1018,
+        status=422,
+    )
 
 
 def read_money(
@@ -172,4 +251,4 @@ def read_str_list(data: JsonObj, key: str, obj: str) -> list[str] | None:
     value = data[key]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise bad_value(key, obj, value, f"{key} must be a list of strings.")
-    return list(value)
+    return [_check_text(v, key, obj) for v in value]

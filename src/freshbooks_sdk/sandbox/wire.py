@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -89,8 +89,19 @@ def _default(value: object) -> object:
 
 
 def dumps(obj: object) -> bytes:
-    """Encode a JSON body (UTF-8, compact, Decimals as strings)."""
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=_default).encode()
+    """Encode a JSON body (UTF-8, compact, Decimals as strings).
+
+    Text that UTF-8 cannot encode (a lone surrogate; the validation layer refuses those, but an
+    error body may quote one back) falls back to ``\\uXXXX`` escapes instead of failing:
+
+    >>> dumps({"v": "\\ud800"})
+    b'{"v":"\\\\ud800"}'
+    """
+    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=_default)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=True, default=_default).encode()
 
 
 def json_response(
@@ -102,24 +113,43 @@ def json_response(
     return SandboxResponse(status, out, dumps(obj))
 
 
+def _quantize(value: Decimal, exp: Decimal, rounding: str | None = None) -> Decimal:
+    """``value.quantize(exp)`` with enough precision for any finite value (the default context's
+    28 digits would make a 30-digit amount raise ``InvalidOperation``)."""
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, value.adjusted() - exp.adjusted() + 2)
+        return value.quantize(exp, rounding=rounding)
+
+
 def fmt_decimal(value: Decimal) -> str:
-    """A decimal as a plain string without exponent or trailing zeros: ``4``, ``1.5``, ``0``."""
+    """A decimal as a plain string without exponent or trailing zeros: ``4``, ``1.5``, ``0``.
+
+    >>> fmt_decimal(Decimal("1E+30")), fmt_decimal(Decimal("2.50")), fmt_decimal(Decimal("0E-3"))
+    ('1000000000000000000000000000000', '2.5', '0')
+    """
+    if not value.is_finite():  # refused on input; never a crash while rendering
+        return str(value)
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        return str(_quantize(value, Decimal(1)))
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def quantize_cents(value: Decimal) -> Decimal:
-    """Round half-up to cents, as invoice totals are."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half-up to cents, as invoice totals are (any finite magnitude).
+
+    >>> quantize_cents(Decimal("2.345")), quantize_cents(Decimal("1E+30"))
+    (Decimal('2.35'), Decimal('1000000000000000000000000000000.00'))
+    """
+    return _quantize(value, CENT, ROUND_HALF_UP)
 
 
 def fmt_money_amount(value: Decimal) -> str:
     """A money amount string: at least two decimals (``5`` -> ``5.00``), more kept as given."""
-    if value == value.quantize(CENT):
-        return f"{value.quantize(CENT):f}"
-    return f"{value:f}"
+    if not value.is_finite():
+        return str(value)
+    cents = _quantize(value, CENT)
+    return f"{cents:f}" if value == cents else f"{value:f}"
 
 
 def money(value: Decimal, code: str) -> JsonObj:

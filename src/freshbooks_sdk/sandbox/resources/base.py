@@ -5,6 +5,9 @@ A resource supplies its collection, how to render a record, how to create and up
 default ``vis_state`` view, day-granular ``updated_min``/``updated_max`` on the Eastern calendar,
 sorting, and THE UPDATE-PHASE RULE (API notes §3.7): a PUT holding ``ext_vis_state``,
 ``vis_state`` or any ``action_*`` field applies only that phase and silently drops the rest.
+
+A created or updated record is rendered (down to its JSON bytes) *before* it is stored, so a
+record the sandbox could not answer with never reaches a listing (:meth:`Resource.commit`).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from ..errors import AccountingError, ErrorItem, bad_value, not_found
 from ..query import ListParams, paginate, parse_includes, parse_params
 from ..store import AccountStore, Record, World
 from ..validate import parse_date, parse_json_body, read_int, unwrap
-from ..wire import JsonObj
+from ..wire import JsonObj, dumps
 
 __all__ = [
     "Ctx",
@@ -156,6 +159,7 @@ class Resource(ABC, Generic[R]):
     id_field: ClassVar[str]  # "field" in a not-found error ("userid")
     scope: ClassVar[str]  # user:<scope>:read / user:<scope>:write
     operations: ClassVar[frozenset[str]] = frozenset({"list", "get", "create", "update"})
+    includes: ClassVar[frozenset[str]] = frozenset()  # every include[] the render knows
 
     # -- what a resource provides --
 
@@ -210,9 +214,7 @@ class Resource(ABC, Generic[R]):
         includes = parse_includes(query)
         if op == "create":
             data = unwrap(parse_json_body(body), self.single)
-            rec = self.create(ctx, data)
-            self.collection(ctx.store)[rec.id] = rec
-            return self.single_envelope(ctx, rec, includes)
+            return self.commit(ctx, self.create(ctx, data), includes)
         rec = self.lookup(ctx, rid or "")
         if op == "get":
             return self.single_envelope(ctx, rec, includes)
@@ -221,7 +223,16 @@ class Resource(ABC, Generic[R]):
             rec.updated = ctx.now
             return {"response": {}}
         data = unwrap(parse_json_body(body), self.single)
-        return self.single_envelope(ctx, self.apply_update(ctx, rec, data), includes)
+        return self.commit(ctx, self.apply_update(ctx, rec, data), includes)
+
+    def commit(self, ctx: Ctx, rec: R, includes: frozenset[str]) -> JsonObj:
+        """Store ``rec`` (new, or the updated copy) only once it renders and encodes: if that
+        fails (a sandbox bug) the request answers 500 and the stored data is untouched, so
+        later listings keep working."""
+        dumps(self.render(ctx, rec, self.includes))  # as any later request may ask for it
+        envelope = self.single_envelope(ctx, rec, includes)
+        self.collection(ctx.store)[rec.id] = rec
+        return envelope
 
     def lookup(self, ctx: Ctx, rid: str) -> R:
         rec = self.collection(ctx.store).get(int(rid)) if rid.isdigit() and len(rid) < 19 else None
@@ -235,8 +246,8 @@ class Resource(ABC, Generic[R]):
     def apply_update(self, ctx: Ctx, stored: R, data: JsonObj) -> R:
         """FreshBooks' update phases, in precedence order; only the first present one runs.
 
-        All or nothing: the phase works on a copy that replaces the stored record only when
-        every field was valid, so a 4xx never leaves a half-applied update behind.
+        All or nothing: the phase works on a copy, returned for :meth:`commit` to store once
+        every field was valid and it renders, so a 4xx never leaves a half-applied update behind.
         """
         rec = copy.deepcopy(stored)
         if "ext_vis_state" in data:
@@ -266,7 +277,6 @@ class Resource(ABC, Generic[R]):
             else:
                 self.update(ctx, rec, data)
         rec.updated = ctx.now
-        self.collection(ctx.store)[rec.id] = rec
         return rec
 
     def list(self, ctx: Ctx, params: ListParams) -> JsonObj:

@@ -69,6 +69,7 @@ class ClientResource(Resource[Record]):
     obj = "client"
     id_field = "userid"
     scope = "clients"
+    includes = frozenset(_BALANCES)
 
     def collection(self, store: AccountStore) -> dict[int, Record]:
         return store.clients

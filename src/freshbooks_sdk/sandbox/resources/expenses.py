@@ -18,6 +18,7 @@ from ..validate import (
     read_int,
     read_money,
     read_str,
+    require,
 )
 from ..wire import JsonObj, fmt_decimal, money
 from .base import Ctx, FilterFn, Resource, date_max, date_min, eastern, eq_int, in_int, like
@@ -44,14 +45,13 @@ class ExpenseResource(Resource[ExpenseRecord]):
     obj = "expense"
     id_field = "expenseid"
     scope = "expenses"
+    includes = frozenset({"category"})
 
     def collection(self, store: AccountStore) -> dict[int, ExpenseRecord]:
         return store.expenses
 
     def create(self, ctx: Ctx, data: JsonObj) -> ExpenseRecord:
-        for key in ("categoryid", "amount", "date", "staffid"):
-            if data.get(key) is None:
-                raise required(key, self.obj)
+        require(data, ("categoryid", "amount", "date", "staffid"), self.obj)
         amount = read_money(data, "amount", self.obj, default_code=ctx.currency)
         assert amount is not None  # checked above
         rec = ExpenseRecord(

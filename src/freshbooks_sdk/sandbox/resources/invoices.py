@@ -9,9 +9,10 @@ line; line taxes apply to the discounted line amount; totals round half-up to ce
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Context, Decimal, getcontext, localcontext
 from typing import Any
 
 from freshbooks_sdk._core.fbtime import EASTERN
@@ -19,6 +20,7 @@ from freshbooks_sdk._core.fbtime import EASTERN
 from ..errors import AccountingError, ErrorItem, bad_value, not_found, required
 from ..store import AccountStore, InvoiceRecord, LineRecord, OutboxEmail, Record
 from ..validate import (
+    check_magnitude,
     read_bool,
     read_currency,
     read_date,
@@ -27,8 +29,9 @@ from ..validate import (
     read_money,
     read_str,
     read_str_list,
+    require,
 )
-from ..wire import JsonObj, fmt_decimal, money, quantize_cents
+from ..wire import JsonObj, fmt_decimal, fmt_money_amount, money, quantize_cents
 from .base import Ctx, FilterFn, Resource, date_max, date_min, eastern, eq_int, eq_str, in_int
 
 __all__ = ["InvoiceResource", "Totals", "invoice_totals", "is_overdue", "record_payment"]
@@ -85,12 +88,26 @@ class Totals:
     outstanding: Decimal
 
 
+def _exact() -> AbstractContextManager[Context]:
+    """A decimal context wide enough that no product or sum of validated values is rounded
+    before the cents are (the default 28 digits could round twice)."""
+    ctx = getcontext().copy()
+    ctx.prec = 100
+    return localcontext(ctx)
+
+
 def line_amount(line: LineRecord) -> Decimal:
-    return quantize_cents(line.qty * line.unit_cost)
+    with _exact():
+        return quantize_cents(line.qty * line.unit_cost)
 
 
 def invoice_totals(inv: InvoiceRecord) -> Totals:
     """Compute an invoice's money exactly (see the module docstring)."""
+    with _exact():
+        return _totals(inv)
+
+
+def _totals(inv: InvoiceRecord) -> Totals:
     rate = inv.discount / 100
     subtotal = sum((line_amount(line) for line in inv.lines), _ZERO)
     discount_total = _ZERO - quantize_cents(subtotal * rate)
@@ -150,6 +167,7 @@ class InvoiceResource(Resource[InvoiceRecord]):
     id_field = "invoiceid"
     scope = "invoices"
     operations = frozenset({"list", "get", "create", "update", "delete"})
+    includes = frozenset({"lines", "presentation"})
 
     def collection(self, store: AccountStore) -> dict[int, InvoiceRecord]:
         return store.invoices
@@ -157,12 +175,10 @@ class InvoiceResource(Resource[InvoiceRecord]):
     # -- create / update --
 
     def create(self, ctx: Ctx, data: JsonObj) -> InvoiceRecord:
+        require(data, ("customerid", "create_date"), self.obj)
         customerid = read_int(data, "customerid", self.obj)
-        if customerid is None:
-            raise required("customerid", self.obj)
         create_date = read_date(data, "create_date", self.obj)
-        if create_date is None:
-            raise required("create_date", self.obj)
+        assert customerid is not None and create_date is not None  # required above
         client = self._client(ctx, customerid)
         inv = InvoiceRecord(
             id=ctx.world.next_id("invoices"),
@@ -255,6 +271,16 @@ class InvoiceResource(Resource[InvoiceRecord]):
             inv.fields["deposit_percentage"] = fmt_decimal(pct) if pct is not None else None
         if "lines" in data:
             inv.lines = self._lines(ctx, data["lines"])
+        self._check_totals(inv)
+
+    def _check_totals(self, inv: InvoiceRecord) -> None:
+        """Line amounts (``qty * unit_cost``) and the invoice amount obey the same bound as the
+        values typed in (below 10^15): 422 errno 1018, before anything is stored."""
+        for line in inv.lines:
+            amount = line_amount(line)
+            check_magnitude(amount, "amount", "line", fmt_money_amount(amount))
+        total = invoice_totals(inv).amount
+        check_magnitude(total, "amount", self.obj, fmt_money_amount(total))
 
     def _lines(self, ctx: Ctx, raw: Any) -> list[LineRecord]:
         if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
