@@ -325,7 +325,25 @@ datetime.date(2019, 11, 25)
 # --------------------------------------------------------------------------------------------
 
 
-class OpenStrEnum(str, Enum):
+class _OpenMembers:
+    """What both open enums share: pseudo-members named ``UNKNOWN`` for unlisted values."""
+
+    _name_: str
+    _value_: Any
+
+    @property
+    def is_known(self) -> bool:
+        """True for a documented value, False for a pseudo-member made for an unknown one."""
+        return self._name_ != "UNKNOWN"
+
+    def __str__(self) -> str:
+        return str(self._value_)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
+
+
+class OpenStrEnum(_OpenMembers, str, Enum):
     """A string enum that accepts values it does not list (a new FreshBooks status).
 
     Documented values are members; any other string becomes a *pseudo-member* whose ``value``
@@ -349,19 +367,8 @@ class OpenStrEnum(str, Enum):
         member._value_ = value
         return member
 
-    @property
-    def is_known(self) -> bool:
-        """True for a documented value, False for a pseudo-member made for an unknown one."""
-        return self._name_ != "UNKNOWN"
 
-    def __str__(self) -> str:
-        return str(self._value_)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
-
-
-class OpenIntEnum(int, Enum):
+class OpenIntEnum(_OpenMembers, int, Enum):
     """An integer enum that accepts values it does not list (see :class:`OpenStrEnum`).
 
     >>> InvoiceStatus(4) is InvoiceStatus.PAID
@@ -378,17 +385,6 @@ class OpenIntEnum(int, Enum):
         member._name_ = "UNKNOWN"
         member._value_ = value
         return member
-
-    @property
-    def is_known(self) -> bool:
-        """True for a documented value, False for a pseudo-member made for an unknown one."""
-        return self._name_ != "UNKNOWN"
-
-    def __str__(self) -> str:
-        return str(self._value_)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
 
 
 class InvoiceV3Status(OpenStrEnum):

@@ -28,6 +28,7 @@ import attrs
 
 from freshbooks_sdk._core.errparse import excerpt, parse_error_body
 from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, parse_iso_datetime
+from freshbooks_sdk._core.transport import DEFAULT_BASE_URL
 from freshbooks_sdk.errors import (
     APIStatusError,
     ErrorDetail,
@@ -76,7 +77,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 )
 """The scopes the integration needs; requested by default in the authorization URL."""
 
-DEFAULT_API_BASE_URL = "https://api.freshbooks.com"
+DEFAULT_API_BASE_URL = DEFAULT_BASE_URL
 DEFAULT_AUTH_BASE_URL = "https://auth.freshbooks.com"
 AUTHORIZE_PATH = "/oauth/authorize"  # on the auth base URL (the browser goes there)
 TOKEN_PATH = "/auth/oauth/token"  # on the API base URL: code exchange and refresh

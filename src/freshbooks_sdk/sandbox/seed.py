@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from freshbooks_sdk._core.oauth import DEFAULT_SCOPES
+
 __all__ = [
     "APP_CLIENT_ID",
     "APP_CLIENT_SECRET",
@@ -34,16 +36,7 @@ __all__ = [
     "StaffSeed",
 ]
 
-INTEGRATION_SCOPES: tuple[str, ...] = (
-    "user:profile:read",
-    "user:clients:read",
-    "user:clients:write",
-    "user:invoices:read",
-    "user:invoices:write",
-    "user:expenses:read",
-    "user:expenses:write",
-    "user:time_entries:read",
-)
+INTEGRATION_SCOPES: tuple[str, ...] = DEFAULT_SCOPES
 """The scopes :meth:`Sandbox.issue_token` grants by default (the integration's set)."""
 
 APP_SCOPES: tuple[str, ...] = (*INTEGRATION_SCOPES, "user:time_entries:write", "user:teams:read")
