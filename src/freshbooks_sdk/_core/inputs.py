@@ -329,6 +329,17 @@ def invoice_line(line: Mapping[str, Any] | Any, index: int, currency: str | None
     return _drop_none(body)
 
 
+def line_unit_costs(lines: object) -> list[object]:
+    """The given ``unit_cost`` of each line (mappings or line objects); others are skipped."""
+    if isinstance(lines, (str, bytes)) or not isinstance(lines, Sequence):
+        return []
+    costs = [
+        ln.get("unit_cost") if isinstance(ln, Mapping) else getattr(ln, "unit_cost", None)
+        for ln in lines
+    ]
+    return [c for c in costs if c is not None]
+
+
 def resolve_currency(
     explicit: str | None, default: str | None, money_values: Iterable[object]
 ) -> str | None:
@@ -365,13 +376,7 @@ def invoice_body(
         raise InvalidRequestError(
             "lines must be a non-empty list of invoice lines", field="lines", value=lines
         )
-    unit_costs = [
-        (ln.get("unit_cost") if isinstance(ln, Mapping) else getattr(ln, "unit_cost", None))
-        for ln in lines
-    ]
-    currency = resolve_currency(
-        currency_code, default_currency, [u for u in unit_costs if u is not None]
-    )
+    currency = resolve_currency(currency_code, default_currency, line_unit_costs(lines))
     if currency is None:
         raise InvalidRequestError(
             "currency_code is required: pass currency_code=..., Money line costs, or set "

@@ -22,6 +22,7 @@ from freshbooks_sdk._core.inputs import (
     check_id,
     invoice_body,
     invoice_update_body,
+    line_unit_costs,
     resolve_currency,
     send_body,
     updated_since_filter,
@@ -37,15 +38,6 @@ from freshbooks_sdk.models import (
 )
 
 LINES = ("lines",)
-
-
-def _unit_costs(lines: Any) -> list[object]:
-    if not isinstance(lines, list):
-        return []
-    return [
-        ln.get("unit_cost") if isinstance(ln, Mapping) else getattr(ln, "unit_cost", None)
-        for ln in lines
-    ]
 
 
 class AsyncInvoicesResource(AsyncPollable[Invoice]):
@@ -177,7 +169,7 @@ class AsyncInvoicesResource(AsyncPollable[Invoice]):
         given.update(fields or {})
         # Check everything before any request; until the invoice's currency is known, lines are
         # checked against a Money line's own currency (a placeholder when they carry none).
-        provisional = resolve_currency(currency_code, None, _unit_costs(given.get("lines")))
+        provisional = resolve_currency(currency_code, None, line_unit_costs(given.get("lines")))
         body = invoice_update_body(given, provisional or "XXX")
         if "lines" in given and currency_code is None:
             # Line money is written in the invoice's own currency (a mismatch is refused).
