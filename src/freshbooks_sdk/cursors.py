@@ -10,6 +10,17 @@ cannot both advance it, the second gets :class:`~freshbooks_sdk.errors.CursorCon
 * :class:`MemoryCursorStore`: for tests and throw-away scripts (lost when the process ends).
 * Anything implementing :class:`CursorStore` (Redis, Postgres, ...).
 
+Store faults come in two kinds, and the poller treats them differently:
+
+* :class:`~freshbooks_sdk.errors.CursorStoreUnavailableError` (``retryable``): the database is
+  locked by another process, the disk is full, an I/O error. Waiting can help, so the poller
+  backs off (a bounded number of times, see ``max_store_retries``) and tries again.
+* :class:`~freshbooks_sdk.errors.CursorStoreBrokenError`: the file is not a SQLite database
+  any more (overwritten, truncated, encrypted), its table lost a column, the database or its
+  folder is read-only, or it cannot be opened. Waiting cannot help: raised at once.
+* :class:`~freshbooks_sdk.errors.CorruptCursorError`: the database works but the stored cursor
+  (its JSON, or its version) is not what this SDK wrote. Raised at once, never reset.
+
 Stores are synchronous on purpose: a cursor is loaded once and saved once per cycle, and a
 local SQLite transaction takes well under a millisecond. The async poller runs every store call
 in a worker thread (``asyncio.to_thread``, in ``_async/poller.py`` only), so a store that blocks
@@ -40,6 +51,7 @@ from freshbooks_sdk.errors import (
     CorruptCursorError,
     CursorConflictError,
     CursorError,
+    CursorStoreBrokenError,
     CursorStoreUnavailableError,
     InvalidRequestError,
 )
@@ -52,6 +64,7 @@ __all__ = [
     "SQLiteCursorStore",
     "StoredCursor",
     "default_cursor_path",
+    "is_transient_sqlite_error",
 ]
 
 
@@ -188,8 +201,66 @@ def _conflict(key: str, expected: int | None, current: int | None) -> CursorConf
     )
 
 
-def _unavailable(path: str, what: str, exc: sqlite3.Error) -> CursorStoreUnavailableError:
-    return CursorStoreUnavailableError(f"cannot {what} the cursor database {path!r}: {exc}")
+# SQLite primary result codes (https://sqlite.org/rescode.html) where waiting can help: busy,
+# locked, out of memory, interrupted, I/O error, disk full, locking protocol, schema changed.
+_TRANSIENT_CODES = frozenset({5, 6, 7, 9, 10, 13, 15, 17})
+# The same faults told by their message, for Python < 3.11 (no ``sqlite_errorcode``).
+_TRANSIENT_TEXT = (
+    "database is locked",
+    "database table is locked",
+    "disk i/o error",
+    "database or disk is full",
+    "out of memory",
+    "interrupted",
+    "locking protocol",
+    "database schema has changed",
+)
+
+
+def is_transient_sqlite_error(exc: sqlite3.Error) -> bool:
+    """Whether trying again later may clear ``exc`` (a lock, a full disk, an I/O error).
+
+    Everything else (not a database, a malformed file, a missing table or column, a read-only
+    database, a file that cannot be opened, a misuse) fails the same way every time.
+
+    >>> is_transient_sqlite_error(sqlite3.OperationalError("database is locked"))
+    True
+    >>> is_transient_sqlite_error(sqlite3.DatabaseError("file is not a database"))
+    False
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return (code & 0xFF) in _TRANSIENT_CODES
+    text = str(exc).lower()
+    return any(part in text for part in _TRANSIENT_TEXT)
+
+
+def _store_fault(path: str, what: str, exc: sqlite3.Error) -> CursorError:
+    """The typed error for a SQLite failure: retryable when waiting can help, else broken."""
+    if is_transient_sqlite_error(exc):
+        return CursorStoreUnavailableError(f"cannot {what} the cursor database {path!r}: {exc}")
+    return CursorStoreBrokenError(
+        f"cannot {what} the cursor database {path!r}: {exc} (this does not clear by waiting: "
+        "repair or move the file; the cursor is never reset silently)"
+    )
+
+
+def _check_expected_version(expected_version: object) -> None:
+    if expected_version is not None and (
+        isinstance(expected_version, bool) or not isinstance(expected_version, int)
+    ):
+        raise InvalidRequestError(
+            "expected_version must be None (nothing stored yet) or the int version that "
+            f"load() returned, got {expected_version!r}",
+            field="expected_version",
+            value=expected_version,
+        )
+
+
+def _stored_version(key: str, version: object) -> int:
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise CorruptCursorError(f"stored cursor {key!r} has a bad version {version!r}")
+    return version
 
 
 class MemoryCursorStore:
@@ -219,6 +290,7 @@ class MemoryCursorStore:
 
     def save(self, key: str, value: Mapping[str, Any], expected_version: int | None) -> int:
         """Compare-and-swap save; returns the new version."""
+        _check_expected_version(expected_version)
         text = _encode(key, value)
         with self._lock:
             entry = self._data.get(key)
@@ -256,6 +328,15 @@ class SQLiteCursorStore:
     1
 
     ``timeout`` is how long a call waits for another process's write lock (seconds).
+    ``read_only=True`` opens the file read-only (it must exist): ``load`` works, ``save`` and
+    ``delete`` raise :class:`~freshbooks_sdk.errors.CursorStoreBrokenError`; for tools that
+    inspect the cursors of a running service without any chance of moving them.
+
+    Faults are typed (see the module docstring): a lock, a full disk or an I/O error raise the
+    retryable :class:`~freshbooks_sdk.errors.CursorStoreUnavailableError`; a file that is not a
+    database, a changed schema or a read-only database raise
+    :class:`~freshbooks_sdk.errors.CursorStoreBrokenError`; a stored cursor that is not what
+    this SDK wrote raises :class:`~freshbooks_sdk.errors.CorruptCursorError`.
     """
 
     def __init__(
@@ -264,6 +345,7 @@ class SQLiteCursorStore:
         *,
         table: str = "freshbooks_cursors",
         timeout: float = 30.0,
+        read_only: bool = False,
     ) -> None:
         text = os.fspath(path)
         if not text or text == ":memory:" or text.startswith("file::memory:"):
@@ -277,27 +359,45 @@ class SQLiteCursorStore:
             raise InvalidRequestError(
                 f"table must be a plain SQL identifier, got {table!r}", field="table", value=table
             )
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 <= timeout < float("inf")
+        ):
+            raise InvalidRequestError(
+                f"timeout must be a finite number of seconds >= 0, got {timeout!r}",
+                field="timeout",
+                value=timeout,
+            )
         self.path = text
         self.table = table
+        self.read_only = bool(read_only)
         self._timeout = float(timeout)
         try:
             conn = self._connect()
             try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute(
-                    f"CREATE TABLE IF NOT EXISTS {table} ("
-                    "key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL)"
-                )
+                if self.read_only:
+                    conn.execute(f"SELECT key, value, version FROM {table} LIMIT 0").fetchall()
+                else:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute(
+                        f"CREATE TABLE IF NOT EXISTS {table} ("
+                        "key TEXT PRIMARY KEY, value TEXT NOT NULL, version INTEGER NOT NULL)"
+                    )
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            raise CursorError(f"cannot open the cursor database {text!r}: {exc}") from exc
+            raise _store_fault(text, "open", exc) from exc
 
     def __repr__(self) -> str:
-        return f"SQLiteCursorStore({self.path!r}, table={self.table!r})"
+        ro = ", read_only=True" if self.read_only else ""
+        return f"SQLiteCursorStore({self.path!r}, table={self.table!r}{ro})"
 
     def _connect(self) -> sqlite3.Connection:
         # isolation_level=None: no implicit transactions, ours are explicit.
+        if self.read_only:
+            uri = Path(self.path).absolute().as_uri() + "?mode=ro"
+            return sqlite3.connect(uri, timeout=self._timeout, isolation_level=None, uri=True)
         return sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
 
     def load(self, key: str) -> StoredCursor | None:
@@ -311,21 +411,20 @@ class SQLiteCursorStore:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            raise _unavailable(self.path, "read", exc) from exc
+            raise _store_fault(self.path, "read", exc) from exc
         if row is None:
             return None
         value, version = row
-        if isinstance(version, bool) or not isinstance(version, int):
-            raise CorruptCursorError(f"stored cursor {key!r} has a bad version {version!r}")
-        return StoredCursor(_decode(key, value), version)
+        return StoredCursor(_decode(key, value), _stored_version(key, version))
 
     def save(self, key: str, value: Mapping[str, Any], expected_version: int | None) -> int:
         """Compare-and-swap save in one ``BEGIN IMMEDIATE`` transaction; returns the new version."""
+        _check_expected_version(expected_version)
         text = _encode(key, value)
         try:
             return self._save(key, text, expected_version)
         except sqlite3.Error as exc:
-            raise _unavailable(self.path, "write", exc) from exc
+            raise _store_fault(self.path, "write", exc) from exc
 
     def _save(self, key: str, text: str, expected_version: int | None) -> int:
         conn = self._connect()
@@ -335,7 +434,7 @@ class SQLiteCursorStore:
                 row = conn.execute(
                     f"SELECT version FROM {self.table} WHERE key = ?", (key,)
                 ).fetchone()
-                current = None if row is None else int(row[0])
+                current = None if row is None else _stored_version(key, row[0])
                 if current != expected_version:
                     raise _conflict(key, expected_version, current)
                 if current is None:
@@ -353,7 +452,8 @@ class SQLiteCursorStore:
                     )
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
         finally:
             conn.close()
@@ -361,8 +461,15 @@ class SQLiteCursorStore:
 
     def delete(self, key: str) -> None:
         """Forget ``key`` (the next poll starts from the poller's ``start`` again)."""
-        conn = self._connect()
+        if not isinstance(key, str) or not key:
+            raise InvalidRequestError(
+                "cursor key must be a non-empty string", field="key", value=key
+            )
         try:
-            conn.execute(f"DELETE FROM {self.table} WHERE key = ?", (key,))
-        finally:
-            conn.close()
+            conn = self._connect()
+            try:
+                conn.execute(f"DELETE FROM {self.table} WHERE key = ?", (key,))
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise _store_fault(self.path, "delete from", exc) from exc

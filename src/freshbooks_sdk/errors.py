@@ -10,7 +10,8 @@ FreshBooksError
 ├── CursorError                  poller cursor problems
 │   ├── CorruptCursorError       a stored cursor cannot be read (never silently reset)
 │   ├── CursorConflictError      another poller advanced the same cursor first
-│   └── CursorStoreUnavailableError  the store is locked or failing (retryable)
+│   ├── CursorStoreUnavailableError  the store is locked or failing (retryable)
+│   └── CursorStoreBrokenError   the store cannot work until repaired (not a database, ...)
 └── APIStatusError               FreshBooks answered with an error status (or a 200 carrying errors)
     ├── BadRequestError            400
     ├── AuthenticationError        401
@@ -49,6 +50,7 @@ __all__ = [
     "CorruptCursorError",
     "CursorConflictError",
     "CursorError",
+    "CursorStoreBrokenError",
     "CursorStoreUnavailableError",
     "ErrorDetail",
     "FreshBooksError",
@@ -203,6 +205,14 @@ class CursorStoreUnavailableError(CursorError):
     def retryable(self) -> bool:
         """Always: the store may be available again later."""
         return True
+
+
+class CursorStoreBrokenError(CursorError):
+    """The cursor store fails in a way that waiting cannot fix: the file is not a SQLite
+    database (overwritten, truncated), its table lacks the expected columns, the database or its
+    folder is read-only, or it cannot be opened at all. The poller raises it at once instead of
+    backing off: repair or move the file (the cursor is never reset silently).
+    """
 
 
 class APIStatusError(FreshBooksError):

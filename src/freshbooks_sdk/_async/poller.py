@@ -20,8 +20,15 @@ with the same :attr:`AsyncActivation.id` when nothing else changed meanwhile. Le
 with ``break`` does not acknowledge the last activation: call ``activation.ack()`` first if it was
 handled. A cycle that fails with a retryable :class:`~freshbooks_sdk.errors.FreshBooksError`
 (connection error, 429, 5xx) leaves the cursor alone; the generator waits (jittered exponential
-backoff, at least the ``Retry-After`` FreshBooks gave) and tries again. Other errors (401, 403,
-invalid input, a corrupt stored cursor, a cursor saved by another poller) are raised.
+backoff, at least the ``Retry-After`` FreshBooks gave) and tries again. A cursor store that is
+briefly unavailable (locked, disk full) is waited for too, at most ``max_store_retries`` times
+in a row. Other errors (401, 403, invalid input, a corrupt stored cursor, a broken cursor store,
+a cursor saved by another poller) are raised at once.
+
+The watermark follows **FreshBooks' clock**, read from each page's HTTP ``Date``
+(``Page.server_time``), not this host's: a host clock minutes or hours off loses nothing (see
+"Whose clock" in :mod:`freshbooks_sdk._core.polling`). A skew larger than ``safety`` is logged
+as a warning on the ``freshbooks_sdk.poller`` logger.
 
 For hosts whose own scheduler runs the cycles, :meth:`AsyncPoller.poll_once` runs one cycle and
 returns the activation without moving the cursor (it only creates a missing one); acknowledge
@@ -52,9 +59,12 @@ from freshbooks_sdk._core.polling import (
     DEFAULT_MAX_BACKOFF,
     DEFAULT_OVERLAP,
     DEFAULT_SAFETY,
+    MAX_CLOCK_SKEW,
     ActivationStats,
     Candidate,
+    ClockSample,
     Cursor,
+    SkewEstimate,
     Start,
     activation_id,
     backoff_delay,
@@ -64,6 +74,7 @@ from freshbooks_sdk._core.polling import (
     check_interval,
     check_start,
     describe_model,
+    estimate_skew,
     plan,
     resolve_start,
     select,
@@ -72,6 +83,7 @@ from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorS
 from freshbooks_sdk.errors import (
     CorruptCursorError,
     CursorConflictError,
+    CursorStoreUnavailableError,
     FreshBooksError,
     InvalidRequestError,
     RateLimitError,
@@ -92,6 +104,11 @@ VIS_DELETED = 1
 
 WALK_ATTEMPTS = 3
 """How many times one cycle walks a listing that keeps changing shape under it."""
+
+DEFAULT_MAX_STORE_RETRIES = 10
+"""How many times in a row the poller waits out a cursor store that is unavailable (locked,
+disk full, I/O error) before raising :class:`~freshbooks_sdk.errors.CursorStoreUnavailableError`
+(about 10-17 minutes of backoff with the default ``max_backoff``)."""
 
 
 class PollingFetcher(Protocol[T]):
@@ -176,6 +193,7 @@ class AsyncActivation(Generic[T]):
 class _Counters:
     requests: int = 0
     pages: int = 0
+    samples: list[ClockSample] = attrs.Factory(list)
 
 
 class AsyncPoller(Generic[T]):
@@ -209,11 +227,16 @@ class AsyncPoller(Generic[T]):
     * ``per_page``: page size (1..100).
     * ``overlap``: how far before the watermark the ``search[updated_min]`` day is taken
       (at least the repeated DST hour; raise it to re-read more).
-    * ``safety``: how far behind this host's clock the watermark stays: covers FreshBooks'
-      replication lag and the clock difference between this host and FreshBooks.
+    * ``safety``: how far behind FreshBooks' clock the watermark stays: covers FreshBooks'
+      replication lag. FreshBooks' clock is read from the responses' ``Date`` headers (this
+      host's clock only stands in when no page carries ``server_time``); a measured skew larger
+      than ``safety`` is logged as a warning.
     * ``boundary_limit``: most ``(id, updated, digest)`` keys kept in the cursor; overflow can
       only cause a re-delivery.
     * ``max_backoff``: longest wait after failed cycles (a ``Retry-After`` may ask for more).
+    * ``max_store_retries``: how many times in a row an unavailable cursor store (locked, disk
+      full) is waited for before its error is raised; a broken store (not a database, schema
+      changed, read-only) is raised at once.
     * ``item_id``, ``wire_updated``, ``digest``: read an item's id, its ``updated`` as
       FreshBooks wrote it, and a digest of its content. By default they come from
       ``item.model_dump(mode="json")`` (the SDK's pydantic models); give all three for other
@@ -237,6 +260,7 @@ class AsyncPoller(Generic[T]):
         safety: timedelta = DEFAULT_SAFETY,
         boundary_limit: int = DEFAULT_BOUNDARY_LIMIT,
         max_backoff: float = DEFAULT_MAX_BACKOFF,
+        max_store_retries: int = DEFAULT_MAX_STORE_RETRIES,
         item_id: Callable[[T], int] | None = None,
         wire_updated: Callable[[T], str] | None = None,
         digest: Callable[[T], str] | None = None,
@@ -259,6 +283,19 @@ class AsyncPoller(Generic[T]):
         self._safety = check_duration(safety, field="safety")
         self._boundary_limit = check_boundary_limit(boundary_limit)
         self._max_backoff = check_interval(max_backoff, field="max_backoff")
+        if (
+            isinstance(max_store_retries, bool)
+            or not isinstance(max_store_retries, int)
+            or max_store_retries < 0
+        ):
+            raise InvalidRequestError(
+                f"max_store_retries must be an int >= 0, got {max_store_retries!r}",
+                field="max_store_retries",
+                value=max_store_retries,
+            )
+        self._max_store_retries = max_store_retries
+        self._offset: timedelta | None = None  # FreshBooks' clock minus ours, lower bound
+        self._skew_warned = False
         self._item_id = item_id
         self._wire_updated = wire_updated
         self._digest = digest
@@ -323,7 +360,7 @@ class AsyncPoller(Generic[T]):
         started = self._now()
         version: int | None = None
         if cursor is None:
-            before, version = await self._load_or_seed(started)
+            before, version = await self._load_or_seed(started, counters)
         elif isinstance(cursor, Cursor):
             before = cursor
         else:
@@ -343,11 +380,12 @@ class AsyncPoller(Generic[T]):
                 self._key,
                 WALK_ATTEMPTS,
             )
+        skew = self._measure(counters)
         chosen = select(
             before,
             candidates,
             cap=self._cap,
-            cycle_started_at=started,
+            cycle_started_at=self._server_instant(started),
             safety=self._safety,
             boundary_limit=self._boundary_limit,
             settled=settled,
@@ -368,14 +406,20 @@ class AsyncPoller(Generic[T]):
                 lag_seconds=chosen.lag_seconds,
                 failed_cycles=failed_cycles,
                 settled=settled,
+                clock_skew_seconds=None if skew.skew is None else skew.skew.total_seconds(),
             ),
             state=_AckState(poller=self, version=version, from_store=cursor is None),
         )
 
-    async def _load_or_seed(self, now: datetime) -> tuple[Cursor, int]:
+    async def _load_or_seed(self, now: datetime, counters: _Counters) -> tuple[Cursor, int]:
         stored = await _call_store(self._store.load, self._key)
         if stored is None:
-            fresh = Cursor.starting_at(resolve_start(self._start, now))
+            if not isinstance(self._start, datetime):
+                # "now" and backfills are relative to FreshBooks' clock: one small request
+                # reads it (once per key: the cursor is saved at once).
+                await self._fetch_timed(plan(Cursor.starting_at(now)), 1, 1, None, counters)
+                self._measure(counters)
+            fresh = Cursor.starting_at(resolve_start(self._start, self._server_instant(now)))
             try:
                 version = await _call_store(self._store.save, self._key, fresh.to_json(), None)
             except CursorConflictError:
@@ -424,8 +468,9 @@ class AsyncPoller(Generic[T]):
         settled = True
         page_no = 1
         while True:
-            counters.requests += 1
-            page = await self._fetch_page(updated_min, page_no, self._per_page, vis_state)
+            page = await self._fetch_timed(
+                updated_min, page_no, self._per_page, vis_state, counters
+            )
             counters.pages += 1
             this_shape = (page.info.total, page.info.pages)
             settled = settled and (shape is None or this_shape >= shape)
@@ -442,6 +487,59 @@ class AsyncPoller(Generic[T]):
             if following is None:
                 return found, settled
             page_no = following
+
+    async def _fetch_timed(
+        self,
+        updated_min: date,
+        page_no: int,
+        per_page: int,
+        vis_state: int | None,
+        counters: _Counters,
+    ) -> Page[T]:
+        """Fetch one page, timing it on the host clock against the page's ``server_time``."""
+        counters.requests += 1
+        sent_at = self._now()
+        page = await self._fetch_page(updated_min, page_no, per_page, vis_state)
+        server_time = page.server_time
+        if isinstance(server_time, datetime) and server_time.utcoffset() is not None:
+            counters.samples.append(ClockSample(server_time, sent_at, self._now()))
+        return page
+
+    def _measure(self, counters: _Counters) -> SkewEstimate:
+        """Update the offset to FreshBooks' clock from this cycle's pages; warn about a skew
+        beyond ``safety`` (once, until it is back within) and about unbelievable ``Date``s."""
+        estimate = estimate_skew(counters.samples)
+        counters.samples.clear()
+        if estimate.rejected:
+            logger.warning(
+                "poller %s: ignored %d response Date header(s) more than %s from this host's "
+                "clock; the host clock stands in for FreshBooks' where no other Date is usable",
+                self._key,
+                estimate.rejected,
+                MAX_CLOCK_SKEW,
+            )
+        if estimate.offset is None or estimate.skew is None:
+            return estimate
+        self._offset = estimate.offset
+        if estimate.exceeds(self._safety):
+            if not self._skew_warned:
+                self._skew_warned = True
+                logger.warning(
+                    "poller %s: this host's clock is %s FreshBooks' by about %.0f s, more than "
+                    "the safety margin (%.0f s); the poller follows FreshBooks' clock (from the "
+                    "responses' Date headers), so nothing is lost, but fix the host clock (NTP)",
+                    self._key,
+                    "behind" if estimate.skew > timedelta(0) else "ahead of",
+                    abs(estimate.skew.total_seconds()),
+                    self._safety.total_seconds(),
+                )
+        else:
+            self._skew_warned = False
+        return estimate
+
+    def _server_instant(self, host_instant: datetime) -> datetime:
+        """``host_instant`` on FreshBooks' clock (never later than it), as last measured."""
+        return host_instant if self._offset is None else host_instant + self._offset
 
     def _describe(self, item: T) -> tuple[int, str, str]:
         if (
@@ -479,6 +577,7 @@ class AsyncPoller(Generic[T]):
         Retryable failures are retried after a backoff; the others are raised.
         """
         failures = 0
+        store_failures = 0
         carried_requests = 0
         while True:
             counters = _Counters(requests=carried_requests)
@@ -487,6 +586,12 @@ class AsyncPoller(Generic[T]):
             except FreshBooksError as exc:
                 if not exc.retryable:
                     raise
+                if isinstance(exc, CursorStoreUnavailableError):
+                    store_failures += 1
+                    if store_failures > self._max_store_retries:
+                        raise
+                else:
+                    store_failures = 0
                 failures += 1
                 carried_requests = counters.requests
                 retry_after = exc.retry_after if isinstance(exc, RateLimitError) else None
@@ -504,6 +609,7 @@ class AsyncPoller(Generic[T]):
                 await self._sleep(delay)
                 continue
             failures = 0
+            store_failures = 0
             carried_requests = 0
             if activation.items or self._yield_empty:
                 yield activation
@@ -513,14 +619,15 @@ class AsyncPoller(Generic[T]):
 
     async def _ack_with_backoff(self, activation: AsyncActivation[T]) -> None:
         """Save the cursor; a store that is briefly unavailable (a lock) is waited for, so the
-        taken activation is not replayed for a transient reason."""
+        taken activation is not replayed for a transient reason (at most
+        ``max_store_retries`` times in a row; a broken store is raised at once)."""
         attempts = 0
         while True:
             try:
                 await self.ack(activation)
                 return
             except FreshBooksError as exc:
-                if not exc.retryable:
+                if not exc.retryable or attempts >= self._max_store_retries:
                     raise
                 attempts += 1
                 delay = backoff_delay(attempts, self._rng.random(), None, maximum=self._max_backoff)

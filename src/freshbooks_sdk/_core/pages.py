@@ -6,6 +6,7 @@ FreshBooks list results carry ``page``, ``pages``, ``per_page`` and ``total`` be
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Generic, TypeVar
 
 import attrs
@@ -30,7 +31,7 @@ class PageInfo:
 
 @attrs.frozen(slots=True)
 class Page(Generic[T]):
-    """One page of typed items plus its :class:`PageInfo`.
+    """One page of typed items plus its :class:`PageInfo` (and, when known, ``server_time``).
 
     >>> p = Page(items=["a", "b"], info=PageInfo(page=1, pages=1, per_page=100, total=2))
     >>> p.has_next
@@ -39,6 +40,9 @@ class Page(Generic[T]):
 
     items: list[T]
     info: PageInfo
+    server_time: datetime | None = None
+    """FreshBooks' clock when it answered (the response's HTTP ``Date``, aware UTC), or
+    ``None`` when unknown; the poller measures clock skew with it."""
 
     @property
     def has_next(self) -> bool:

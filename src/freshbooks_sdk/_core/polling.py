@@ -55,6 +55,25 @@ The watermark
   page most walks are one page and cannot shift at all.)
 * The watermark never moves backwards.
 
+Whose clock
+-----------
+
+``cycle_started_at`` must be an instant on **FreshBooks' clock**, since that is the clock that
+writes ``updated``. A host clock 10 minutes ahead with a 5-minute ``safety`` would otherwise
+put the watermark 5 minutes after everything FreshBooks has written, and every update would
+fall behind it. So the shell times each page request on the host clock (``sent_at``,
+``received_at``) and reads FreshBooks' clock from the response's HTTP ``Date`` header
+(``Page.server_time``): a :class:`ClockSample`. The ``Date`` was stamped between ``sent_at`` and
+``received_at`` and is floored to the second, so ``server_time - received_at`` is a **lower
+bound** of (FreshBooks' clock - host clock). :func:`estimate_skew` takes the smallest such bound
+of a cycle (:attr:`SkewEstimate.offset`), and the shell adds it to the host instant the cycle
+started: an instant never later than FreshBooks' clock at that moment, whatever the host clock
+says. ``safety`` then only covers FreshBooks' replication lag. A ``Date`` more than
+:data:`MAX_CLOCK_SKEW` away from the host clock is not believed (a broken proxy must not throw
+the watermark years ahead); without any usable ``Date`` the host clock is used as before. The
+same offset turns ``start="now"`` into FreshBooks' "now", so the first skew-length window after
+the start is not lost either.
+
 The boundary
 ------------
 
@@ -83,6 +102,7 @@ datetime.date(2024, 11, 3)
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import json
 import math
@@ -110,11 +130,14 @@ __all__ = [
     "DEFAULT_MAX_BACKOFF",
     "DEFAULT_OVERLAP",
     "DEFAULT_SAFETY",
+    "MAX_CLOCK_SKEW",
     "ActivationStats",
     "BoundaryKey",
     "Candidate",
+    "ClockSample",
     "Cursor",
     "Selection",
+    "SkewEstimate",
     "Start",
     "activation_id",
     "backoff_delay",
@@ -124,6 +147,9 @@ __all__ = [
     "check_interval",
     "check_start",
     "describe_model",
+    "earliest_http_date",
+    "estimate_skew",
+    "parse_http_date",
     "plan",
     "reading_bounds",
     "resolve_start",
@@ -149,6 +175,9 @@ DEFAULT_BOUNDARY_LIMIT = 10_000
 DEFAULT_MAX_BACKOFF = 600.0
 MAX_BACKFILL = timedelta(days=365 * 30)
 """The longest backfill a poller accepts as ``start``."""
+MAX_CLOCK_SKEW = timedelta(days=7)
+"""The largest difference between this host's clock and a response's ``Date`` that is believed;
+a ``Date`` further away is ignored (and logged)."""
 _BACKOFF_INITIAL = 2.0
 _ONE_SECOND = timedelta(seconds=1)
 
@@ -522,7 +551,9 @@ class ActivationStats:
     retried just before; ``fetched`` items listed; ``emitted`` items in the activation;
     ``lag_seconds`` cycle start minus the newest emitted ``updated`` (``None`` when empty);
     ``failed_cycles`` retryable failures since the previous activation; ``settled`` false when
-    the listing changed shape during the walk (the watermark was then kept where it was).
+    the listing changed shape during the walk (the watermark was then kept where it was);
+    ``clock_skew_seconds`` FreshBooks' clock minus this host's, as measured from the responses'
+    ``Date`` headers of this cycle (``None`` when none had a usable one).
     """
 
     pages: int
@@ -532,6 +563,140 @@ class ActivationStats:
     lag_seconds: float | None
     failed_cycles: int = 0
     settled: bool = True
+    clock_skew_seconds: float | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# FreshBooks' clock
+# --------------------------------------------------------------------------------------------
+
+_HTTP_DATE_MAX_LEN = 64
+
+
+def parse_http_date(value: object) -> datetime | None:
+    """An HTTP ``Date`` header value as an aware UTC datetime, or ``None`` when unusable.
+
+    Reads the IMF-fixdate of RFC 9110 and its two obsolete forms; ``None`` for anything else,
+    for a value without a zone, and for an instant outside 1970-2200 (never an exception: the
+    header comes from the network).
+
+    >>> parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").isoformat()
+    '1994-11-06T08:49:37+00:00'
+    >>> parse_http_date("yesterday") is None
+    True
+    """
+    if not isinstance(value, str) or not value or len(value) > _HTTP_DATE_MAX_LEN:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return None
+    try:
+        instant = parsed.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return None
+    return instant if in_supported_range(instant) else None
+
+
+def earliest_http_date(values: Iterable[object]) -> datetime | None:
+    """The earliest usable ``Date`` among a response's ``Date`` header values (a proxy may add
+    its own): the earliest is the safe one for a watermark. ``None`` when none is usable.
+
+    >>> earliest_http_date(["Sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:35 GMT"])
+    datetime.datetime(1994, 11, 6, 8, 49, 35, tzinfo=datetime.timezone.utc)
+    """
+    found = [d for d in (parse_http_date(v) for v in values) if d is not None]
+    return min(found) if found else None
+
+
+@attrs.frozen
+class ClockSample:
+    """One response's ``Date`` (``server_time``) against this host's clock: ``sent_at`` and
+    ``received_at`` are host instants taken just before the request and just after the answer.
+    """
+
+    server_time: datetime = attrs.field(converter=_to_utc)
+    sent_at: datetime = attrs.field(converter=_to_utc)
+    received_at: datetime = attrs.field(converter=_to_utc)
+
+    @property
+    def low(self) -> timedelta:
+        """A lower bound of FreshBooks' clock minus the host's: the ``Date`` was stamped before
+        ``received_at`` and is floored to the second."""
+        return self.server_time - self.received_at
+
+    @property
+    def round_trip(self) -> timedelta:
+        """How long the request took on the host clock (never negative)."""
+        return max(self.received_at - self.sent_at, timedelta(0))
+
+    @property
+    def skew(self) -> timedelta:
+        """The best single estimate of FreshBooks' clock minus the host's (the ``Date`` against
+        the middle of the round trip)."""
+        return self.server_time - (self.sent_at + self.round_trip / 2)
+
+
+@attrs.frozen
+class SkewEstimate:
+    """What a cycle's :class:`ClockSample` list says about FreshBooks' clock.
+
+    * ``offset``: add it to a host instant to get an instant not later than FreshBooks' clock
+      at that moment (the largest lower bound that every sample allows: the smallest ``low``).
+    * ``skew``: the best estimate of FreshBooks' clock minus the host's (from the sample with
+      the shortest round trip) and ``uncertainty`` its error bound (half that round trip plus
+      the one-second resolution of ``Date``).
+    * ``used`` / ``rejected``: samples believed, and those further than ``max_skew`` away.
+    """
+
+    offset: timedelta | None
+    skew: timedelta | None
+    uncertainty: timedelta
+    used: int
+    rejected: int
+
+    def exceeds(self, margin: timedelta) -> bool:
+        """Whether the skew is certainly larger than ``margin`` (either direction).
+
+        >>> est = estimate_skew([ClockSample(datetime(2024, 1, 1, 0, 10, tzinfo=timezone.utc),
+        ...     datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2024, 1, 1, tzinfo=timezone.utc))])
+        >>> est.exceeds(timedelta(minutes=5)), est.exceeds(timedelta(minutes=15))
+        (True, False)
+        """
+        return self.skew is not None and abs(self.skew) - self.uncertainty > margin
+
+
+def estimate_skew(
+    samples: Iterable[ClockSample], *, max_skew: timedelta = MAX_CLOCK_SKEW
+) -> SkewEstimate:
+    """Combine the clock samples of a cycle (see "Whose clock" above).
+
+    A sample whose ``Date`` is more than ``max_skew`` from the host clock is rejected.
+
+    >>> t = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+    >>> est = estimate_skew([
+    ...     ClockSample(t - timedelta(minutes=10), t, t + timedelta(seconds=2)),
+    ...     ClockSample(t - timedelta(minutes=10) + timedelta(seconds=5), t + timedelta(seconds=5),
+    ...                 t + timedelta(seconds=5)),
+    ... ])
+    >>> est.offset, est.skew, est.used
+    (datetime.timedelta(days=-1, seconds=85798), datetime.timedelta(days=-1, seconds=85800), 2)
+    """
+    every = list(samples)
+    used = [s for s in every if abs(s.server_time - s.received_at) <= max_skew]
+    rejected = len(every) - len(used)
+    if not used:
+        return SkewEstimate(None, None, _ONE_SECOND, 0, rejected)
+    best = min(used, key=lambda s: s.round_trip)
+    return SkewEstimate(
+        offset=min(s.low for s in used),
+        skew=best.skew,
+        uncertainty=_ONE_SECOND + best.round_trip / 2,
+        used=len(used),
+        rejected=rejected,
+    )
 
 
 # --------------------------------------------------------------------------------------------
