@@ -295,6 +295,7 @@ class AsyncPoller(Generic[T]):
             )
         self._max_store_retries = max_store_retries
         self._offset: timedelta | None = None  # FreshBooks' clock minus ours, lower bound
+        self._skew: timedelta | None = None
         self._skew_warned = False
         self._item_id = item_id
         self._wire_updated = wire_updated
@@ -312,6 +313,16 @@ class AsyncPoller(Generic[T]):
     def store(self) -> CursorStore:
         """The cursor store."""
         return self._store
+
+    @property
+    def clock_skew(self) -> timedelta | None:
+        """FreshBooks' clock minus this host's, as last measured from the responses' ``Date``
+        headers (``None`` before the first response with one). Positive: this host is behind.
+
+        The watermark follows FreshBooks' clock whatever this says; a value beyond ``safety``
+        is also logged as a warning. Export it as a metric to catch a drifting host clock.
+        """
+        return self._skew
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self._key!r}, store={self._store!r})"
@@ -380,7 +391,7 @@ class AsyncPoller(Generic[T]):
                 self._key,
                 WALK_ATTEMPTS,
             )
-        skew = self._measure(counters)
+        self._measure(counters)
         chosen = select(
             before,
             candidates,
@@ -406,7 +417,6 @@ class AsyncPoller(Generic[T]):
                 lag_seconds=chosen.lag_seconds,
                 failed_cycles=failed_cycles,
                 settled=settled,
-                clock_skew_seconds=None if skew.skew is None else skew.skew.total_seconds(),
             ),
             state=_AckState(poller=self, version=version, from_store=cursor is None),
         )
@@ -521,6 +531,7 @@ class AsyncPoller(Generic[T]):
         if estimate.offset is None or estimate.skew is None:
             return estimate
         self._offset = estimate.offset
+        self._skew = estimate.skew
         if estimate.exceeds(self._safety):
             if not self._skew_warned:
                 self._skew_warned = True

@@ -551,9 +551,7 @@ class ActivationStats:
     retried just before; ``fetched`` items listed; ``emitted`` items in the activation;
     ``lag_seconds`` cycle start minus the newest emitted ``updated`` (``None`` when empty);
     ``failed_cycles`` retryable failures since the previous activation; ``settled`` false when
-    the listing changed shape during the walk (the watermark was then kept where it was);
-    ``clock_skew_seconds`` FreshBooks' clock minus this host's, as measured from the responses'
-    ``Date`` headers of this cycle (``None`` when none had a usable one).
+    the listing changed shape during the walk (the watermark was then kept where it was).
     """
 
     pages: int
@@ -563,7 +561,6 @@ class ActivationStats:
     lag_seconds: float | None
     failed_cycles: int = 0
     settled: bool = True
-    clock_skew_seconds: float | None = None
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.fbtime import ensure_aware
@@ -445,7 +446,13 @@ class Sandbox:
                     req, route, f"sandbox internal error: {type(exc).__name__}: {exc}"
                 )
             self._log(req, response.status, fault)
-            return response
+            # FreshBooks' clock as every HTTP server gives it; from the sandbox clock, so a
+            # FakeClock (and a host clock skewed against it) shows in the Date header.
+            return response._replace(headers=[*response.headers, ("date", self._http_date())])
+
+    def _http_date(self) -> str:
+        """The sandbox clock's instant as an HTTP ``Date`` (RFC 9110 IMF-fixdate)."""
+        return format_datetime(self.now().astimezone(timezone.utc), usegmt=True)
 
     def _log(self, req: SandboxRequest, status: int | None, fault: Fault | None) -> None:
         self.request_log.append(

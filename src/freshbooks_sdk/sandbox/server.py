@@ -145,7 +145,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.readline(8)  # the CRLF after each chunk
 
     def _write(self, answer: SandboxResponse) -> None:
-        self.send_response(answer.status)
+        # Not send_response(): it adds a Date from the real clock; the app's Date (its clock) goes.
+        self.log_request(answer.status)
+        self.send_response_only(answer.status)
+        self.send_header("Server", self.version_string())
         for key, value in answer.headers:
             if key.lower() != "content-length":
                 self.send_header(key, value)

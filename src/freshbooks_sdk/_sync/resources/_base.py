@@ -8,11 +8,18 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
+import attrs
 import pydantic
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
-from freshbooks_sdk._core.polling import DEFAULT_INTERVAL, DEFAULT_OVERLAP, DEFAULT_SAFETY, Start
+from freshbooks_sdk._core.polling import (
+    DEFAULT_INTERVAL,
+    DEFAULT_OVERLAP,
+    DEFAULT_SAFETY,
+    Start,
+    earliest_http_date,
+)
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
@@ -145,8 +152,11 @@ class Pollable(Resource[M]):
                 page=page,
                 per_page=size,
             )
-            result: Page[M] = self._core.call(RequestSpec.get(path, params), self._listing)
-            return result
+            response = self._core.send(RequestSpec.get(path, params))
+            listed: Page[M] = self._listing(response.content, response.status_code, response)
+            # FreshBooks' clock, for the poller's watermark (see _core/polling.py, "Whose clock").
+            server_time = earliest_http_date(response.headers.get_list("date"))
+            return attrs.evolve(listed, server_time=server_time)
 
         return Poller(
             fetch_page,
