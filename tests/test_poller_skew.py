@@ -268,18 +268,62 @@ def test_issue_scenario_on_the_listing(
         assert ("ahead of" if skew > timedelta(0) else "behind") in warned[0].getMessage()
 
 
-def test_start_now_reads_freshbooks_clock_once() -> None:
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_start_now_is_freshbooks_now_without_extra_requests(kind: str) -> None:
     server = DatedServer(ListingClock(T0))
-    listing = Listing("sync", server, 10 * MIN)
+    listing = Listing(kind, server, 10 * MIN)
     act = listing.cycle()
-    assert server.requests[0][1:] == (1, 1, None)  # the probe: one item, page 1
-    assert listing.requests_per_cycle == [2]
     assert Cursor.from_json(act.cursor_before).watermark == T0  # FreshBooks' now, not ours
+    assert listing.requests_per_cycle == [1]  # the walk itself read the clock
     listing.cycle()
-    assert listing.requests_per_cycle == [2, 1]  # a stored cursor needs no probe
-    backfill = Listing("sync", server, 10 * MIN, start=timedelta(hours=2))
+    assert listing.requests_per_cycle == [1, 1]
+    backfill = Listing(kind, server, 10 * MIN, start=timedelta(hours=2), store=MemoryCursorStore())
     act = backfill.cycle()
     assert Cursor.from_json(act.cursor_before).watermark == T0 - timedelta(hours=2)
+    assert backfill.requests_per_cycle == [1]
+    listing.close()
+    backfill.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_host_ahead_across_a_day_walks_the_earlier_day_once(kind: str) -> None:
+    """10:00 EDT on FreshBooks, 10:00 EDT the next day on the host: the first walk (planned on
+    the host clock) misses the day FreshBooks is in; a second walk of that day follows."""
+    server = DatedServer(ListingClock(T0))
+    server.write(7)  # at FreshBooks' now: delivered by the first cycle, as "now" admits it
+    listing = Listing(kind, server, DAY)
+    act = listing.cycle()
+    days = [r[0] for r in server.requests]
+    assert days == [date(2024, 3, 16), date(2024, 3, 15)]
+    assert listing.requests_per_cycle == [2]
+    assert Cursor.from_json(act.cursor_before).watermark == T0
+    assert [i.id for i in act.items] == [7]
+    server.clock.advance(60)
+    server.write(8)
+    assert [i.id for i in listing.cycle().items] == [8]
+    assert listing.requests_per_cycle == [2, 1]  # the stored cursor plans on FreshBooks' day
+    listing.close()
+
+
+def test_a_racing_poller_seeding_the_same_key_wins(kind: str = "sync") -> None:
+    """Two pollers create the same missing key; the loser runs its cycle from the winner's."""
+    server = DatedServer(ListingClock(T0))
+    store = MemoryCursorStore()
+    loser = Listing(kind, server, timedelta(0), store=store)
+    winner = Listing(kind, server, timedelta(0), store=store, start=timedelta(hours=1))
+    server.write(1)
+    original = server.fetch
+
+    def racing_fetch(*args: Any) -> Page[FakeInvoice]:
+        server.fetch = original  # type: ignore[method-assign]
+        winner.poller.poll_once()  # seeds the key (1 h back) while the loser walks
+        return original(*args)
+
+    loser.poller._fetch_page = racing_fetch
+    act = loser.cycle()
+    assert Cursor.from_json(act.cursor_before).watermark == T0 - timedelta(hours=1)
+    assert [i.id for i in act.items] == [1]
+    assert act.stats.requests == 2  # its own walk, then the walk from the winner's cursor
 
 
 def test_without_a_date_the_host_clock_stands_in() -> None:

@@ -79,7 +79,7 @@ from freshbooks_sdk._core.polling import (
     resolve_start,
     select,
 )
-from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorStore
+from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorStore, StoredCursor
 from freshbooks_sdk.errors import (
     CorruptCursorError,
     CursorConflictError,
@@ -215,10 +215,11 @@ class AsyncPoller(Generic[T]):
     Arguments:
 
     * ``fetch_page``: see :class:`PollingFetcher`.
-    * ``key``, ``store``: where the cursor lives. A missing cursor is created from ``start`` at
-      the first cycle and saved at once, so that ``"now"`` means the first time this key was
-      polled, not the latest restart.
-    * ``start``: ``"now"``, a ``timedelta`` (changes from that long ago), or an aware datetime.
+    * ``key``, ``store``: where the cursor lives. A missing cursor is created from ``start`` by
+      the first cycle and saved before anything is handed over, so that ``"now"`` means the
+      first time this key was polled, not the latest restart.
+    * ``start``: ``"now"``, a ``timedelta`` (changes from that long ago), or an aware datetime;
+      ``"now"`` and backfills are taken on FreshBooks' clock, read by the first cycle's walk.
     * ``interval``: seconds between cycles (positive); ``cap``: ``None`` or items per activation.
     * ``include_deleted``: also list ``search[vis_state]=1`` and flag those items in
       ``deleted_ids`` (a second query per cycle).
@@ -296,6 +297,7 @@ class AsyncPoller(Generic[T]):
         self._max_store_retries = max_store_retries
         self._offset: timedelta | None = None  # FreshBooks' clock minus ours, lower bound
         self._skew: timedelta | None = None
+        self._seed_started: datetime | None = None
         self._skew_warned = False
         self._item_id = item_id
         self._wire_updated = wire_updated
@@ -366,24 +368,50 @@ class AsyncPoller(Generic[T]):
         state.acked = True
 
     async def _cycle(
-        self, cursor: Cursor | Mapping[str, Any] | None, counters: _Counters, failed_cycles: int
+        self,
+        cursor: Cursor | Mapping[str, Any] | None,
+        counters: _Counters,
+        failed_cycles: int,
+        *,
+        may_seed: bool = True,
     ) -> AsyncActivation[T]:
         started = self._now()
         version: int | None = None
+        seed_at: datetime | None = None
         if cursor is None:
-            before, version = await self._load_or_seed(started, counters)
+            stored = await _call_store(self._store.load, self._key)
+            if stored is None:
+                if self._seed_started is None:
+                    self._seed_started = started  # "now" is the first attempt, not a retry
+                seed_at = self._seed_started
+                before = self._seed(seed_at)  # provisional: the walk reads FreshBooks' clock
+            else:
+                before, version = self._read_stored(stored)
         elif isinstance(cursor, Cursor):
             before = cursor
         else:
             before = Cursor.from_json(cursor)
         updated_min = plan(before, self._overlap)
-        candidates, settled = await self._walk_until_settled(updated_min, None, counters)
-        if self._include_deleted:
-            deleted, deleted_settled = await self._walk_until_settled(
-                updated_min, VIS_DELETED, counters
-            )
-            candidates.extend(deleted)
-            settled = settled and deleted_settled
+        candidates, settled = await self._walk_listings(updated_min, counters)
+        self._measure(counters)
+        if seed_at is not None:
+            # Place the new cursor on FreshBooks' clock, now measured. Only a host clock ahead
+            # across an Eastern day boundary needs the earlier day read too.
+            before = self._seed(seed_at)
+            earlier = plan(before, self._overlap)
+            if earlier < updated_min:
+                more, more_settled = await self._walk_listings(earlier, counters)
+                candidates.extend(more)
+                settled = settled and more_settled
+                self._measure(counters)
+            try:
+                version = await _call_store(self._store.save, self._key, before.to_json(), None)
+            except CursorConflictError:
+                if not may_seed:
+                    raise
+                # another poller created the cursor meanwhile: run the cycle from its cursor
+                return await self._cycle(None, counters, failed_cycles, may_seed=False)
+            self._seed_started = None
         if not settled:
             logger.warning(
                 "poller %s: the listing kept changing shape during %d walks; the watermark "
@@ -391,7 +419,6 @@ class AsyncPoller(Generic[T]):
                 self._key,
                 WALK_ATTEMPTS,
             )
-        self._measure(counters)
         chosen = select(
             before,
             candidates,
@@ -421,23 +448,12 @@ class AsyncPoller(Generic[T]):
             state=_AckState(poller=self, version=version, from_store=cursor is None),
         )
 
-    async def _load_or_seed(self, now: datetime, counters: _Counters) -> tuple[Cursor, int]:
-        stored = await _call_store(self._store.load, self._key)
-        if stored is None:
-            if not isinstance(self._start, datetime):
-                # "now" and backfills are relative to FreshBooks' clock: one small request
-                # reads it (once per key: the cursor is saved at once).
-                await self._fetch_timed(plan(Cursor.starting_at(now)), 1, 1, None, counters)
-                self._measure(counters)
-            fresh = Cursor.starting_at(resolve_start(self._start, self._server_instant(now)))
-            try:
-                version = await _call_store(self._store.save, self._key, fresh.to_json(), None)
-            except CursorConflictError:
-                stored = await _call_store(self._store.load, self._key)
-                if stored is None:
-                    raise
-            else:
-                return fresh, version
+    def _seed(self, host_instant: datetime) -> Cursor:
+        """The cursor a missing key starts from: ``start`` taken at ``host_instant`` as
+        FreshBooks' clock read it (by the last measurement)."""
+        return Cursor.starting_at(resolve_start(self._start, self._server_instant(host_instant)))
+
+    def _read_stored(self, stored: StoredCursor) -> tuple[Cursor, int]:
         try:
             return Cursor.from_json(stored.value), stored.version
         except CorruptCursorError as exc:
@@ -446,6 +462,19 @@ class AsyncPoller(Generic[T]):
                 "It is not reset automatically (that could skip changes): repair it, or delete "
                 "the key to start again from `start`"
             ) from exc
+
+    async def _walk_listings(
+        self, updated_min: date, counters: _Counters
+    ) -> tuple[list[Candidate[T]], bool]:
+        """The active listing and, with ``include_deleted``, the deleted one."""
+        candidates, settled = await self._walk_until_settled(updated_min, None, counters)
+        if self._include_deleted:
+            deleted, deleted_settled = await self._walk_until_settled(
+                updated_min, VIS_DELETED, counters
+            )
+            candidates.extend(deleted)
+            settled = settled and deleted_settled
+        return candidates, settled
 
     async def _walk_until_settled(
         self, updated_min: date, vis_state: int | None, counters: _Counters
