@@ -347,10 +347,11 @@ def test_an_unbelievable_date_is_ignored(caplog: pytest.LogCaptureFixture) -> No
     with caplog.at_level(logging.WARNING, logger="freshbooks_sdk.poller"):
         act = listing.cycle()
     assert Cursor.from_json(act.cursor_after).watermark == T0
-    assert any("ignored 1 response Date" in r.getMessage() for r in caplog.records)
     server.clock.advance(60)
     server.write(1)
-    assert [i.id for i in listing.cycle().items] == [1]
+    with caplog.at_level(logging.WARNING, logger="freshbooks_sdk.poller"):
+        assert [i.id for i in listing.cycle().items] == [1]
+    assert sum("ignored 1 response Date" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_skew_within_the_margin_is_not_warned(caplog: pytest.LogCaptureFixture) -> None:

@@ -299,6 +299,7 @@ class Poller(Generic[T]):
         self._offset: timedelta | None = None  # FreshBooks' clock minus ours, lower bound
         self._skew: timedelta | None = None
         self._seed_started: datetime | None = None
+        self._dates_rejected = False
         self._skew_warned = False
         self._item_id = item_id
         self._wire_updated = wire_updated
@@ -544,7 +545,8 @@ class Poller(Generic[T]):
         beyond ``safety`` (once, until it is back within) and about unbelievable ``Date``s."""
         estimate = estimate_skew(counters.samples)
         counters.samples.clear()
-        if estimate.rejected:
+        if estimate.rejected and not self._dates_rejected:
+            self._dates_rejected = True  # once per poller: a broken proxy stays broken
             logger.warning(
                 "poller %s: ignored %d response Date header(s) more than %s from this host's "
                 "clock; the host clock stands in for FreshBooks' where no other Date is usable",
