@@ -53,7 +53,7 @@ def redis_server() -> tuple[str, Any]:
 
         def stop() -> None:
             try:
-                client.shutdown(save=False, now=True)
+                client.shutdown()
             except Exception:  # already gone
                 pass
             shutil.rmtree(folder, ignore_errors=True)

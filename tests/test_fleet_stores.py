@@ -460,3 +460,18 @@ def test_a_gate_closed_longer_than_max_retry_wait_raises_before_sending() -> Non
     with pytest.raises(InvalidRequestError) as bad:
         FreshBooks(access_token="t", account_id="ACM123", rate_gate=object())  # type: ignore[arg-type] # the point
     assert bad.value.field == "rate_gate"
+
+
+@pytest.mark.parametrize(
+    "name", ["freshbooks_sdk.stores", "freshbooks_sdk.stores.postgres", "freshbooks_sdk.celery"]
+)
+def test_fleet_module_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    pytest.importorskip("celery")
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    if name != "freshbooks_sdk.stores.postgres":  # its examples need a database (skipped)
+        assert result.attempted > 0
