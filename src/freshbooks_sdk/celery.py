@@ -56,7 +56,7 @@ import hashlib
 import logging
 import math
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -165,6 +165,7 @@ class FreshBooksFleet:
             Celery retry (the worker slot is freed meanwhile).
         action_retries: most Celery retries of one action.
         client_options: more :class:`~freshbooks_sdk.FreshBooks` keyword arguments.
+        token_margin: refresh a token this many seconds before it expires.
         prefix: task names are ``{prefix}.poll`` and ``{prefix}.action``.
 
     ``fleet.poll`` and ``fleet.action`` are the registered Celery tasks.
@@ -183,6 +184,7 @@ class FreshBooksFleet:
         max_retry_wait: float = 10.0,
         action_retries: int = 5,
         client_options: Mapping[str, Any] | None = None,
+        token_margin: float = 300.0,
         prefix: str = "freshbooks",
     ) -> None:
         if not isinstance(token_store, TokenStore):
@@ -201,6 +203,7 @@ class FreshBooksFleet:
         self.max_retry_wait = float(max_retry_wait)
         self.action_retries = int(action_retries)
         self.client_options = dict(client_options or {})
+        self.token_margin = float(token_margin)
         self.prefix = prefix
         fleet = self
 
@@ -230,7 +233,9 @@ class FreshBooksFleet:
     def client(self, account_id: str) -> FreshBooks:
         """A client for ``account_id`` whose token comes from the shared token store."""
         account_id = check_account_id(account_id) or ""
-        source = TokenSource.from_store(self.oauth, self.token_store, account_id)
+        source = TokenSource.from_store(
+            self.oauth, self.token_store, account_id, margin=self.token_margin
+        )
         return FreshBooks(
             token_source=source,
             account_id=account_id,
@@ -241,18 +246,25 @@ class FreshBooksFleet:
         )
 
     def poll_cycle(
-        self, account_id: str, params: Mapping[str, Any] | None = None
+        self,
+        account_id: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        enqueue: Callable[[str, dict[str, Any]], object] | None = None,
     ) -> dict[str, Any]:
         """One poll cycle for one connection: poll, enqueue the activation, then acknowledge.
 
-        Returns ``{"account_id", "activation_id", "count", "delivered", "requests"}``.
+        ``enqueue(account_id, activation)`` hands the activation over (default: send it to the
+        ``deliver`` task); it must have made it durable when it returns. Returns ``{"account_id", "activation_id", "count", "delivered", "requests"}``.
         Raises :class:`~freshbooks_sdk.errors.FreshBooksError` on failure (nothing acknowledged).
         """
         with self.client(account_id) as fb:
             poller = INVOICE_UPDATED.poller(fb, params, store=self.cursor_store)
             activation = poller.poll_once()
             payload = render_activation(activation)
-            if payload is not None and self.deliver is not None:
+            if payload is not None and enqueue is not None:
+                enqueue(account_id, payload)  # durable before the cursor moves: at least once
+            elif payload is not None and self.deliver is not None:
                 # Enqueued (published to the broker) before the cursor moves: at least once.
                 self.app.send_task(self.deliver, args=(account_id, payload))
             activation.ack()
@@ -260,7 +272,8 @@ class FreshBooksFleet:
                 "account_id": account_id,
                 "activation_id": activation.id if payload is not None else None,
                 "count": len(activation.items),
-                "delivered": payload is not None and self.deliver is not None,
+                "delivered": payload is not None
+                and (enqueue is not None or self.deliver is not None),
                 "requests": fb.stats.requests,
             }
 
