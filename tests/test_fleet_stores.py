@@ -475,3 +475,32 @@ def test_fleet_module_doctests(name: str) -> None:
     assert result.failed == 0
     if name != "freshbooks_sdk.stores.postgres":  # its examples need a database (skipped)
         assert result.attempted > 0
+
+
+def test_a_refreshed_token_is_saved_even_when_the_lock_session_fails(
+    served: tuple[Sandbox, str],
+) -> None:
+    sb, base_url = served
+
+    class FlakyLeaseStore(MemoryTokenStore):
+        def lock(self, key: str) -> Any:
+            lease = super().lock(key)
+            real_release = lease.release
+
+            def broken_commit(token: Token) -> None:
+                real_release()
+                raise StoreUnavailableError("connection lost")
+
+            lease.commit = broken_commit
+            return lease
+
+    store = FlakyLeaseStore()
+    store.save("ACM123", _expired_grant(sb))
+    oauth = OAuthClient(
+        sb.client_id, sb.client_secret, sb.redirect_uris[0], api_base_url=base_url,
+        auth_base_url=base_url,
+    )  # fmt: skip
+    source = TokenSource.from_store(oauth, store, "ACM123")
+    access = source.get_token()
+    stored = store.load("ACM123")
+    assert stored is not None and stored.access_token == access  # the grant survived

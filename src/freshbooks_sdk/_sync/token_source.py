@@ -29,7 +29,7 @@ from typing import NoReturn, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
-from freshbooks_sdk.stores import TokenLease, TokenStore, check_key
+from freshbooks_sdk.stores import StoreUnavailableError, TokenLease, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
 from ._backend import Lock
@@ -342,7 +342,13 @@ class TokenSource:
                 current.expires_at.isoformat(),
             )
             new = self._oauth.refresh(current)
-            _call_store(lease.commit, new)  # committed before anything uses it
+            try:
+                _call_store(lease.commit, new)  # committed before anything uses it
+            except StoreUnavailableError:
+                # The old refresh token is spent: losing the new one would lose the grant.
+                # The lock's session failed; store the token through a fresh one instead.
+                logger.warning("storing the refreshed token of %r under the lock failed", key)
+                _call_store(store.save, key, new)
         finally:
             _call_store(lease.release)
         _deliver(self._on_refresh, new)
