@@ -52,7 +52,10 @@ from pathlib import Path
 from typing import Any
 
 UTC = timezone.utc
-SPAWN = multiprocessing.get_context("spawn")
+# Workers start from a fresh forkserver (no inherited threads or sockets) that imported the SDK
+# once, so starting one (or replacing a killed one) costs a fork, not a Python start-up.
+SPAWN = multiprocessing.get_context("forkserver")
+PRELOAD = ["freshbooks_sdk.celery", "freshbooks_sdk.stores.postgres", "httpx", "psycopg"]
 
 
 @dataclass
@@ -214,6 +217,17 @@ class _Chaos(threading.Thread):
 
 def simulate(settings: Settings) -> Report:
     """Run the simulation and return the report (see the module docs)."""
+    SPAWN.set_forkserver_preload(PRELOAD)
+    if settings.dsn is not None:
+        return _simulate(settings, settings.dsn)
+    dsn, server = _start_postgres()
+    try:
+        return _simulate(settings, dsn)
+    finally:
+        server.cleanup()
+
+
+def _simulate(settings: Settings, dsn: str) -> Report:
     import httpx
     import psycopg
 
@@ -226,10 +240,6 @@ def simulate(settings: Settings) -> Report:
     from freshbooks_sdk.stores.postgres import PostgresTokenStore
 
     report = Report(settings=asdict(settings) | {"dsn": None})
-    server = None
-    dsn = settings.dsn
-    if dsn is None:
-        dsn, server = _start_postgres()
     tables = uuid.uuid4().hex[:10]
     sb = Sandbox(seed=settings.seed)
     accounts = [f"FLT{i:05d}" for i in range(settings.businesses)]
@@ -341,8 +351,8 @@ def simulate(settings: Settings) -> Report:
                 rounds += 1
             chaos.stop.set()
             chaos.join(30)
+            time.sleep(1.05)  # whole-second timestamps: the last updates settle
             for _ in range(settings.drain_rounds):
-                time.sleep(1.05)  # whole-second timestamps: the last updates settle
                 run_round(kill=False)
             report.elapsed_s = time.perf_counter() - started
             for w in workers:
@@ -375,8 +385,6 @@ def simulate(settings: Settings) -> Report:
         rows = db.execute(
             f"SELECT account, invoice_id, updated FROM deliveries_{tables}".encode()
         ).fetchall()
-    if server is not None:
-        server.cleanup()
 
     report.deliveries = len(rows)
     distinct = {(a, int(i), u) for a, i, u in rows}

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +37,12 @@ def postgres_dsn() -> str:
 
         def stop() -> None:
             server.cleanup()
+            try:  # stop it even if pgserver's handle bookkeeping thinks someone still uses it
+                from pgserver._commands import pg_ctl
+
+                pg_ctl(["-w", "stop"], pgdata=Path(folder), user=server.system_user)
+            except Exception:  # already stopped by cleanup()
+                pass
             shutil.rmtree(folder, ignore_errors=True)
 
         atexit.register(stop)

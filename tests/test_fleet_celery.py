@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -91,7 +92,7 @@ def fleet() -> Iterator[Fleet]:
         try:
             yield Fleet(sb, redis, fleet_celery_app)
         finally:
-            worker.terminate()
+            worker.send_signal(signal.SIGQUIT)  # cold shutdown: nothing is running by now
             try:
                 worker.wait(20)
             except subprocess.TimeoutExpired:

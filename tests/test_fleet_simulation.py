@@ -25,9 +25,9 @@ def test_fleet_simulation_loses_nothing() -> None:
             businesses=30,
             invoices_per_business=2,
             workers=4,
-            chaos_seconds=5.0,
-            token_lifetime=4,
-            token_margin=2.0,
+            chaos_seconds=3.0,
+            token_lifetime=3,
+            token_margin=1.5,
             touches_per_second=20.0,
             burst_every=1.5,
             burst_accounts=4,
@@ -39,7 +39,7 @@ def test_fleet_simulation_loses_nothing() -> None:
     assert report.updates_recorded > 20, shown
     assert report.updates_lost == 0 and report.seeded_invoices_lost == 0, shown
     # tokens expired during the run and every rotation took exactly one refresh request
-    assert report.rotations >= 30, shown
+    assert report.rotations >= 30, shown  # each of the 30 grants rotated at least once
     assert report.refused_refreshes == 0 and report.refresh_requests_per_rotation == 1.0, shown
     assert report.grants_lost == 0, shown
     assert report.responses_429 > 0, shown  # the bursts happened ...
