@@ -221,3 +221,29 @@ def test_beat_schedule_gives_each_connection_its_interval_and_jitter(fleet: Flee
         Connection("ACM123", interval=0)
     with pytest.raises(InvalidRequestError):
         fleet.module.fleet.beat_schedule([Connection("ACM123"), Connection("ACM123")])
+
+
+def test_a_poll_task_whose_worker_process_is_sigkilled_is_run_again(fleet: Fleet) -> None:
+    sb = fleet.sb
+    fleet.grant("ACM123", expired=False)
+    fleet.run("freshbooks.poll", "ACM123")  # settle the cursor: only the next change is news
+    time.sleep(1.1)
+    invoice_id = _invoice(sb, "ACM123")
+    delivered_before = len(fleet.deliveries())
+    # The cycle's listing request hangs for 3 s: the worker process is killed inside it.
+    sb.inject_faults(1, "delay", seconds=3.0, method="GET", path_prefix="/accounting/")
+    result = fleet.module.app.send_task("freshbooks.poll", args=("ACM123",))
+    inspector = fleet.module.app.control.inspect(timeout=0.5)
+    deadline = time.monotonic() + 20
+    victim = None
+    while victim is None and time.monotonic() < deadline:
+        for tasks in (inspector.active() or {}).values():
+            for task in tasks:
+                if task["id"] == result.id and task.get("worker_pid"):
+                    victim = task["worker_pid"]
+    assert victim is not None, "the poll task never showed up as active"
+    os.kill(victim, signal.SIGKILL)
+    outcome = result.get(timeout=45)  # re-queued (acks_late) and run by another process
+    assert outcome["count"] == 1 and outcome["delivered"]
+    news = fleet.deliveries(at_least=delivered_before + 1)[delivered_before:]
+    assert [item["id"] for d in news for item in d["activation"]["items"]] == [invoice_id]
