@@ -45,7 +45,9 @@ from freshbooks_sdk.stores import (
 )
 
 UTC = timezone.utc
-FORK = multiprocessing.get_context("fork")
+# Worker processes come from a forkserver: a plain fork of the test process (which runs many
+# threads by now: sandbox servers, executors) can deadlock the child on a lock held at fork time.
+FORK = multiprocessing.get_context("forkserver")
 
 
 def _pg() -> Any:

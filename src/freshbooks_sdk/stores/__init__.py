@@ -346,7 +346,9 @@ class SQLiteTokenStore(_SQLiteBase):
     """The embedded :class:`TokenStore`: one SQLite file, several processes on one machine.
 
     The refresh lock is a ``BEGIN IMMEDIATE`` write transaction held across the refresh, so of
-    several processes exactly one refreshes and the others then read the rotated token.
+    several processes exactly one refreshes and the others then read the rotated token. SQLite
+    has one writer at a time, so refreshes of different keys also wait for each other (and
+    ``save`` waits for a refresh in progress): fine on one machine, use Postgres for a fleet.
 
     >>> import os, tempfile
     >>> from datetime import datetime, timezone
