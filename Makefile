@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck drift pytest generate bench cassettes clean
+.PHONY: demo test lint typecheck drift pytest generate bench bench-fleet cassettes clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,9 @@ generate: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks
+
+bench-fleet: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_fleet
 
 cassettes: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py

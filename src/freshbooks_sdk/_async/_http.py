@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import httpx
 
 from freshbooks_sdk._async._backend import SleepFn, default_sleep
+from freshbooks_sdk._async._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
@@ -29,6 +30,7 @@ from freshbooks_sdk._core.transport import (
     utc_now,
 )
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.stores import RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
@@ -53,6 +55,8 @@ class AsyncHTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
+        rate_gate: RateGate | None = None,
+        rate_gate_key: str | None = None,
     ) -> None:
         if token_source is not None and access_token is not None:
             raise InvalidRequestError(
@@ -100,6 +104,10 @@ class AsyncHTTPCore:
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
         self._last_token: str | None = None
+        # Shared per-account rate gate (freshbooks_sdk.stores): consulted before each send,
+        # told after each 429.
+        self._rate_gate = rate_gate
+        self._rate_gate_key = rate_gate_key or "default"
 
     async def sleep(self, seconds: float) -> None:
         """The injected sleep (shared with pollers built by resources)."""
@@ -159,6 +167,14 @@ class AsyncHTTPCore:
                 if self._last_token is not None and token != self._last_token:
                     self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
                 self._last_token = token
+            if self._rate_gate is not None:
+                await gate_before_send(
+                    self._rate_gate,
+                    self._rate_gate_key,
+                    self._clock,
+                    self._sleep,
+                    self.policy.max_retry_wait,
+                )
             request = self._http.build_request(
                 spec.method,
                 url,
@@ -241,6 +257,14 @@ class AsyncHTTPCore:
                 now=self._clock().timestamp(),
                 rnd=self._rng(),
             )
+            if status == 429 and self._rate_gate is not None:
+                await gate_after_429(
+                    self._rate_gate,
+                    self._rate_gate_key,
+                    self._clock,
+                    parse_retry_after(header, self._clock().timestamp()),
+                    decision.delay,
+                )
             if not decision.retry:
                 retry_after = (
                     decision.retry_after

@@ -25,6 +25,8 @@ from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
+from freshbooks_sdk.errors import InvalidRequestError
+from freshbooks_sdk.stores import RateGate
 
 
 class AsyncFreshBooks:
@@ -45,6 +47,11 @@ class AsyncFreshBooks:
         default_currency: the explicit currency for money inputs when a call gives none.
         on_retry: called with a :class:`RetryEvent` before each retry wait.
         sleep, clock, rng: injectable for tests (no wall time).
+        rate_gate: a :class:`~freshbooks_sdk.stores.RateGate` shared by every worker: a request
+            waits while the account is rate limited, and a 429 closes the gate for everyone for
+            its ``Retry-After`` (a wait beyond ``max_retry_wait`` raises ``RateLimitError``).
+        rate_gate_key: the gate's key, ``account_id`` by default (``with_account`` views
+            share their parent's key).
 
     >>> afb = AsyncFreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
@@ -66,8 +73,14 @@ class AsyncFreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
+        rate_gate: RateGate | None = None,
+        rate_gate_key: str | None = None,
     ) -> None:
         self.account_id = check_account_id(account_id)
+        if rate_gate is not None and not isinstance(rate_gate, RateGate):
+            raise InvalidRequestError(
+                "rate_gate must implement freshbooks_sdk.stores.RateGate", field="rate_gate"
+            )
         self.default_currency = (
             None
             if default_currency is None
@@ -86,6 +99,8 @@ class AsyncFreshBooks:
             clock=clock,
             rng=rng,
             user_agent=user_agent,
+            rate_gate=rate_gate,
+            rate_gate_key=rate_gate_key or self.account_id,
         )
         self._bind_resources()
 

@@ -12,25 +12,32 @@ FreshBooks rejected one (HTTP 401)::
 :class:`AsyncStaticToken` wraps a fixed access token (nothing to refresh).
 :class:`AsyncTokenSource` refreshes ahead of expiry and once on a rejected token, hands every new
 token to a persistence callback *before* using it (refresh tokens are single-use and rotate), and
-makes concurrent callers share one refresh.
+makes concurrent callers share one refresh. With a shared :class:`~freshbooks_sdk.stores.TokenStore`
+(``store=``/``key=``, or :meth:`AsyncTokenSource.from_store`) the refresh is single-flight across
+processes too: it runs under the store's refresh lock and reloads a token another process rotated.
 """
 
 from __future__ import annotations
 
+import asyncio  # unasync: # (the blocking source calls the token store inline)
 import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NoReturn, Protocol, runtime_checkable
+from typing import NoReturn, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
+from freshbooks_sdk.stores import StoreUnavailableError, TokenLease, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
 from ._backend import Lock
 from .oauth import AsyncOAuthClient
 
 logger = logging.getLogger("freshbooks_sdk")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
@@ -106,6 +113,11 @@ def _no_callback(token: Token) -> None:
     return None
 
 
+async def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a blocking token-store call off the event loop (inline on the blocking side)."""
+    return await asyncio.to_thread(fn, *args, **kwargs)  # unasync: return fn(*args, **kwargs)
+
+
 class AsyncTokenSource:
     """A refreshing token provider for :class:`~freshbooks_sdk.AsyncFreshBooks`.
 
@@ -131,6 +143,15 @@ class AsyncTokenSource:
       Network failures raise ``APIConnectionError``/``APITimeoutError`` and are not retried
       (a later call tries again).
 
+    * With ``store`` and ``key`` (a :class:`~freshbooks_sdk.stores.TokenStore` shared by many
+      processes), a refresh takes the store's refresh lock for ``key`` first. If the stored
+      token is no longer the one this source holds, another process rotated it: this source
+      reloads it (``reloads`` counts these) instead of spending a dead refresh token, and
+      refreshes only when the reloaded token is itself due. Otherwise it refreshes, commits the
+      new token to the store (then calls ``on_refresh``) and only then uses it.
+      :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` is raised only when FreshBooks
+      refuses the refresh token that the store holds under the lock: the grant is really dead.
+
     ``token`` always holds the current token (to inspect or persist it).
     """
 
@@ -142,7 +163,17 @@ class AsyncTokenSource:
         on_refresh: RefreshCallback | None = None,
         margin: timedelta | float = DEFAULT_MARGIN,
         clock: Callable[[], datetime] | None = None,
+        store: TokenStore | None = None,
+        key: str | None = None,
     ) -> None:
+        if (store is None) != (key is None):
+            raise InvalidRequestError("store and key go together", field="key")
+        if key is not None:
+            check_key(key)
+        if store is not None and not isinstance(store, TokenStore):
+            raise InvalidRequestError(
+                "store must implement freshbooks_sdk.stores.TokenStore", field="store"
+            )
         if not isinstance(token, Token):
             raise InvalidRequestError(
                 "token must be a freshbooks_sdk.auth.Token (use Token.from_dict() to load one)",
@@ -164,6 +195,37 @@ class AsyncTokenSource:
         self._last_error: Exception | None = None  # of the latest attempt, None when it worked
         self._dead: ReauthorizationRequiredError | None = None
         self._trusted: Token | None = None  # already due when received: refresh only on a 401
+        self._store = store
+        self._key = key
+        self.reloads = 0  # tokens another process rotated, picked up from the store
+
+    @classmethod
+    async def from_store(
+        cls,
+        oauth: AsyncOAuthClient,
+        store: TokenStore,
+        key: str,
+        *,
+        on_refresh: RefreshCallback | None = None,
+        margin: timedelta | float = DEFAULT_MARGIN,
+        clock: Callable[[], datetime] | None = None,
+    ) -> AsyncTokenSource:
+        """A source for the connection ``key`` whose token lives in a shared ``store``.
+
+        >>> source = await AsyncTokenSource.from_store(oauth, store, "ACM123")  # doctest: +SKIP
+
+        Raises :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` when the store
+        holds no token for ``key`` (the connection was never authorized, or was removed).
+        """
+        check_key(key)
+        token = await _call_store(store.load, key)
+        if token is None:
+            raise ReauthorizationRequiredError(
+                f"no token stored for {key!r}: authorize this connection first"
+            )
+        return cls(
+            oauth, token, on_refresh=on_refresh, margin=margin, clock=clock, store=store, key=key
+        )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(token={self._token!r}, margin={self._margin})"
@@ -222,10 +284,17 @@ class AsyncTokenSource:
             raise self._last_error  # the attempt we waited for failed: share its error
         self._attempts += 1
         self._last_error = None
-        logger.debug("refreshing the access token (expires %s)", seen.expires_at.isoformat())
         try:
-            new = await self._oauth.refresh(seen)
-            await _deliver(self._on_refresh, new)  # persisted before anything uses it
+            if self._store is not None and self._key is not None:
+                new = await self._refresh_shared(self._store, self._key, seen)
+                if new is None:
+                    return self._token  # another process had rotated it: reloaded
+            else:
+                logger.debug(
+                    "refreshing the access token (expires %s)", seen.expires_at.isoformat()
+                )
+                new = await self._oauth.refresh(seen)
+                await _deliver(self._on_refresh, new)  # persisted before anything uses it
         except ReauthorizationRequiredError as exc:
             self._dead = self._last_error = exc
             raise
@@ -243,4 +312,43 @@ class AsyncTokenSource:
                 self._margin,
             )
         logger.debug("access token refreshed (expires %s)", new.expires_at.isoformat())
+        return new
+
+    async def _refresh_shared(self, store: TokenStore, key: str, seen: Token) -> Token | None:
+        """Refresh under the store's lock; ``None`` when a token rotated elsewhere was reloaded.
+
+        Runs with this source's lock held (one caller per process reaches the store).
+        """
+        lease: TokenLease = await _call_store(store.lock, key)
+        try:
+            stored = lease.token
+            current = seen
+            if stored is not None and stored.refresh_token != seen.refresh_token:
+                # Another process refreshed since this one loaded the token: use theirs.
+                self.reloads += 1
+                logger.debug(
+                    "the token of %r was rotated by another process: reloaded (expires %s)",
+                    key,
+                    stored.expires_at.isoformat(),
+                )
+                if not stored.expired(self._clock(), self._margin):
+                    self._token = stored
+                    return None
+                current = stored  # reloaded but already due: refresh it, we hold the lock
+            logger.debug(
+                "refreshing the access token of %r (expires %s)",
+                key,
+                current.expires_at.isoformat(),
+            )
+            new = await self._oauth.refresh(current)
+            try:
+                await _call_store(lease.commit, new)  # committed before anything uses it
+            except StoreUnavailableError:
+                # The old refresh token is spent: losing the new one would lose the grant.
+                # The lock's session failed; store the token through a fresh one instead.
+                logger.warning("storing the refreshed token of %r under the lock failed", key)
+                await _call_store(store.save, key, new)
+        finally:
+            await _call_store(lease.release)
+        await _deliver(self._on_refresh, new)
         return new

@@ -28,8 +28,10 @@ from freshbooks_sdk._core.transport import (
     utc_now,
 )
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep
+from freshbooks_sdk._sync._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.stores import RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
@@ -54,6 +56,8 @@ class HTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
+        rate_gate: RateGate | None = None,
+        rate_gate_key: str | None = None,
     ) -> None:
         if token_source is not None and access_token is not None:
             raise InvalidRequestError(
@@ -101,6 +105,10 @@ class HTTPCore:
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
         self._last_token: str | None = None
+        # Shared per-account rate gate (freshbooks_sdk.stores): consulted before each send,
+        # told after each 429.
+        self._rate_gate = rate_gate
+        self._rate_gate_key = rate_gate_key or "default"
 
     def sleep(self, seconds: float) -> None:
         """The injected sleep (shared with pollers built by resources)."""
@@ -160,6 +168,14 @@ class HTTPCore:
                 if self._last_token is not None and token != self._last_token:
                     self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
                 self._last_token = token
+            if self._rate_gate is not None:
+                gate_before_send(
+                    self._rate_gate,
+                    self._rate_gate_key,
+                    self._clock,
+                    self._sleep,
+                    self.policy.max_retry_wait,
+                )
             request = self._http.build_request(
                 spec.method,
                 url,
@@ -242,6 +258,14 @@ class HTTPCore:
                 now=self._clock().timestamp(),
                 rnd=self._rng(),
             )
+            if status == 429 and self._rate_gate is not None:
+                gate_after_429(
+                    self._rate_gate,
+                    self._rate_gate_key,
+                    self._clock,
+                    parse_retry_after(header, self._clock().timestamp()),
+                    decision.delay,
+                )
             if not decision.retry:
                 retry_after = (
                     decision.retry_after

@@ -181,6 +181,34 @@ class Sandbox:
         """The seeded business behind ``account_id`` (name, business_id, currency...)."""
         return self._businesses[account_id]
 
+    def add_business(self, account_id: str, name: str | None = None) -> BusinessSeed:
+        """Add a business (like the first seeded one) to the identity, e.g. for fleet tests.
+
+        >>> sb = Sandbox()
+        >>> sb.add_business("FLT0001").account_id in sb.account_ids
+        True
+        """
+        import dataclasses
+        import zlib
+
+        if not re.fullmatch(r"[A-Za-z0-9]{1,32}", account_id):
+            raise ValueError(f"account_id must be a plain id, got {account_id!r}")
+        with self._lock:
+            if account_id in self._businesses:
+                raise ValueError(f"business {account_id} already exists")
+            number = 7_400_000 + zlib.crc32(account_id.encode()) % 1_000_000
+            seed = dataclasses.replace(
+                next(iter(self._businesses.values())),
+                account_id=account_id,
+                business_id=number,
+                business_uuid=f"00000000-0000-4000-8000-{number:012d}",
+                name=name or f"Business {account_id}",
+                membership_id=number,
+            )
+            self._businesses[account_id] = seed
+            self._stores[account_id] = build_store(self._world, seed)
+            return seed
+
     def staff_id(self, account_id: str) -> int:
         """The identity's own staff id in a business (what ``users/me`` ``roles[].userid`` says)."""
         return self._businesses[account_id].identity_staff_id

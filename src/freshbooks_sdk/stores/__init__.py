@@ -1,0 +1,457 @@
+"""Shared state for running many connections: tokens, cursors and per-account rate gates.
+
+One process with one connection can keep everything in memory. A fleet (many worker processes,
+one FreshBooks connection per client business) must share three things, each behind a protocol
+with an embedded default and a Postgres implementation (:mod:`freshbooks_sdk.stores.postgres`):
+
+* :class:`TokenStore`: the OAuth token of each connection. Refresh tokens are single-use, so a
+  refresh must be **single-flight across processes**: :meth:`TokenStore.lock` takes the key's
+  refresh lock (a row lock in Postgres, a write transaction in SQLite), hands back the stored
+  token, and :meth:`TokenLease.commit` stores the new token durably *before* anyone uses it. A
+  process that finds the stored token already rotated by another one reloads it instead of
+  spending a dead refresh token (see :class:`~freshbooks_sdk.auth.TokenSource` ``store=``).
+* :class:`~freshbooks_sdk.cursors.CursorStore`: the poller cursors (compare-and-swap).
+* :class:`RateGate`: a per-account "do not send before" time, so that a 429 with ``Retry-After``
+  seen by one worker makes every worker on that account wait (FreshBooks rate-limits per
+  account). Pass it as ``FreshBooks(..., rate_gate=gate)``.
+
+Embedded defaults: :class:`MemoryTokenStore` / :class:`MemoryRateGate` (one process) and
+:class:`SQLiteTokenStore` / :class:`SQLiteRateGate` (several processes on one machine)::
+
+    from freshbooks_sdk.stores import SQLiteTokenStore
+    store = SQLiteTokenStore("tokens.db")
+    store.save("ACM123", token)                                  # after the OAuth code exchange
+    source = TokenSource.from_store(oauth, store, "ACM123")      # every process does this
+    fb = FreshBooks(token_source=source, account_id="ACM123")
+
+All store methods are blocking; the async SDK calls them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Callable
+from typing import Protocol, TypeVar, runtime_checkable
+
+from freshbooks_sdk._core.oauth import Token
+from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorStore, StoredCursor
+from freshbooks_sdk.errors import FreshBooksError, InvalidRequestError
+
+__all__ = [
+    "CursorStore",
+    "MemoryCursorStore",
+    "MemoryRateGate",
+    "MemoryTokenStore",
+    "RateGate",
+    "SQLiteCursorStore",
+    "SQLiteRateGate",
+    "SQLiteTokenStore",
+    "StoreUnavailableError",
+    "StoredCursor",
+    "TokenLease",
+    "TokenStore",
+    "check_key",
+    "decode_token",
+    "encode_token",
+]
+
+T = TypeVar("T")
+
+DEFAULT_LOCK_TIMEOUT = 60.0
+"""Seconds a refresh waits for another process's refresh of the same key (then it fails)."""
+
+
+class StoreUnavailableError(FreshBooksError):
+    """A shared store (token store, rate gate) cannot be reached or did not answer in time.
+
+    Retryable: nothing was changed, a later attempt may succeed.
+    """
+
+    @property
+    def retryable(self) -> bool:
+        """Always True: the store call changed nothing."""
+        return True
+
+
+def check_key(key: object, field: str = "key") -> str:
+    """A store key: a non-empty string of at most 200 characters without NUL.
+
+    >>> check_key("ACM123")
+    'ACM123'
+    """
+    if not isinstance(key, str) or not key or len(key) > 200 or "\x00" in key:
+        raise InvalidRequestError(
+            f"{field} must be a non-empty string of at most 200 characters without NUL",
+            field=field,
+        )
+    return key
+
+
+def encode_token(token: Token) -> str:
+    """A token as the JSON text the stores keep (it holds the secrets)."""
+    if not isinstance(token, Token):
+        raise InvalidRequestError("token must be a freshbooks_sdk.auth.Token", field="token")
+    return json.dumps(token.to_dict(), sort_keys=True, separators=(",", ":"))
+
+
+def decode_token(key: str, text: object) -> Token:
+    """The token stored as ``text`` under ``key``; a damaged one raises StoreUnavailableError."""
+    try:
+        if not isinstance(text, str):
+            raise ValueError(f"not text ({type(text).__name__})")
+        data = json.loads(text)
+        return Token.from_dict(data)
+    except (ValueError, InvalidRequestError) as exc:
+        raise StoreUnavailableError(f"the stored token of {key!r} cannot be read: {exc}") from None
+
+
+@runtime_checkable
+class TokenLease(Protocol):
+    """The refresh lock of one key, held until :meth:`commit` or :meth:`release`.
+
+    ``token`` is what the store held when the lock was taken (``None`` if nothing).
+    """
+
+    @property
+    def token(self) -> Token | None:
+        """The stored token as of the moment the lock was taken."""
+        ...
+
+    def commit(self, token: Token) -> None:
+        """Store ``token`` durably, then release the lock."""
+        ...
+
+    def release(self) -> None:
+        """Release the lock without changing anything (harmless after :meth:`commit`)."""
+        ...
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """Where the tokens of many connections live, shared by every process that uses them.
+
+    ``lock(key)`` blocks until the caller is the only one refreshing ``key`` (across processes
+    for a shared store) and returns a :class:`TokenLease`; waiting longer than the store's lock
+    timeout raises :class:`StoreUnavailableError`. ``save`` stores unconditionally (the first
+    token after the OAuth code exchange); ``load`` returns ``None`` for an unknown key.
+    """
+
+    def load(self, key: str) -> Token | None:
+        """The stored token of ``key``, or ``None``."""
+        ...
+
+    def save(self, key: str, token: Token) -> None:
+        """Store ``token`` under ``key`` (replacing any previous one)."""
+        ...
+
+    def lock(self, key: str) -> TokenLease:
+        """Take ``key``'s refresh lock (blocking) and return the lease."""
+        ...
+
+
+@runtime_checkable
+class RateGate(Protocol):
+    """A per-account "do not send before" time shared by every worker.
+
+    ``wait_time(key, now)`` is how many seconds a request for ``key`` must still wait (``0.0``:
+    go); ``block(key, until)`` records that ``key`` is rate limited until the epoch second
+    ``until`` (a later block wins, an earlier one never shortens it). ``now`` and ``until`` are
+    epoch seconds by the caller's clock.
+    """
+
+    def wait_time(self, key: str, now: float) -> float:
+        """Seconds to wait before sending for ``key`` (0.0 when free)."""
+        ...
+
+    def block(self, key: str, until: float) -> None:
+        """No request for ``key`` before ``until`` (epoch seconds)."""
+        ...
+
+
+def check_until(until: object) -> float:
+    """A finite epoch-seconds value."""
+    if isinstance(until, bool) or not isinstance(until, (int, float)) or not math.isfinite(until):
+        raise InvalidRequestError("until must be finite epoch seconds", field="until")
+    return float(until)
+
+
+# ---- memory ----------------------------------------------------------------------------------
+
+
+class _MemoryLease:
+    def __init__(self, store: MemoryTokenStore, key: str, lock: threading.Lock) -> None:
+        self._store, self._key, self._lock = store, key, lock
+        self._held = True
+        self.token = store.load(key)
+
+    def commit(self, token: Token) -> None:
+        if not self._held:
+            raise StoreUnavailableError("the refresh lock was already released")
+        self._store.save(self._key, token)
+        self.release()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            self._lock.release()
+
+
+class MemoryTokenStore:
+    """A :class:`TokenStore` inside one process (threads share it; lost at exit).
+
+    >>> from datetime import datetime, timezone
+    >>> store = MemoryTokenStore()
+    >>> store.save("ACM123", Token("a", "r", datetime(2030, 1, 1, tzinfo=timezone.utc)))
+    >>> lease = store.lock("ACM123")
+    >>> lease.token.access_token
+    'a'
+    >>> lease.commit(Token("a2", "r2", datetime(2030, 1, 2, tzinfo=timezone.utc)))
+    >>> store.load("ACM123").refresh_token
+    'r2'
+    """
+
+    def __init__(self, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
+        self._data: dict[str, str] = {}
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock_timeout = float(lock_timeout)
+
+    def load(self, key: str) -> Token | None:
+        """The stored token of ``key``, or ``None``."""
+        with self._guard:
+            text = self._data.get(check_key(key))
+        return None if text is None else decode_token(key, text)
+
+    def save(self, key: str, token: Token) -> None:
+        """Store ``token`` under ``key``."""
+        text = encode_token(token)
+        with self._guard:
+            self._data[check_key(key)] = text
+
+    def lock(self, key: str) -> _MemoryLease:
+        """Take ``key``'s refresh lock (threads of this process wait for each other)."""
+        with self._guard:
+            lock = self._locks.setdefault(check_key(key), threading.Lock())
+        if not lock.acquire(timeout=self._lock_timeout):
+            raise StoreUnavailableError(
+                f"timed out after {self._lock_timeout}s waiting for the refresh lock of {key!r}"
+            )
+        try:
+            return _MemoryLease(self, key, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+
+class MemoryRateGate:
+    """A :class:`RateGate` inside one process.
+
+    >>> gate = MemoryRateGate()
+    >>> gate.block("ACM123", 100.0)
+    >>> gate.wait_time("ACM123", 90.0), gate.wait_time("BAY456", 90.0)
+    (10.0, 0.0)
+    """
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._guard = threading.Lock()
+
+    def wait_time(self, key: str, now: float) -> float:
+        """Seconds to wait before sending for ``key``."""
+        with self._guard:
+            until = self._until.get(key)
+        return 0.0 if until is None else max(0.0, until - now)
+
+    def block(self, key: str, until: float) -> None:
+        """No request for ``key`` before ``until``."""
+        value = check_until(until)
+        with self._guard:
+            self._until[check_key(key)] = max(value, self._until.get(key, value))
+
+
+# ---- SQLite ----------------------------------------------------------------------------------
+
+
+def _sqlite_path(path: str | os.PathLike[str]) -> str:
+    text = os.fspath(path)
+    if not text or text == ":memory:" or text.startswith("file::memory:"):
+        raise InvalidRequestError(
+            "a shared SQLite store needs a file path (use the Memory* store for one process)",
+            field="path",
+        )
+    return text
+
+
+class _SQLiteBase:
+    def __init__(self, path: str | os.PathLike[str], timeout: float, schema: str) -> None:
+        self.path = _sqlite_path(path)
+        self._timeout = float(timeout)
+        self._run(lambda conn: conn.execute(schema))
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        return conn
+
+    def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        try:
+            conn = self._connect()
+            try:
+                return fn(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"cannot use the database {self.path!r}: {exc}") from exc
+
+
+class _SQLiteLease:
+    def __init__(self, conn: sqlite3.Connection, key: str, token: Token | None) -> None:
+        self._conn, self._key, self.token = conn, key, token
+        self._held = True
+
+    def commit(self, token: Token) -> None:
+        if not self._held:
+            raise StoreUnavailableError("the refresh lock was already released")
+        text = encode_token(token)
+        try:
+            self._conn.execute(
+                "INSERT INTO freshbooks_tokens (key, token) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET token = excluded.token",
+                (self._key, text),
+            )
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.release()
+            raise StoreUnavailableError(f"cannot store the refreshed token: {exc}") from exc
+        self._held = False
+        self._conn.close()
+
+    def release(self) -> None:
+        if self._held:
+            self._held = False
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the connection is closed next: SQLite rolls back on close anyway
+            self._conn.close()
+
+
+class SQLiteTokenStore(_SQLiteBase):
+    """The embedded :class:`TokenStore`: one SQLite file, several processes on one machine.
+
+    The refresh lock is a ``BEGIN IMMEDIATE`` write transaction held across the refresh, so of
+    several processes exactly one refreshes and the others then read the rotated token. SQLite
+    has one writer at a time, so refreshes of different keys also wait for each other (and
+    ``save`` waits for a refresh in progress): fine on one machine, use Postgres for a fleet.
+
+    >>> import os, tempfile
+    >>> from datetime import datetime, timezone
+    >>> store = SQLiteTokenStore(os.path.join(tempfile.mkdtemp(), "tokens.db"))
+    >>> store.save("ACM123", Token("a", "r", datetime(2030, 1, 1, tzinfo=timezone.utc)))
+    >>> store.load("ACM123").access_token
+    'a'
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    ) -> None:
+        super().__init__(
+            path,
+            lock_timeout,
+            "CREATE TABLE IF NOT EXISTS freshbooks_tokens (key TEXT PRIMARY KEY, token TEXT NOT NULL)",
+        )
+
+    def __repr__(self) -> str:
+        return f"SQLiteTokenStore({self.path!r})"
+
+    def load(self, key: str) -> Token | None:
+        """The stored token of ``key``, or ``None``."""
+        check_key(key)
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT token FROM freshbooks_tokens WHERE key = ?", (key,)
+            ).fetchone()
+        )
+        return None if row is None else decode_token(key, row[0])
+
+    def save(self, key: str, token: Token) -> None:
+        """Store ``token`` under ``key``."""
+        check_key(key)
+        text = encode_token(token)
+        self._run(
+            lambda c: c.execute(
+                "INSERT INTO freshbooks_tokens (key, token) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET token = excluded.token",
+                (key, text),
+            )
+        )
+
+    def lock(self, key: str) -> _SQLiteLease:
+        """``BEGIN IMMEDIATE`` (waits up to ``lock_timeout``) and read the stored token."""
+        check_key(key)
+        try:
+            conn = self._connect()
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"cannot open {self.path!r}: {exc}") from exc
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            row = conn.execute(
+                "SELECT token FROM freshbooks_tokens WHERE key = ?", (key,)
+            ).fetchone()
+            token = None if row is None else decode_token(key, row[0])
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise StoreUnavailableError(
+                    f"cannot take the refresh lock of {key!r} in {self.path!r}: {exc}"
+                ) from exc
+            raise
+        return _SQLiteLease(conn, key, token)
+
+
+class SQLiteRateGate(_SQLiteBase):
+    """The embedded :class:`RateGate` for several processes on one machine (one SQLite file).
+
+    >>> import os, tempfile
+    >>> gate = SQLiteRateGate(os.path.join(tempfile.mkdtemp(), "gate.db"))
+    >>> gate.block("ACM123", 100.0)
+    >>> gate.wait_time("ACM123", 99.5)
+    0.5
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 10.0) -> None:
+        super().__init__(
+            path,
+            timeout,
+            "CREATE TABLE IF NOT EXISTS freshbooks_rate_gate (key TEXT PRIMARY KEY, until REAL NOT NULL)",
+        )
+
+    def __repr__(self) -> str:
+        return f"SQLiteRateGate({self.path!r})"
+
+    def wait_time(self, key: str, now: float) -> float:
+        """Seconds to wait before sending for ``key``."""
+        row = self._run(
+            lambda c: c.execute(
+                "SELECT until FROM freshbooks_rate_gate WHERE key = ?", (key,)
+            ).fetchone()
+        )
+        return 0.0 if row is None else max(0.0, float(row[0]) - now)
+
+    def block(self, key: str, until: float) -> None:
+        """No request for ``key`` before ``until``."""
+        value = check_until(until)
+        check_key(key)
+        self._run(
+            lambda c: c.execute(
+                "INSERT INTO freshbooks_rate_gate (key, until) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET until = max(until, excluded.until)",
+                (key, value),
+            )
+        )
