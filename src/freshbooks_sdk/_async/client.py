@@ -51,7 +51,10 @@ class AsyncFreshBooks:
             is created that honours proxy environment variables.
         default_currency: the explicit currency for money inputs when a call gives none.
         on_retry: called with a :class:`RetryEvent` before each retry wait.
-        sleep, clock, rng: injectable for tests (no wall time).
+        sleep: the wait between retries (injectable: tests wait no wall time).
+        clock: returns the current aware UTC datetime (``updated_since`` windows, the poller).
+        rng: the jitter source for backoff, returning floats in [0, 1).
+        user_agent: the ``User-Agent`` header (default ``freshbooks-typed/<version>``).
 
     An argument given always wins over its environment variable; an empty variable counts as
     unset, and a variable that cannot be used raises ``InvalidRequestError`` naming it

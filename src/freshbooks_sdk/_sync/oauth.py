@@ -75,8 +75,10 @@ class OAuthClient:
             token = oauth.refresh(token)          # the old refresh token is now spent
 
     Args:
-        client_id, client_secret, redirect_uri: the app's settings on FreshBooks' developer page
-            (the redirect URI must match exactly; FreshBooks wants HTTPS and no query string).
+        client_id: the app's client id, from FreshBooks' developer page.
+        client_secret: the app's client secret, from the same page.
+        redirect_uri: the app's redirect URI (it must match exactly; FreshBooks wants HTTPS
+            and no query string).
         scopes: requested by :meth:`authorization_url` unless it is given others; an empty
             sequence requests the scopes the app is registered for.
         api_base_url: where ``/auth/oauth/token`` and ``/auth/oauth/revoke`` live.

@@ -107,7 +107,9 @@ class Sandbox:
             ``X-API-VERSION: 2022-10-31`` (or later) header selects ``rpc`` per request.
         seed: makes tokens, uuids and usernames reproducible (cassettes, demos).
         sleep: how in-process ``delay`` faults wait (default: advance a FakeClock, else sleep).
-        client_id, client_secret, redirect_uris: the seeded OAuth app.
+        client_id: the seeded OAuth app's client id.
+        client_secret: the seeded OAuth app's client secret.
+        redirect_uris: the seeded OAuth app's registered redirect URIs.
 
     Use it in-process with ``httpx.Client(transport=sb.transport())`` (or
     ``sb.async_transport()``), or over loopback HTTP with ``with sb.serve() as base_url:``.
