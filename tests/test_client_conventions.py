@@ -258,3 +258,27 @@ def test_module_examples_run(name: str) -> None:
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_200_carrying_errors_prints_no_reason_phrase() -> None:
+    err = NotFoundError("Client not found.", status_code=200, response=_response(200))
+    assert str(err) == "200: Client not found. (GET /accounting/account/ABC/x/9)"
+
+
+def test_a_closed_oauth_client_raises_a_typed_error() -> None:
+    from freshbooks_sdk.auth import OAuthClient
+
+    oauth = OAuthClient("id", "secret", "https://example.com/cb")
+    oauth.close()
+    with pytest.raises(ClientClosedError) as info:
+        oauth.exchange_code("code")
+    assert "POST /auth/oauth/token" in str(info.value)
+
+
+async def test_a_closed_async_oauth_client_raises_a_typed_error() -> None:
+    from freshbooks_sdk.auth import AsyncOAuthClient
+
+    async with AsyncOAuthClient("id", "secret", "https://example.com/cb") as oauth:
+        pass
+    with pytest.raises(ClientClosedError):
+        await oauth.refresh("refresh-token")

@@ -259,7 +259,8 @@ class APIStatusError(FreshBooksError):
         """``404 Not Found: Invoice not found. (GET /accounting/account/ABC/invoices/invoices/9,
         request id 7f3a...)``: status, FreshBooks' message, then the method and path (never
         the query string, which may hold search terms) and the request id when known."""
-        reason = _reason_phrase(self.status_code)
+        # A 200 carrying errors reads "200: ..." (not "200 OK: ...").
+        reason = _reason_phrase(self.status_code) if self.status_code >= 400 else ""
         head = (
             f"{self.status_code} {reason}: {self.message}"
             if reason

@@ -32,7 +32,12 @@ from freshbooks_sdk._core.oauth import (
     Token,
 )
 from freshbooks_sdk._core.retry import parse_retry_after
-from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidRequestError,
+)
 
 __all__ = ["OAuthClient"]
 
@@ -224,6 +229,10 @@ class OAuthClient:
     def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST ``body`` as JSON, once. Errors carry a body-less copy of the request."""
         url = self.api_base_url + path
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"POST {path}: the OAuth client has been closed; nothing was sent"
+            )
         started = time.perf_counter()
         try:
             response = self._http.post(
