@@ -2,7 +2,8 @@
 
 The SDK's docstrings show use the Python way (``>>>`` doctest sessions, reST ``::`` literal
 blocks), which Markdown would read as quotes and plain paragraphs. Before mkdocstrings renders
-a docstring, this fences them: ``>>>`` sessions as ``pycon``, ``::`` blocks as ``python``.
+a docstring, this fences them: ``>>>`` sessions as ``pycon``, ``::`` blocks as ``python``;
+Sphinx roles such as ``:class:`X` `` become code spans.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ import griffe
 __all__ = ["FenceExamples", "fence_examples"]
 
 _DIRECTIVE = re.compile(r"\s*#\s*doctest:.*$")
+_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc|obj):`~?([^`]+)`")
+
+
+def _roles(line: str) -> str:
+    """Sphinx roles (``:class:`~a.B` ``) as Markdown code spans (`` `a.B` ``)."""
+    return _ROLE.sub(lambda m: f"`{m.group(1)}`", line)
 
 
 def _indent(line: str) -> int:
@@ -52,7 +59,7 @@ def fence_examples(text: str) -> str:
             continue
         if stripped.endswith("::") and not stripped.startswith(".."):
             base = _indent(line)
-            keep = line.rstrip()[:-1]  # "Example::" reads "Example:"; a lone "::" vanishes
+            keep = _roles(line.rstrip()[:-1])  # "Example::" reads "Example:"; a lone "::" vanishes
             if keep.strip() == ":":
                 keep = ""
             out.append(keep)
@@ -69,7 +76,7 @@ def fence_examples(text: str) -> str:
             out.extend(f"{pad}{c}" if c else "" for c in code.splitlines())
             out.extend([f"{pad}```", ""])
             continue
-        out.append(line)
+        out.append(_roles(line))
         i += 1
     return "\n".join(out)
 

@@ -83,3 +83,10 @@ def test_readme_sandbox_snippet_runs_as_written() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no ClockMismatchWarning: the clients are wired
         exec(compile(snippet.group(1), "README.md", "exec"), {})
+
+
+def test_sphinx_roles_become_code_spans() -> None:
+    fence = _extension().fence_examples
+    assert fence("See :class:`FakeClock` and :meth:`~freshbooks_sdk.auth.Token.to_dict`.") == (
+        "See `FakeClock` and `freshbooks_sdk.auth.Token.to_dict`."
+    )

@@ -3,13 +3,11 @@
 An argument given to ``FreshBooks(...)`` / ``AsyncFreshBooks(...)`` always wins; an argument left
 out (``None``) is read from the environment; what is in neither gets the built-in default:
 
-=========================== ================== ================================
-variable                    argument           when it is read
-=========================== ================== ================================
-``FRESHBOOKS_ACCESS_TOKEN`` ``access_token``   neither it nor ``token_source`` given
-``FRESHBOOKS_ACCOUNT_ID``   ``account_id``     not given
-``FRESHBOOKS_BASE_URL``     ``base_url``       not given (else ``https://api.freshbooks.com``)
-=========================== ================== ================================
+| variable | argument | read when |
+|---|---|---|
+| ``FRESHBOOKS_ACCESS_TOKEN`` | ``access_token`` | neither it nor ``token_source`` is given |
+| ``FRESHBOOKS_ACCOUNT_ID`` | ``account_id`` | it is not given |
+| ``FRESHBOOKS_BASE_URL`` | ``base_url`` | it is not given (else ``https://api.freshbooks.com``) |
 
 An empty (or blank) variable counts as unset. Values read from the environment go through the
 same checks as arguments, and an error names the variable:
