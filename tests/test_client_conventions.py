@@ -6,6 +6,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import warnings
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -32,6 +33,19 @@ def _http_for(cls: Any, sb: Sandbox) -> httpx.Client | httpx.AsyncClient:
     if cls is FreshBooks:
         return httpx.Client(transport=sb.transport())
     return httpx.AsyncClient(transport=sb.async_transport())
+
+
+def _fake_sleep(cls: Any, sb: Sandbox) -> Any:
+    """A sleep that advances the sandbox's FakeClock, sync or async like the client."""
+    clock = sb.clock
+    assert isinstance(clock, FakeClock)
+    if cls is FreshBooks:
+        return clock.advance
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    return sleep
 
 
 async def _call(value: Any) -> Any:
@@ -68,7 +82,7 @@ async def test_the_environment_token_is_the_one_sent(
     sb = Sandbox(clock=FakeClock())
     monkeypatch.setenv("FRESHBOOKS_ACCESS_TOKEN", sb.issue_token())
     monkeypatch.setenv("FRESHBOOKS_ACCOUNT_ID", sb.account_ids[1])
-    fb = cls(http_client=_http_for(cls, sb), clock=sb.now)
+    fb = cls(http_client=_http_for(cls, sb), clock=sb.now, sleep=_fake_sleep(cls, sb))
     businesses = await _call(fb.identity.businesses())
     assert [b.account_id for b in businesses] == sb.account_ids
     await _call(fb.clients.create(email="env@example.com"))
@@ -178,7 +192,9 @@ def test_the_callers_http_client_stays_open_and_a_closed_one_is_reported() -> No
     sb = Sandbox(clock=FakeClock())
     http = httpx.Client(transport=sb.transport())
     kwargs: dict[str, Any] = {"access_token": sb.issue_token(), "account_id": "ACM123"}
-    with FreshBooks(http_client=http, clock=sb.now, **kwargs) as fb:
+    with FreshBooks(
+        http_client=http, clock=sb.now, sleep=_fake_sleep(FreshBooks, sb), **kwargs
+    ) as fb:
         fb.clients.create(email="a@example.com")
     assert not http.is_closed  # not created by the SDK, not closed by it
     assert len(list(fb.clients.list())) == 1
@@ -235,7 +251,12 @@ def test_clients_that_agree_with_the_sandbox_do_not_warn(cls: Any) -> None:
     real = Sandbox()  # real time on both sides
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        cls(access_token="t", http_client=_http_for(cls, sb), clock=sb.now)
+        cls(
+            access_token="t",
+            http_client=_http_for(cls, sb),
+            clock=sb.now,
+            sleep=_fake_sleep(cls, sb),
+        )
         cls(access_token="t", http_client=_http_for(cls, real))
         sb.client() if cls is FreshBooks else sb.async_client()
         cls(access_token="t", http_client=httpx.Client() if cls is FreshBooks else None)
@@ -282,3 +303,18 @@ async def test_a_closed_async_oauth_client_raises_a_typed_error() -> None:
         pass
     with pytest.raises(ClientClosedError):
         await oauth.refresh("refresh-token")
+
+
+def test_a_naive_client_clock_does_not_break_construction() -> None:
+    sb = Sandbox(clock=FakeClock())
+    naive = datetime(2024, 3, 15, 14, 0)
+    assert clock_mismatch(naive, sb.now()) is None
+    with pytest.warns(UserWarning, match="sleeps in real time"):
+        FreshBooks(access_token="t", http_client=_http_for(FreshBooks, sb), clock=lambda: naive)
+
+
+@pytest.mark.parametrize("cls", CLIENTS, ids=IDS)
+def test_a_real_sleep_over_a_fake_clock_sandbox_warns(cls: Any) -> None:
+    sb = Sandbox(clock=FakeClock())
+    with pytest.warns(UserWarning, match="sleeps in real time.*never let the sandbox's time pass"):
+        cls(access_token="t", http_client=_http_for(cls, sb), clock=sb.now)

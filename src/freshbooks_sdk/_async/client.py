@@ -112,7 +112,7 @@ class AsyncFreshBooks:
             user_agent=user_agent,
         )
         self._bind_resources()
-        warn_on_sandbox_clock(http_client, self._core.now)
+        warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)
 
     def _bind_resources(self) -> None:
         self.identity = AsyncIdentityResource(self)

@@ -5,7 +5,8 @@ The client's clock decides ``updated_since`` windows, the poller's watermark and
 When the sandbox runs on a ``FakeClock`` (2024) and the client on real time (today), a listing
 filtered by ``updated_since`` comes back empty, a poller sleeps its real 300 s interval, and a
 rate-limit wait takes a real minute: silent hangs. So a client built on a sandbox transport
-compares the two clocks once, at construction, and warns when they are far apart.
+compares the two clocks once, at construction, and warns when they are far apart, or when the
+client sleeps in real time while the sandbox's clock only moves when advanced.
 
 >>> from datetime import datetime, timezone
 >>> fake = datetime(2024, 3, 15, 14, 0, tzinfo=timezone.utc)
@@ -20,6 +21,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from datetime import datetime
+from typing import Protocol, cast
 
 __all__ = ["CLOCK_TOLERANCE", "ClockMismatchWarning", "clock_mismatch", "warn_on_sandbox_clock"]
 
@@ -28,7 +30,8 @@ CLOCK_TOLERANCE = 300.0
 
 
 class ClockMismatchWarning(UserWarning):
-    """A client wired to an in-process sandbox reads another time than the sandbox does.
+    """A client wired to an in-process sandbox reads another time than the sandbox does, or
+    sleeps in real time while the sandbox's clock is fake.
 
     Build the client with ``sb.client()`` / ``sb.async_client()`` (clock and sleep included), or
     pass ``clock=sb.now`` and a ``sleep=`` that advances the sandbox's clock.
@@ -38,7 +41,13 @@ class ClockMismatchWarning(UserWarning):
 def clock_mismatch(
     client_now: datetime, sandbox_now: datetime, tolerance: float = CLOCK_TOLERANCE
 ) -> str | None:
-    """The warning text when the two instants are more than ``tolerance`` seconds apart."""
+    """The warning text when the two instants are more than ``tolerance`` seconds apart.
+
+    Instants that cannot be compared (a naive datetime from a custom clock) give ``None``: the
+    clock's own checks report that, where it is used.
+    """
+    if client_now.tzinfo is None or sandbox_now.tzinfo is None:
+        return None
     apart = abs((client_now - sandbox_now).total_seconds())
     if apart <= tolerance:
         return None
@@ -52,22 +61,43 @@ def clock_mismatch(
     )
 
 
-def _sandbox_now(http_client: object) -> Callable[[], datetime] | None:
+class _SandboxLike(Protocol):
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime: ...
+
+
+def _sandbox_of(http_client: object) -> _SandboxLike | None:
     # httpx keeps a client's default transport in `_transport` (no public accessor); the
-    # sandbox's transports expose the Sandbox as `.sandbox`, whose `now()` reads its clock.
+    # sandbox's transports expose the Sandbox as `.sandbox` (its `now()` reads its clock).
     transport = getattr(http_client, "_transport", None)
     sandbox = getattr(transport, "sandbox", None)
-    now = getattr(sandbox, "now", None)
-    return now if callable(now) else None
+    if callable(getattr(sandbox, "now", None)) and hasattr(sandbox, "clock"):
+        return cast(_SandboxLike, sandbox)
+    return None
 
 
-def warn_on_sandbox_clock(http_client: object, client_clock: Callable[[], datetime]) -> None:
+_REAL_SLEEP = (
+    "this client sleeps in real time while the sandbox's clock only moves when advanced: a "
+    "Retry-After or a poll interval would wait for real and never let the sandbox's time pass. "
+    "Build the client with sb.client() or sb.async_client(), or pass a sleep that advances "
+    "the sandbox's clock"
+)
+
+
+def warn_on_sandbox_clock(
+    http_client: object, client_clock: Callable[[], datetime], *, real_sleep: bool = False
+) -> None:
     """Warn (:class:`ClockMismatchWarning`) when ``http_client`` runs on an in-process sandbox
-    whose clock is more than :data:`CLOCK_TOLERANCE` seconds away from ``client_clock``."""
-    sandbox_now = _sandbox_now(http_client)
-    if sandbox_now is None:
+    whose clock is more than :data:`CLOCK_TOLERANCE` seconds away from ``client_clock``, or
+    whose clock is fake (it has ``advance``) while the client sleeps in real time
+    (``real_sleep``: no ``sleep=`` was given)."""
+    sandbox = _sandbox_of(http_client)
+    if sandbox is None:
         return
-    message = clock_mismatch(client_clock(), sandbox_now())
+    message = clock_mismatch(client_clock(), sandbox.now())
+    if message is None and real_sleep and callable(getattr(sandbox.clock, "advance", None)):
+        message = _REAL_SLEEP
     if message is not None:
         # 1 this function, 2 the client's __init__, 3 the code that built the client.
         warnings.warn(message, ClockMismatchWarning, stacklevel=3)

@@ -113,7 +113,7 @@ class FreshBooks:
             user_agent=user_agent,
         )
         self._bind_resources()
-        warn_on_sandbox_clock(http_client, self._core.now)
+        warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)
 
     def _bind_resources(self) -> None:
         self.identity = IdentityResource(self)
