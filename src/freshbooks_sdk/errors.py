@@ -7,6 +7,7 @@ FreshBooksError
 │   └── APITimeoutError
 ├── ResponseValidationError      FreshBooks answered, but the body does not fit the model
 ├── ReauthorizationRequiredError the refresh token was refused: the user must connect again
+├── ClientClosedError            a call on a client after close()
 ├── CursorError                  poller cursor problems
 │   ├── CorruptCursorError       a stored cursor cannot be read (never silently reset)
 │   ├── CursorConflictError      another poller advanced the same cursor first
@@ -46,6 +47,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "CorruptCursorError",
     "CursorConflictError",
@@ -185,6 +187,15 @@ class ReauthorizationRequiredError(FreshBooksError):
         self.errors = list(errors)
 
 
+class ClientClosedError(FreshBooksError):
+    """A call was made on a client after ``close()`` / ``aclose()`` (or after its ``with``
+    block ended); nothing was sent. Build a new client, or keep the block open longer.
+
+    >>> str(ClientClosedError("GET /auth/api/v1/users/me: the client has been closed"))
+    'GET /auth/api/v1/users/me: the client has been closed'
+    """
+
+
 class CursorError(FreshBooksError):
     """A poller cursor problem."""
 
@@ -242,8 +253,50 @@ class APIStatusError(FreshBooksError):
         """The first error number FreshBooks gave, if any."""
         return next((e.errno for e in self.errors if e.errno is not None), None)
 
+    @property
+    def request_id(self) -> str | None:
+        """The request id the server answered with (``X-Request-Id`` or ``Request-Id``), if any:
+        quote it when asking FreshBooks support about a failed call."""
+        if self.response is None:
+            return None
+        for name in _REQUEST_ID_HEADERS:
+            value = "".join(c for c in self.response.headers.get(name, "") if c.isprintable())
+            if value.strip():
+                return value.strip()[:_REQUEST_ID_MAX]
+        return None
+
     def __str__(self) -> str:
-        return f"{self.status_code}: {self.message}"
+        """``404 Not Found: Invoice not found. (GET /accounting/account/ABC/invoices/invoices/9,
+        request id 7f3a...)``: status, FreshBooks' message, then the method and path (never
+        the query string, which may hold search terms) and the request id when known."""
+        # A 200 carrying errors reads "200: ..." (not "200 OK: ...").
+        reason = _reason_phrase(self.status_code) if self.status_code >= 400 else ""
+        head = (
+            f"{self.status_code} {reason}: {self.message}"
+            if reason
+            else f"{self.status_code}: {self.message}"
+        )
+        where = [] if self.response is None else _where(self.response)
+        request_id = self.request_id
+        if request_id is not None:
+            where.append(f"request id {request_id}")
+        return f"{head} ({', '.join(where)})" if where else head
+
+
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+_REQUEST_ID_MAX = 128
+
+
+def _reason_phrase(status_code: int) -> str:
+    return httpx.codes.get_reason_phrase(status_code)
+
+
+def _where(response: httpx.Response) -> list[str]:
+    try:
+        request = response.request
+    except RuntimeError:  # a Response built without a request (tests, hand-made errors)
+        return []
+    return [f"{request.method} {request.url.path}"]
 
 
 class BadRequestError(APIStatusError):

@@ -29,7 +29,12 @@ from freshbooks_sdk._core.transport import (
     classify_failure,
     utc_now,
 )
-from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidRequestError,
+)
 from freshbooks_sdk.stores import RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
@@ -157,6 +162,11 @@ class AsyncHTTPCore:
 
     async def send(self, spec: RequestSpec) -> httpx.Response:
         """Send with auth and retries; return a 2xx response or raise a typed error."""
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"{spec.method} {spec.path}: the client has been closed "
+                "(a call after close() or after its `with` block); nothing was sent"
+            )
         body = spec.encoded_body()
         url = self.base_url + spec.path
         attempt = 0

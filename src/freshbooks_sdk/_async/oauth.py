@@ -31,7 +31,12 @@ from freshbooks_sdk._core.oauth import (
     Token,
 )
 from freshbooks_sdk._core.retry import parse_retry_after
-from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidRequestError,
+)
 
 __all__ = ["AsyncOAuthClient"]
 
@@ -74,8 +79,10 @@ class AsyncOAuthClient:
             token = await oauth.refresh(token)          # the old refresh token is now spent
 
     Args:
-        client_id, client_secret, redirect_uri: the app's settings on FreshBooks' developer page
-            (the redirect URI must match exactly; FreshBooks wants HTTPS and no query string).
+        client_id: the app's client id, from FreshBooks' developer page.
+        client_secret: the app's client secret, from the same page.
+        redirect_uri: the app's redirect URI (it must match exactly; FreshBooks wants HTTPS
+            and no query string).
         scopes: requested by :meth:`authorization_url` unless it is given others; an empty
             sequence requests the scopes the app is registered for.
         api_base_url: where ``/auth/oauth/token`` and ``/auth/oauth/revoke`` live.
@@ -221,6 +228,10 @@ class AsyncOAuthClient:
     async def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """POST ``body`` as JSON, once. Errors carry a body-less copy of the request."""
         url = self.api_base_url + path
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"POST {path}: the OAuth client has been closed; nothing was sent"
+            )
         started = time.perf_counter()
         try:
             response = await self._http.post(

@@ -30,7 +30,12 @@ from freshbooks_sdk._core.transport import (
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep
 from freshbooks_sdk._sync._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
-from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
+from freshbooks_sdk.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    InvalidRequestError,
+)
 from freshbooks_sdk.stores import RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
@@ -158,6 +163,11 @@ class HTTPCore:
 
     def send(self, spec: RequestSpec) -> httpx.Response:
         """Send with auth and retries; return a 2xx response or raise a typed error."""
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"{spec.method} {spec.path}: the client has been closed "
+                "(a call after close() or after its `with` block); nothing was sent"
+            )
         body = spec.encoded_body()
         url = self.base_url + spec.path
         attempt = 0

@@ -8,15 +8,18 @@ with FreshBooks(access_token="...", account_id="ABC123") as afb:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
 
 import httpx
 
+from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
+from freshbooks_sdk._core.environ import resolve_client_env
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
-from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
+from freshbooks_sdk._core.transport import DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.resources.categories import ExpenseCategoriesResource
@@ -34,11 +37,14 @@ class FreshBooks:
     """A connection to one FreshBooks business (``account_id``), sync.
 
     Args:
-        access_token: a bearer token; or pass ``token_source`` (see :mod:`freshbooks_sdk.auth`)
-            to refresh ahead of expiry and once on a rejected token.
-        account_id: the business to act on (``fb.identity.businesses()`` lists them); may be
-            ``None`` for identity-only use. Must be a plain id (letters and digits).
-        base_url: API host, ``https://api.freshbooks.com`` by default (the sandbox's URL in tests).
+        access_token: a bearer token (default: ``$FRESHBOOKS_ACCESS_TOKEN``); or pass
+            ``token_source`` (see :mod:`freshbooks_sdk.auth`) to refresh ahead of expiry and once
+            on a rejected token.
+        account_id: the business to act on (``fb.identity.businesses()`` lists them; default:
+            ``$FRESHBOOKS_ACCOUNT_ID``); ``None`` with the variable unset is for identity-only
+            use. Must be a plain id (letters and digits).
+        base_url: API host (default: ``$FRESHBOOKS_BASE_URL``, else
+            ``https://api.freshbooks.com``; the sandbox's URL in tests).
         timeout: seconds (or an ``httpx.Timeout``) for every request; always finite.
         max_retries: retries after a retryable failure (429, and for idempotent calls 5xx and
             dropped connections); ``max_retry_wait`` caps one wait (a longer ``Retry-After``
@@ -47,13 +53,21 @@ class FreshBooks:
             is created that honours proxy environment variables.
         default_currency: the explicit currency for money inputs when a call gives none.
         on_retry: called with a :class:`RetryEvent` before each retry wait.
-        sleep, clock, rng: injectable for tests (no wall time).
+        sleep: the wait between retries (injectable: tests wait no wall time).
+        clock: returns the current aware UTC datetime (``updated_since`` windows, the poller).
+        rng: the jitter source for backoff, returning floats in [0, 1).
+        user_agent: the ``User-Agent`` header (default ``freshbooks-typed/<version>``).
         rate_gate: a :class:`~freshbooks_sdk.stores.RateGate` shared by every worker: a request
             waits while the account is rate limited, and a 429 closes the gate for everyone for
             its ``Retry-After`` (a wait beyond ``max_retry_wait`` raises ``RateLimitError``).
         rate_gate_key: the gate's key, ``account_id`` by default (``with_account`` views
             share their parent's key).
 
+    An argument given always wins over its environment variable; an empty variable counts as
+    unset, and a variable that cannot be used raises ``InvalidRequestError`` naming it
+    (``field="FRESHBOOKS_ACCOUNT_ID"``). With the variables set, no argument is needed:
+
+    >>> afb = FreshBooks()  # doctest: +SKIP
     >>> afb = FreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
 
@@ -63,7 +77,7 @@ class FreshBooks:
         *,
         account_id: str | None = None,
         token_source: TokenProvider | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = 3,
         max_retry_wait: float = 60.0,
@@ -77,6 +91,15 @@ class FreshBooks:
         rate_gate: RateGate | None = None,
         rate_gate_key: str | None = None,
     ) -> None:
+        access_token, account_id, base_url = resolve_client_env(
+            access_token, token_source is not None, account_id, base_url, os.environ
+        )[:3]
+        if http_client is not None and not isinstance(http_client, httpx.Client):
+            raise InvalidRequestError(
+                f"http_client must be an httpx.Client, got {type(http_client).__name__}",
+                field="http_client",
+                value=type(http_client).__name__,
+            )
         self.account_id = check_account_id(account_id)
         if rate_gate is not None and not isinstance(rate_gate, RateGate):
             raise InvalidRequestError(
@@ -104,6 +127,7 @@ class FreshBooks:
             rate_gate_key=rate_gate_key or self.account_id,
         )
         self._bind_resources()
+        warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)
 
     def _bind_resources(self) -> None:
         self.identity = IdentityResource(self)

@@ -6,12 +6,24 @@ status transitions, send by email), expenses, expense categories and staff, with
 envelopes, paging, ``search[...]`` filters, ``include[]``, Eastern timestamps, both accounting
 error formats, a per-account rate limit (429 + ``Retry-After``) and fault injection.
 
-In-process::
+A client wired to it in one call (in-process transport, a token, and the sandbox's clock and
+sleep, so a :class:`FakeClock` sandbox never hangs a listing, a poller or a rate-limit wait)::
 
-    import httpx
     from freshbooks_sdk.sandbox import FakeClock, Sandbox
 
     sb = Sandbox(clock=FakeClock())
+    with sb.client() as fb:                       # FreshBooks for sb.account_ids[0]
+        fb.clients.create(email="ada@example.com")
+    async with sb.async_client("BAY456") as afb:  # AsyncFreshBooks for the second business
+        ...
+
+A client built by hand on ``sb.transport()`` whose clock is far from the sandbox's gets a
+:class:`ClockMismatchWarning` at construction.
+
+Raw HTTP, in-process::
+
+    import httpx
+
     http = httpx.Client(transport=sb.transport(), base_url="https://api.freshbooks.com",
                         headers={"Authorization": f"Bearer {sb.issue_token()}"})
     http.post(f"/accounting/account/{sb.account_ids[0]}/users/clients",
@@ -24,8 +36,10 @@ Over loopback HTTP::
 
 In pytest: ``pytest_plugins = ["freshbooks_sdk.sandbox.pytest_plugin"]`` gives the fixtures
 ``freshbooks_sandbox``, ``freshbooks_clock``, ``freshbooks_client``, ``async_freshbooks_client``
-and ``freshbooks_sandbox_url``.
+(also ``async_fb``) and ``freshbooks_sandbox_url``.
 """
+
+from freshbooks_sdk._core.clockcheck import ClockMismatchWarning
 
 from .app import LoggedRequest, Sandbox
 from .clock import Clock, FakeClock, system_clock
@@ -45,6 +59,7 @@ __all__ = [
     "AccountStore",
     "AccountingError",
     "Clock",
+    "ClockMismatchWarning",
     "FakeClock",
     "LoggedRequest",
     "OutboxEmail",

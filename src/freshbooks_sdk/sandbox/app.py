@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from email.utils import format_datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.fbtime import ensure_aware
 
@@ -66,6 +66,9 @@ from .wire import JsonObj, SandboxRequest, SandboxResponse, json_response
 if TYPE_CHECKING:
     import httpx
 
+    from freshbooks_sdk._async.client import AsyncFreshBooks
+    from freshbooks_sdk._sync.client import FreshBooks
+
 __all__ = ["LoggedRequest", "Sandbox"]
 
 logger = logging.getLogger("freshbooks_sdk.sandbox")
@@ -105,7 +108,9 @@ class Sandbox:
             ``X-API-VERSION: 2022-10-31`` (or later) header selects ``rpc`` per request.
         seed: makes tokens, uuids and usernames reproducible (cassettes, demos).
         sleep: how in-process ``delay`` faults wait (default: advance a FakeClock, else sleep).
-        client_id, client_secret, redirect_uris: the seeded OAuth app.
+        client_id: the seeded OAuth app's client id.
+        client_secret: the seeded OAuth app's client secret.
+        redirect_uris: the seeded OAuth app's registered redirect URIs.
 
     Use it in-process with ``httpx.Client(transport=sb.transport())`` (or
     ``sb.async_transport()``), or over loopback HTTP with ``with sb.serve() as base_url:``.
@@ -397,6 +402,36 @@ class Sandbox:
         from .transport import AsyncSandboxTransport
 
         return AsyncSandboxTransport(self)
+
+    def client(self, account_id: str | None = None, **options: Any) -> FreshBooks:
+        """A ``FreshBooks`` client wired to this sandbox: in-process transport, a token, the
+        sandbox's clock and sleep (a FakeClock sandbox never hangs a listing, poller or
+        rate-limit wait). ``account_id`` defaults to the first business; ``options`` go to
+        ``FreshBooks(...)`` (``max_retries=``, ``default_currency=``, ``on_retry=``, even
+        ``clock=``/``sleep=``/``access_token=``), except ``http_client``/``base_url``.
+
+        >>> sb = Sandbox(clock=FakeClock())
+        >>> with sb.client(default_currency="USD") as fb:
+        ...     fb.account_id, fb.identity.businesses()[0].account_id
+        ('ACM123', 'ACM123')
+        """
+        from .clients import wired_client
+
+        return wired_client(self, account_id, options)
+
+    def async_client(self, account_id: str | None = None, **options: Any) -> AsyncFreshBooks:
+        """The async twin of :meth:`client`: an ``AsyncFreshBooks`` whose waits advance a fake
+        clock (or sleep with ``asyncio``). Building it needs no event loop.
+
+        ```python
+        async with sb.async_client() as afb:
+            async for invoice in afb.invoices.list():
+                ...
+        ```
+        """
+        from .clients import wired_async_client
+
+        return wired_async_client(self, account_id, options)
 
     def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
         """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``."""

@@ -17,27 +17,46 @@ Fixtures:
   with the default cursor store never shares a cursor with another test (or another
   parametrization of the same test), nor touches ``~/.local/state``. Every client fixture
   below uses it, so they are isolated too.
-* ``freshbooks_client`` / ``async_freshbooks_client``: ``FreshBooks`` / ``AsyncFreshBooks`` for
-  the first business, wired in-process; the client's ``sleep`` and ``clock`` are the fake
-  clock's, so retry waits (429 ``Retry-After``) advance fake time instead of sleeping.
+* ``freshbooks_client``: ``freshbooks_sandbox.client()``, a ``FreshBooks`` for the first
+  business wired in-process; its ``sleep`` and ``clock`` are the sandbox's, so retry waits
+  (429 ``Retry-After``) and poll intervals advance fake time instead of sleeping. Closed after
+  the test.
+* ``async_freshbooks_client`` (short name ``async_fb``): ``freshbooks_sandbox.async_client()``,
+  the ``AsyncFreshBooks`` twin, built without an event loop (its in-process transport holds no
+  connections, so nothing needs closing).
 * ``freshbooks_sandbox_url``: the sandbox served over loopback HTTP (the base URL).
+
+For another business or other options, call the sandbox yourself:
+``freshbooks_sandbox.client("BAY456", max_retries=0)``.
+
+Async tests need a runner for ``async def`` tests, which pytest lacks: install
+``pytest-asyncio`` and set ``asyncio_mode = "auto"`` (or mark tests ``@pytest.mark.asyncio``),
+or use anyio's plugin with ``@pytest.mark.anyio``::
+
+    async def test_lists(async_fb):
+        assert [c async for c in async_fb.clients.list()] == []
+
+Without a runner, pytest 8 skips such a test with only a warning (pytest 9 fails it): check
+that your async tests are reported as passed, not skipped.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from .app import Sandbox
 from .clock import FakeClock
 
+if TYPE_CHECKING:
+    from freshbooks_sdk._async.client import AsyncFreshBooks
+    from freshbooks_sdk._sync.client import FreshBooks
+
 __all__ = [
+    "async_fb",
     "async_freshbooks_client",
     "freshbooks_client",
     "freshbooks_clock",
@@ -45,34 +64,14 @@ __all__ = [
     "freshbooks_sandbox_url",
 ]
 
-
-def _client_class(name: str) -> Any:
-    try:
-        module = importlib.import_module("freshbooks_sdk")
-        return getattr(module, name)
-    except (ImportError, AttributeError):
-        pytest.skip(f"freshbooks_sdk.{name} is not available")
-
-
-def _fake_time(cls: Any, clock: FakeClock, sleep: Any) -> dict[str, Any]:
-    """``sleep=``/``clock=`` for the client, when it takes them: its waits advance the sandbox's
-    fake clock (a Retry-After of 30 s costs no wall time and really lets the window pass)."""
-    try:
-        params = inspect.signature(cls).parameters
-    except (TypeError, ValueError):
-        return {}
-    offered = {"sleep": sleep, "clock": clock}
-    return {name: value for name, value in offered.items() if name in params}
+CURSOR_DB_ENV = "FRESHBOOKS_CURSOR_DB"
+CURSOR_DB_NAME = "freshbooks-cursors.db"
 
 
 @pytest.fixture
 def freshbooks_clock() -> FakeClock:
     """The fake clock behind ``freshbooks_sandbox``: ``freshbooks_clock.advance(3600)``."""
     return FakeClock()
-
-
-CURSOR_DB_ENV = "FRESHBOOKS_CURSOR_DB"
-CURSOR_DB_NAME = "freshbooks-cursors.db"
 
 
 @pytest.fixture
@@ -93,41 +92,25 @@ def freshbooks_sandbox(
 
 
 @pytest.fixture
-def freshbooks_client(freshbooks_sandbox: Sandbox, freshbooks_clock: FakeClock) -> Iterator[Any]:
-    """``FreshBooks(access_token=..., account_id=sb.account_ids[0], http_client=<in-process>)``."""
-    cls = _client_class("FreshBooks")
-    sb = freshbooks_sandbox
-    http = httpx.Client(transport=sb.transport())
-    kwargs = _fake_time(cls, freshbooks_clock, freshbooks_clock.advance)
-    client = cls(
-        access_token=sb.issue_token(), account_id=sb.account_ids[0], http_client=http, **kwargs
-    )
-    try:
+def freshbooks_client(freshbooks_sandbox: Sandbox) -> Iterator[FreshBooks]:
+    """``freshbooks_sandbox.client()``: the first business, in-process, on the fake clock."""
+    with freshbooks_sandbox.client() as client:
         yield client
-    finally:
-        close = getattr(client, "close", None)
-        if callable(close):
-            close()
-        http.close()
 
 
 @pytest.fixture
 def async_freshbooks_client(
-    freshbooks_sandbox: Sandbox, freshbooks_clock: FakeClock
-) -> Iterator[Any]:
-    """``AsyncFreshBooks`` wired to the sandbox in-process (a plain fixture: no event loop is
-    needed to build it; the in-process transport holds no connections to close)."""
-    cls = _client_class("AsyncFreshBooks")
-    sb = freshbooks_sandbox
-    http = httpx.AsyncClient(transport=sb.async_transport())
+    freshbooks_sandbox: Sandbox,
+) -> AsyncFreshBooks:
+    """``freshbooks_sandbox.async_client()``: ``AsyncFreshBooks`` for the first business,
+    in-process, whose waits advance the fake clock (a plain fixture: no event loop needed)."""
+    return freshbooks_sandbox.async_client()
 
-    async def fake_sleep(seconds: float) -> None:
-        freshbooks_clock.advance(seconds)
 
-    kwargs = _fake_time(cls, freshbooks_clock, fake_sleep)
-    yield cls(
-        access_token=sb.issue_token(), account_id=sb.account_ids[0], http_client=http, **kwargs
-    )
+@pytest.fixture
+def async_fb(async_freshbooks_client: AsyncFreshBooks) -> AsyncFreshBooks:
+    """The short name of ``async_freshbooks_client``."""
+    return async_freshbooks_client
 
 
 @pytest.fixture
