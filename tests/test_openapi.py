@@ -59,6 +59,11 @@ EXPECTED_OPERATIONS = {
     f"{ACCOUNT}/expenses/categories/{{id}}": {"get"},
     f"{ACCOUNT}/users/staffs": {"get"},
     f"{ACCOUNT}/users/staffs/{{id}}": {"get"},
+    "/timetracking/business/{business_id}/time_entries": {"get", "post"},
+    "/timetracking/business/{business_id}/time_entries/{id}": {"get"},
+    "/projects/business/{business_id}/projects": {"get"},
+    "/projects/business/{business_id}/project": {"post"},
+    "/projects/business/{business_id}/project/{id}": {"get"},
 }
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -235,3 +235,44 @@ __all__ = [
     "UTCSqlDateTime",
     "VisState",
 ]
+
+# ---- coverage resources: time entries, projects (and their envelopes) ----------------------
+from freshbooks_sdk._generated.models import (
+    BusinessErrorBody,
+    BusinessListMeta,
+    Project,
+    ProjectAbility,
+    ProjectCreate,
+    ProjectCreateRequest,
+    ProjectGroup,
+    ProjectGroupMember,
+    ProjectListResponse,
+    ProjectResponse,
+    ProjectService,
+    TimeEntry,
+    TimeEntryCreate,
+    TimeEntryCreateRequest,
+    TimeEntryListResponse,
+    TimeEntryResponse,
+    TimeEntryTimer,
+)
+
+__all__ += [
+    "BusinessErrorBody",
+    "BusinessListMeta",
+    "Project",
+    "ProjectAbility",
+    "ProjectCreate",
+    "ProjectCreateRequest",
+    "ProjectGroup",
+    "ProjectGroupMember",
+    "ProjectListResponse",
+    "ProjectResponse",
+    "ProjectService",
+    "TimeEntry",
+    "TimeEntryCreate",
+    "TimeEntryCreateRequest",
+    "TimeEntryListResponse",
+    "TimeEntryResponse",
+    "TimeEntryTimer",
+]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -20,10 +21,13 @@ from freshbooks_sdk._async.resources.clients import AsyncClientsResource
 from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
 from freshbooks_sdk._async.resources.identity import AsyncIdentityResource
 from freshbooks_sdk._async.resources.invoices import AsyncInvoicesResource
+from freshbooks_sdk._async.resources.projects import AsyncProjectsResource
 from freshbooks_sdk._async.resources.staff import AsyncStaffResource
+from freshbooks_sdk._async.resources.time_entries import AsyncTimeEntriesResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 
 
@@ -96,6 +100,43 @@ class AsyncFreshBooks:
         self.expenses = AsyncExpensesResource(self)
         self.expense_categories = AsyncExpenseCategoriesResource(self)
         self.staff = AsyncStaffResource(self)
+        self.time_entries = AsyncTimeEntriesResource(self)
+        self.projects = AsyncProjectsResource(self)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: RawParams | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
+
+        Same auth, retries and typed errors as the modelled calls (a 404 raises
+        ``NotFoundError``, a 200 carrying ``response.errors`` raises too). ``path`` is a path
+        on the API host; ``{account_id}`` in it is replaced by this client's account id.
+        ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
+        or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
+        bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
+        A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
+        Returns the decoded JSON (``None`` for an empty body such as a 204).
+
+            taxes = await afb.request("GET", "/accounting/account/{account_id}/taxes/taxes",
+                                      params={"per_page": 100})
+            print(taxes["response"]["result"]["taxes"])
+        """
+        spec = build_raw_spec(
+            method,
+            path,
+            params=params,
+            json=json,
+            account_id=self.account_id,
+            idempotent=idempotent,
+        )
+        response = await self._core.send(spec)
+        return decode_raw(response.content, response.status_code, response)
 
     @property
     def base_url(self) -> str:

@@ -22,7 +22,7 @@ from freshbooks_sdk._types import (
     VisState,
     WireModel,
 )
-from pydantic import ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 
 class Token(WireModel):
@@ -1502,3 +1502,343 @@ class StaffListResponse(WireModel):
         extra="allow",
     )
     response: StaffListResponseBody
+
+
+class BusinessErrorBody(WireModel):
+    """
+    Projects/time-tracking error: {"errno": 2001, "error": {...}} or {"error": "..."}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    errno: int | None = None
+    error: str | dict[str, str] | None = None
+    """
+    A message, or an object mapping a field (or "title"/"description") to a message.
+    """
+
+
+class BusinessListMeta(WireModel):
+    """
+    `meta` of a projects/time-tracking list page.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+    sort: Any | None = None
+    """
+    Projects: the sort applied (a list).
+    """
+    total_logged: int | None = None
+    """
+    Time entries: seconds logged over all pages.
+    """
+    total_unbilled: int | None = None
+    """
+    Time entries: unbilled seconds over all pages.
+    """
+
+
+class TimeEntryTimer(WireModel):
+    """
+    The running timer attached to an entry.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    is_running: bool | None = None
+
+
+class TimeEntry(WireModel):
+    """
+    A time entry. `duration` is in seconds; `started_at`/`created_at` are ISO 8601 UTC; `local_started_at` is the wall-clock time in `local_timezone` (no offset). Ids are snake_case here (`client_id`, not accounting's `clientid`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    identity_id: int | None = None
+    is_logged: bool | None = None
+    started_at: IsoDateTime | None = None
+    local_started_at: str | None = None
+    """
+    Wall-clock start in local_timezone, e.g. 2023-08-09T14:56:50.
+    """
+    local_timezone: Annotated[str | None, Field(examples=["America/Toronto"])] = None
+    created_at: IsoDateTime | None = None
+    duration: int | None = None
+    """
+    Seconds.
+    """
+    client_id: int | None = None
+    project_id: int | None = None
+    service_id: int | None = None
+    task_id: int | None = None
+    note: str | None = None
+    active: bool | None = None
+    billable: bool | None = None
+    billed: bool | None = None
+    internal: bool | None = None
+    retainer_id: int | None = None
+    pending_client: Any | None = None
+    """
+    Unknown shape (a client named but not yet created).
+    """
+    pending_project: Any | None = None
+    """
+    Unknown shape.
+    """
+    pending_task: Any | None = None
+    """
+    Unknown shape.
+    """
+    timer: TimeEntryTimer | None = None
+
+
+class TimeEntryCreate(WireModel):
+    """
+    A time entry to log. `is_logged`, `started_at` and `duration` are required by FreshBooks.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    is_logged: bool
+    started_at: AwareDatetime
+    """
+    ISO 8601 UTC, e.g. 2020-01-21T10:00:00Z.
+    """
+    duration: Annotated[int, Field(ge=0)]
+    """
+    Seconds.
+    """
+    note: str | None = None
+    client_id: int | None = None
+    project_id: int | None = None
+    service_id: int | None = None
+    task_id: int | None = None
+    identity_id: int | None = None
+    billable: bool | None = None
+    internal: bool | None = None
+
+
+class TimeEntryCreateRequest(WireModel):
+    """
+    Create body: {"time_entry": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    time_entry: TimeEntryCreate
+
+
+class TimeEntryResponse(WireModel):
+    """
+    Single time entry: {"time_entry": {...}} (no response wrapper).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    time_entry: TimeEntry
+
+
+class TimeEntryListResponse(WireModel):
+    """
+    Time entry list page: {"time_entries": [...], "meta": {page, pages, per_page, total, ...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    time_entries: list[TimeEntry]
+    meta: BusinessListMeta
+
+
+class ProjectService(WireModel):
+    """
+    A service billable on a project.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    business_id: int | None = None
+    name: str | None = None
+    billable: bool | None = None
+    vis_state: VisState | None = None
+
+
+class ProjectGroupMember(WireModel):
+    """
+    A member of a project's team.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    identity_id: int | None = None
+    role: Annotated[str | None, Field(examples=["owner"])] = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    active: bool | None = None
+
+
+class ProjectGroup(WireModel):
+    """
+    A project's team (on a single project; lists carry `group_id` only).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    members: list[ProjectGroupMember] | None = None
+    pending_invitations: list[Any] | None = None
+
+
+class Project(WireModel):
+    """
+    A project. `created_at`/`updated_at` are ISO 8601 without offset, in UTC. `fixed_price`, `rate`, `billed_amount` and `expense_markup` are decimal strings with no currency (the business's). `logged_duration` is seconds.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    title: str | None = None
+    description: str | None = None
+    due_date: date_aliased | None = None
+    client_id: int | None = None
+    internal: bool | None = None
+    budget: int | None = None
+    """
+    Time budget of an hourly project (the unit is not documented).
+    """
+    fixed_price: DecimalString | None = None
+    rate: DecimalString | None = None
+    billing_method: Annotated[
+        str | None,
+        Field(examples=["project_rate", "service_rate", "team_member_rate", "business_rate"]),
+    ] = None
+    project_type: Annotated[str | None, Field(examples=["fixed_price", "hourly_rate"])] = None
+    project_manager_id: int | None = None
+    active: bool | None = None
+    complete: bool | None = None
+    sample: bool | None = None
+    created_at: IsoDateTime | None = None
+    updated_at: IsoDateTime | None = None
+    logged_duration: int | None = None
+    """
+    Seconds logged.
+    """
+    services: list[ProjectService] | None = None
+    billed_amount: DecimalString | None = None
+    billed_status: Annotated[str | None, Field(examples=["unbilled", "partial", "billed"])] = None
+    retainer_id: int | None = None
+    expense_markup: DecimalString | None = None
+    group_id: int | None = None
+    group: ProjectGroup | None = None
+
+
+class ProjectAbility(WireModel):
+    """
+    What the caller may do with a project (`can_edit`, ...).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: str
+    value: bool | None = None
+
+
+class ProjectCreate(WireModel):
+    """
+    A project to create; `title` is required.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    title: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    due_date: date_aliased | None = None
+    client_id: int | None = None
+    internal: bool | None = None
+    project_type: Literal["fixed_price", "hourly_rate"] | None = None
+    billing_method: str | None = None
+    """
+    One of project_rate, service_rate, team_member_rate, business_rate.
+    """
+    fixed_price: str | None = None
+    """
+    Decimal string.
+    """
+    rate: str | None = None
+    """
+    Decimal string (hourly rate).
+    """
+    budget: Annotated[int | None, Field(ge=0)] = None
+    """
+    Time budget (unit not documented).
+    """
+    project_manager_id: int | None = None
+
+
+class ProjectCreateRequest(WireModel):
+    """
+    Create body: {"project": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    project: ProjectCreate
+
+
+class ProjectResponse(WireModel):
+    """
+    Single project: {"project": {...}, "abilities": [...]} (no response wrapper).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project: Project
+    abilities: list[ProjectAbility] | None = None
+
+
+class ProjectListResponse(WireModel):
+    """
+    Project list page: {"projects": [...], "meta": {sort, page, pages, per_page, total}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    projects: list[Project]
+    meta: BusinessListMeta

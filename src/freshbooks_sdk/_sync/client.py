@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import httpx
 
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
@@ -24,7 +26,9 @@ from freshbooks_sdk._sync.resources.clients import ClientsResource
 from freshbooks_sdk._sync.resources.expenses import ExpensesResource
 from freshbooks_sdk._sync.resources.identity import IdentityResource
 from freshbooks_sdk._sync.resources.invoices import InvoicesResource
+from freshbooks_sdk._sync.resources.projects import ProjectsResource
 from freshbooks_sdk._sync.resources.staff import StaffResource
+from freshbooks_sdk._sync.resources.time_entries import TimeEntriesResource
 from freshbooks_sdk._sync.token_source import TokenProvider
 
 
@@ -97,6 +101,43 @@ class FreshBooks:
         self.expenses = ExpensesResource(self)
         self.expense_categories = ExpenseCategoriesResource(self)
         self.staff = StaffResource(self)
+        self.time_entries = TimeEntriesResource(self)
+        self.projects = ProjectsResource(self)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: RawParams | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
+
+        Same auth, retries and typed errors as the modelled calls (a 404 raises
+        ``NotFoundError``, a 200 carrying ``response.errors`` raises too). ``path`` is a path
+        on the API host; ``{account_id}`` in it is replaced by this client's account id.
+        ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
+        or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
+        bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
+        A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
+        Returns the decoded JSON (``None`` for an empty body such as a 204).
+
+            taxes = afb.request("GET", "/accounting/account/{account_id}/taxes/taxes",
+                                      params={"per_page": 100})
+            print(taxes["response"]["result"]["taxes"])
+        """
+        spec = build_raw_spec(
+            method,
+            path,
+            params=params,
+            json=json,
+            account_id=self.account_id,
+            idempotent=idempotent,
+        )
+        response = self._core.send(spec)
+        return decode_raw(response.content, response.status_code, response)
 
     @property
     def base_url(self) -> str:

@@ -46,6 +46,14 @@ from .identity import render_me
 from .oauth import DEFAULT_EXPIRES_IN, InvalidToken, OAuthServer
 from .populate import build_store
 from .resources.base import Ctx
+from .resources.business import (
+    UNAUTHORIZED_BODY,
+    BusinessData,
+    BusinessError,
+    BusinessRoute,
+    match_business,
+)
+from .resources.business import respond as business_respond
 from .resources.invoices import pay
 from .router import RESOURCES, Route, match
 from .seed import (
@@ -138,6 +146,7 @@ class Sandbox:
         self._businesses: dict[str, BusinessSeed] = {b.account_id: b for b in BUSINESSES}
         self._stores = {b.account_id: build_store(self._world, b) for b in BUSINESSES}
         self._faults = FaultQueue()
+        self._business_data = BusinessData()  # time entries and projects, by business_id
         self._limits: dict[str, RateLimit] = {}
         self.request_log: list[LoggedRequest] = []
         """Every request seen, in order (method, path, query, status, fault)."""
@@ -463,6 +472,9 @@ class Sandbox:
         try:
             if route.kind == "accounting":
                 return self._accounting(req, route)
+            business_route = match_business(req.path) if route.kind == "not_found" else None
+            if business_route is not None:
+                return self._business(req, business_route)
             if route.kind == "not_found":
                 if route.accounting:
                     raise AccountingError(404, ErrorItem(404, _NOT_FOUND_TEXT))
@@ -542,6 +554,48 @@ class Sandbox:
             raise AccountingError(403, ErrorItem(1003, _scope_message(grant.scopes, needed)))
         ctx = self._ctx(account_id, now)
         body = resource.dispatch(ctx, op, route.rid, req.query, req.body)
+        return json_response(200, body)
+
+    def _business(self, req: SandboxRequest, route: BusinessRoute) -> SandboxResponse:
+        """Time tracking and projects: ``/{family}/business/{business_id}/...``."""
+        now = self.now()
+        retry_after: int | None = None
+        try:
+            try:
+                grant = self._oauth.authenticate(req.header("authorization"), now)
+            except InvalidToken:
+                raise BusinessError(401, UNAUTHORIZED_BODY) from None
+            seed = next(
+                (b for b in self._businesses.values() if str(b.business_id) == route.business_id),
+                None,
+            )
+            if seed is None:
+                raise BusinessError(
+                    403,
+                    {"errno": 1003, "message": "You do not have access to this business."},
+                )
+            limit = self._limits.get(seed.account_id)
+            retry_after = limit.check(now) if limit is not None else None
+            if retry_after is not None:
+                raise BusinessError(429, {"errno": 429, "message": "Rate limit exceeded."})
+            needed = f"user:{route.scope}:{'read' if req.method in ('GET', 'HEAD') else 'write'}"
+            if needed not in grant.scopes:
+                raise BusinessError(
+                    403, {"errno": 1003, "message": _scope_message(grant.scopes, needed)}
+                )
+            body = business_respond(
+                self._business_data,
+                route,
+                req,
+                business_id=seed.business_id,
+                store=self._stores[seed.account_id],
+                now=now,
+                identity_id=IDENTITY.identity_id,
+            )
+        except BusinessError as err:
+            if err.status == 429 and retry_after is not None:
+                return json_response(429, err.body, headers=[("retry-after", str(retry_after))])
+            return err.response()
         return json_response(200, body)
 
     def _error_format_for(self, req: SandboxRequest) -> ErrorFormat:
