@@ -452,3 +452,128 @@ def test_shared_fixtures_fit_the_models(shared_fixtures: Any) -> None:
         from freshbooks_sdk._core.business import bare_single
 
         bare_single(ProjectResponse, "project")((py / "create_project_response.json").read_bytes())
+
+
+# ---- payments, taxes, items ------------------------------------------------------------------
+
+
+async def _invoice(fb: Any, total: str = "100.00") -> Any:
+    cid = await _client_id(fb)
+    return await resolve(
+        fb.invoices.create(
+            customer_id=cid,
+            create_date=date(2024, 5, 1),
+            currency_code="USD",
+            lines=[{"name": "Work", "qty": "1", "unit_cost": total}],
+        )
+    )
+
+
+async def test_payments_pay_the_invoice(fb: Any, freshbooks_sandbox: Sandbox) -> None:
+    from freshbooks_sdk import Money
+
+    inv = await _invoice(fb)
+    part = await resolve(
+        fb.payments.create(
+            invoice_id=inv.id,
+            amount="40.00",
+            currency_code="USD",
+            date=date(2024, 5, 2),
+            type="Cash",
+        )
+    )
+    assert part.amount == Money.of("40.00", "USD") and part.invoiceid == inv.id
+    assert part.type == "Cash" and part.date == date(2024, 5, 2)
+    assert (await resolve(fb.invoices.get(inv.id))).v3_status.value == "partial"
+    rest = await resolve(
+        fb.payments.create(
+            invoice_id=inv.id, amount=Money.of("60.00", "USD"), date=date(2024, 5, 3)
+        )
+    )
+    assert (await resolve(fb.invoices.get(inv.id))).v3_status.value == "paid"
+    assert [p.id for p in await collect(fb.payments.list(invoice_id=inv.id))] == [part.id, rest.id]
+    assert ("search[invoiceid]", str(inv.id)) in freshbooks_sandbox.request_log[-1].query
+    assert (await resolve(fb.payments.get(rest.id))).amount.amount == Decimal("60.00")
+    with pytest.raises(UnprocessableEntityError):  # nothing left to pay
+        await resolve(
+            fb.payments.create(
+                invoice_id=inv.id, amount="1", currency_code="USD", date=date(2024, 5, 4)
+            )
+        )
+    before = len(freshbooks_sandbox.request_log)
+    bad: list[tuple[dict[str, Any], str]] = [
+        ({"amount": "10"}, "amount"),  # no currency anywhere: never assumed
+        ({"amount": 10.5, "currency_code": "USD"}, "amount"),
+        ({"amount": "0", "currency_code": "USD"}, "amount"),
+        ({"amount": "-5", "currency_code": "USD"}, "amount"),
+        ({"amount": "5", "currency_code": "US"}, "currency_code"),
+        ({"amount": "5", "currency_code": "USD", "date": "2024-05-01"}, "date"),
+        ({"amount": "5", "currency_code": "USD", "invoice_id": 0}, "invoice_id"),
+    ]
+    for kwargs, field in bad:
+        args = {"invoice_id": inv.id, "date": date(2024, 5, 1)} | kwargs
+        with pytest.raises(InvalidRequestError) as info:
+            await resolve(fb.payments.create(**args))
+        assert info.value.field == field, kwargs
+    assert len(freshbooks_sandbox.request_log) == before
+
+
+async def test_taxes_and_items(fb: Any, freshbooks_sandbox: Sandbox) -> None:
+    from freshbooks_sdk import Money
+
+    hst = await resolve(fb.taxes.create(name="HST", percent="13", number="RT 1234"))
+    gst = await resolve(fb.taxes.create(name="GST", percent=Decimal("5.5"), compound=True))
+    assert hst.amount == Decimal("13") and hst.number == "RT 1234" and gst.compound is True
+    assert [t.name for t in await collect(fb.taxes.list())] == ["HST", "GST"]
+    assert (await resolve(fb.taxes.get(gst.id))).amount == Decimal("5.5")
+    bowl = await resolve(
+        fb.items.create(
+            name="Bowl", unit_cost=Money.of("12.50", "USD"), qty="40", sku="B-1", tax1=hst.id
+        )
+    )
+    assert bowl.unit_cost == Money.of("12.50", "USD") and bowl.qty == Decimal("40")
+    assert bowl.tax1 == hst.id and bowl.tax2 == 0
+    assert [i.id for i in await collect(fb.items.list())] == [bowl.id]
+    assert (await resolve(fb.items.get(bowl.id))).sku == "B-1"
+    with pytest.raises(NotFoundError):
+        await resolve(fb.items.get(bowl.id + 1))
+    before = len(freshbooks_sandbox.request_log)
+    for call, kwargs, field in [
+        (fb.taxes.create, {"name": "X", "percent": "101"}, "percent"),
+        (fb.taxes.create, {"name": " ", "percent": "1"}, "name"),
+        (fb.taxes.create, {"name": "X", "percent": 1.5}, "percent"),
+        (fb.items.create, {"name": "X", "unit_cost": "1.00"}, "unit_cost"),
+        (fb.items.create, {"name": "X", "tax1": -1}, "tax1"),
+        (fb.items.create, {"name": "X", "qty": "many"}, "qty"),
+    ]:
+        with pytest.raises(InvalidRequestError) as info:
+            await resolve(call(**kwargs))
+        assert info.value.field == field, kwargs
+    assert len(freshbooks_sandbox.request_log) == before
+
+
+def test_payment_tax_item_fixtures_fit_the_models(shared_fixtures: Any) -> None:
+    from freshbooks_sdk.models import (
+        ItemListResponse,
+        ItemResponse,
+        PaymentListResponse,
+        PaymentResponse,
+        TaxListResponse,
+        TaxResponse,
+    )
+
+    java = shared_fixtures / "amcintosh-freshbooks-java-sdk"
+    pay = PaymentResponse.model_validate_json((java / "get_payment_response.json").read_bytes())
+    assert pay.response.result.payment.amount is not None
+    assert pay.response.result.payment.amount.amount == Decimal("41.94")
+    assert pay.response.result.payment.updated == datetime(2021, 4, 17, 9, 29, 31, tzinfo=UTC)
+    tax = TaxResponse.model_validate_json((java / "get_tax_response.json").read_bytes())
+    assert tax.response.result.tax.amount == Decimal("13")
+    item = ItemResponse.model_validate_json((java / "get_item_response.json").read_bytes())
+    assert item.response.result.item.tax1 == 7840
+    for name, model in [
+        ("list_payments_response.json", PaymentListResponse),
+        ("list_taxes_response.json", TaxListResponse),
+        ("list_items_response.json", ItemListResponse),
+    ]:
+        model.model_validate_json((java / name).read_bytes())

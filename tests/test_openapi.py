@@ -64,6 +64,12 @@ EXPECTED_OPERATIONS = {
     "/projects/business/{business_id}/projects": {"get"},
     "/projects/business/{business_id}/project": {"post"},
     "/projects/business/{business_id}/project/{id}": {"get"},
+    f"{ACCOUNT}/payments/payments": {"get", "post"},
+    f"{ACCOUNT}/payments/payments/{{id}}": {"get"},
+    f"{ACCOUNT}/taxes/taxes": {"get", "post"},
+    f"{ACCOUNT}/taxes/taxes/{{id}}": {"get"},
+    f"{ACCOUNT}/items/items": {"get", "post"},
+    f"{ACCOUNT}/items/items/{{id}}": {"get"},
 }
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
@@ -97,6 +103,9 @@ def _ok_schema_ref(operation: dict[str, Any]) -> str:
             "categories",
         ),
         ("users/staffs", "StaffResponse", "StaffListResponse", "staff", "staffs"),
+        ("payments/payments", "PaymentResponse", "PaymentListResponse", "payment", "payments"),
+        ("taxes/taxes", "TaxResponse", "TaxListResponse", "tax", "taxes"),
+        ("items/items", "ItemResponse", "ItemListResponse", "item", "items"),
     ],
 )
 def test_accounting_envelopes(

@@ -21,8 +21,11 @@ from freshbooks_sdk._async.resources.clients import AsyncClientsResource
 from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
 from freshbooks_sdk._async.resources.identity import AsyncIdentityResource
 from freshbooks_sdk._async.resources.invoices import AsyncInvoicesResource
+from freshbooks_sdk._async.resources.items import AsyncItemsResource
+from freshbooks_sdk._async.resources.payments import AsyncPaymentsResource
 from freshbooks_sdk._async.resources.projects import AsyncProjectsResource
 from freshbooks_sdk._async.resources.staff import AsyncStaffResource
+from freshbooks_sdk._async.resources.taxes import AsyncTaxesResource
 from freshbooks_sdk._async.resources.time_entries import AsyncTimeEntriesResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
@@ -102,6 +105,9 @@ class AsyncFreshBooks:
         self.staff = AsyncStaffResource(self)
         self.time_entries = AsyncTimeEntriesResource(self)
         self.projects = AsyncProjectsResource(self)
+        self.payments = AsyncPaymentsResource(self)
+        self.taxes = AsyncTaxesResource(self)
+        self.items = AsyncItemsResource(self)
 
     async def request(
         self,

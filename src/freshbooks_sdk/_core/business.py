@@ -39,6 +39,7 @@ __all__ = [
     "bare_single",
     "business_path",
     "check_business_id",
+    "check_optional_id",
     "meta_listing",
     "project_body",
     "project_filters",
@@ -122,6 +123,11 @@ def _id(value: object, field: str) -> int:
 
 def _opt_id(value: object, field: str) -> int | None:
     return None if value is None else _id(value, field)
+
+
+def check_optional_id(value: object, field: str) -> int | None:
+    """``None`` or a positive int id (refused naming ``field`` otherwise)."""
+    return _opt_id(value, field)
 
 
 def _opt_bool(value: object, field: str) -> bool | None:

@@ -1842,3 +1842,397 @@ class ProjectListResponse(WireModel):
     )
     projects: list[Project]
     meta: BusinessListMeta
+
+
+class Payment(WireModel):
+    """
+    A payment against an invoice. `updated` is US/Eastern; `date` is the calendar date paid. `type` is free text in practice ("Check", "Cash", "Credit Card", "Bank Transfer", ...).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    logid: int | None = None
+    accounting_systemid: str | None = None
+    amount: Money | None = None
+    clientid: int | None = None
+    invoiceid: int | None = None
+    creditid: int | None = None
+    bulk_paymentid: int | None = None
+    overpaymentid: int | None = None
+    orderid: int | None = None
+    transactionid: int | None = None
+    date: date_aliased | None = None
+    from_credit: bool | None = None
+    gateway: str | None = None
+    note: str | None = None
+    type: Annotated[str | None, Field(examples=["Check", "Cash", "Credit Card"])] = None
+    send_client_notification: bool | None = None
+    updated: EasternDateTime | None = None
+    vis_state: VisState | None = None
+
+
+class PaymentCreate(WireModel):
+    """
+    A payment to record on an invoice (its currency must be the invoice's).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoiceid: int
+    amount: Money
+    date: date_aliased
+    type: str | None = None
+    note: str | None = None
+    send_client_notification: bool | None = None
+
+
+class Tax(WireModel):
+    """
+    A tax rate. `amount` is the percent as a decimal string ("13"), not money.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    taxid: int | None = None
+    accounting_systemid: str | None = None
+    name: str | None = None
+    amount: DecimalString | None = None
+    number: str | None = None
+    """
+    The tax registration number.
+    """
+    compound: bool | None = None
+    updated: EasternDateTime | None = None
+
+
+class TaxCreate(WireModel):
+    """
+    A tax rate to create (`amount` is a percent decimal string).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(min_length=1)]
+    amount: str
+    number: str | None = None
+    compound: bool | None = None
+
+
+class Item(WireModel):
+    """
+    A billable item. `unit_cost` is Money; `qty` and `inventory` are decimals; `tax1`/`tax2` are tax ids (0 when none), not percents.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    itemid: int | None = None
+    accounting_systemid: str | None = None
+    name: str | None = None
+    description: str | None = None
+    qty: DecimalString | None = None
+    inventory: str | int | None = None
+    """
+    Stock count when tracked (decimal text).
+    """
+    sku: str | None = None
+    tax1: int | None = None
+    tax2: int | None = None
+    unit_cost: Money | None = None
+    updated: EasternDateTime | None = None
+    vis_state: VisState | None = None
+
+
+class ItemCreate(WireModel):
+    """
+    A billable item to create.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    qty: str | None = None
+    inventory: str | None = None
+    sku: str | None = None
+    tax1: int | None = None
+    tax2: int | None = None
+    unit_cost: Money | None = None
+
+
+class PaymentResult(WireModel):
+    """
+    `response.result` of a single-payment answer: `.payment`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    payment: Payment
+
+
+class PaymentResponseBody(WireModel):
+    """
+    `response` of a single-payment answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: PaymentResult
+
+
+class PaymentResponse(WireModel):
+    """
+    Single payment envelope: {"response": {"result": {"payment": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: PaymentResponseBody
+
+
+class PaymentListResult(WireModel):
+    """
+    `response.result` of a payment list page: `.payments` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    payments: list[Payment]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class PaymentListResponseBody(WireModel):
+    """
+    `response` of a payment list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: PaymentListResult
+
+
+class PaymentListResponse(WireModel):
+    """
+    Payment list envelope: {"response": {"result": {"payments": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: PaymentListResponseBody
+
+
+class PaymentCreateRequest(WireModel):
+    """
+    Create body: {"payment": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    payment: PaymentCreate
+
+
+class TaxResult(WireModel):
+    """
+    `response.result` of a single-tax answer: `.tax`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    tax: Tax
+
+
+class TaxResponseBody(WireModel):
+    """
+    `response` of a single-tax answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: TaxResult
+
+
+class TaxResponse(WireModel):
+    """
+    Single tax envelope: {"response": {"result": {"tax": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: TaxResponseBody
+
+
+class TaxListResult(WireModel):
+    """
+    `response.result` of a tax list page: `.taxes` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    taxes: list[Tax]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class TaxListResponseBody(WireModel):
+    """
+    `response` of a tax list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: TaxListResult
+
+
+class TaxListResponse(WireModel):
+    """
+    Tax list envelope: {"response": {"result": {"taxes": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: TaxListResponseBody
+
+
+class TaxCreateRequest(WireModel):
+    """
+    Create body: {"tax": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    tax: TaxCreate
+
+
+class ItemResult(WireModel):
+    """
+    `response.result` of a single-item answer: `.item`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    item: Item
+
+
+class ItemResponseBody(WireModel):
+    """
+    `response` of a single-item answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: ItemResult
+
+
+class ItemResponse(WireModel):
+    """
+    Single item envelope: {"response": {"result": {"item": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: ItemResponseBody
+
+
+class ItemListResult(WireModel):
+    """
+    `response.result` of a item list page: `.items` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    items: list[Item]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class ItemListResponseBody(WireModel):
+    """
+    `response` of a item list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: ItemListResult
+
+
+class ItemListResponse(WireModel):
+    """
+    Item list envelope: {"response": {"result": {"items": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: ItemListResponseBody
+
+
+class ItemCreateRequest(WireModel):
+    """
+    Create body: {"item": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    item: ItemCreate

@@ -26,8 +26,11 @@ from freshbooks_sdk._sync.resources.clients import ClientsResource
 from freshbooks_sdk._sync.resources.expenses import ExpensesResource
 from freshbooks_sdk._sync.resources.identity import IdentityResource
 from freshbooks_sdk._sync.resources.invoices import InvoicesResource
+from freshbooks_sdk._sync.resources.items import ItemsResource
+from freshbooks_sdk._sync.resources.payments import PaymentsResource
 from freshbooks_sdk._sync.resources.projects import ProjectsResource
 from freshbooks_sdk._sync.resources.staff import StaffResource
+from freshbooks_sdk._sync.resources.taxes import TaxesResource
 from freshbooks_sdk._sync.resources.time_entries import TimeEntriesResource
 from freshbooks_sdk._sync.token_source import TokenProvider
 
@@ -103,6 +106,9 @@ class FreshBooks:
         self.staff = StaffResource(self)
         self.time_entries = TimeEntriesResource(self)
         self.projects = ProjectsResource(self)
+        self.payments = PaymentsResource(self)
+        self.taxes = TaxesResource(self)
+        self.items = ItemsResource(self)
 
     def request(
         self,

@@ -45,6 +45,12 @@ APP_SCOPES: tuple[str, ...] = (
     "user:teams:read",
     "user:projects:read",
     "user:projects:write",
+    "user:payments:read",
+    "user:payments:write",
+    "user:taxes:read",
+    "user:taxes:write",
+    "user:billable_items:read",
+    "user:billable_items:write",
 )
 """Everything the seeded OAuth app may ask for (``scope`` omitted on authorize = all of these)."""
 
