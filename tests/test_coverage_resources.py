@@ -577,3 +577,59 @@ def test_payment_tax_item_fixtures_fit_the_models(shared_fixtures: Any) -> None:
         ("list_items_response.json", ItemListResponse),
     ]:
         model.model_validate_json((java / name).read_bytes())
+
+
+# ---- invoice PDF -----------------------------------------------------------------------------
+
+
+async def test_invoice_pdf(fb: Any, freshbooks_sandbox: Sandbox) -> None:
+    import re
+
+    inv = await _invoice(fb, total="123.45")
+    pdf = await resolve(fb.invoices.pdf(inv.id))
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert b"123.45" in pdf and str(inv.invoice_number).encode() in pdf
+    # the cross-reference table points at each object exactly
+    xref_at = int(re.search(rb"startxref\n(\d+)", pdf).group(1))  # type: ignore[union-attr]  # asserted by the format
+    assert pdf[xref_at:].startswith(b"xref")
+    for number, offset in enumerate(re.findall(rb"(\d{10}) 00000 n", pdf), start=1):
+        assert pdf[int(offset) :].startswith(f"{number} 0 obj".encode())
+    logged = freshbooks_sandbox.request_log[-1]
+    assert logged.path.endswith(f"/invoices/invoices/{inv.id}/pdf") and logged.status == 200
+    with pytest.raises(NotFoundError):
+        await resolve(fb.invoices.pdf(inv.id + 1000))
+    with pytest.raises(ResponseValidationError, match="max_bytes"):
+        await resolve(fb.invoices.pdf(inv.id, max_bytes=100))
+    with pytest.raises(InvalidRequestError) as info:
+        await resolve(fb.invoices.pdf(inv.id, max_bytes=0))
+    assert info.value.field == "max_bytes"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_invoice_pdf_sends_accept_pdf_and_refuses_non_pdf(kind: str) -> None:
+    seen: list[str] = []
+    bodies = iter(
+        [
+            httpx.Response(
+                200, content=b"%PDF-1.7 tiny", headers={"content-type": "application/pdf"}
+            ),
+            httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"}),
+            httpx.Response(
+                200,
+                json={"response": {"errors": [{"errno": 1012, "message": "Invoice not found."}]}},
+            ),
+        ]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["accept"])
+        return next(bodies)
+
+    fb = _mock(kind, handler)
+    assert await resolve(fb.invoices.pdf(7)) == b"%PDF-1.7 tiny"
+    with pytest.raises(ResponseValidationError, match="text/html"):
+        await resolve(fb.invoices.pdf(7))
+    with pytest.raises(NotFoundError):
+        await resolve(fb.invoices.pdf(7))
+    assert seen == ["application/pdf"] * 3
+    await _close(fb)

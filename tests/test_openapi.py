@@ -70,6 +70,7 @@ EXPECTED_OPERATIONS = {
     f"{ACCOUNT}/taxes/taxes/{{id}}": {"get"},
     f"{ACCOUNT}/items/items": {"get", "post"},
     f"{ACCOUNT}/items/items/{{id}}": {"get"},
+    f"{ACCOUNT}/invoices/invoices/{{id}}/pdf": {"get"},
 }
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -54,6 +54,7 @@ from .resources.business import (
     match_business,
 )
 from .resources.business import respond as business_respond
+from .resources.invoice_pdf import PDF_CONTENT_TYPE, render_invoice_pdf
 from .resources.invoices import pay
 from .router import RESOURCES, Route, match
 from .seed import (
@@ -472,6 +473,9 @@ class Sandbox:
         try:
             if route.kind == "accounting":
                 return self._accounting(req, route)
+            pdf = _INVOICE_PDF.match(req.path) if route.kind == "not_found" else None
+            if pdf is not None:
+                return self._invoice_pdf(req, pdf.group(1), pdf.group(2))
             business_route = match_business(req.path) if route.kind == "not_found" else None
             if business_route is not None:
                 return self._business(req, business_route)
@@ -556,6 +560,24 @@ class Sandbox:
         body = resource.dispatch(ctx, op, route.rid, req.query, req.body)
         return json_response(200, body)
 
+    def _invoice_pdf(self, req: SandboxRequest, account_id: str, rid: str) -> SandboxResponse:
+        """``GET .../invoices/invoices/{id}/pdf``: the invoice as a PDF document."""
+        invoices = RESOURCES["invoices"]
+        route = Route("accounting", account_id, invoices, rid, accounting=True)
+        if req.method != "GET":
+            raise AccountingError(
+                405,
+                ErrorItem(405, "The method is not allowed for the requested URL."),
+                headers=[("allow", "GET")],
+            )
+        probe = SandboxRequest.build("GET", req.path, [], dict(req.headers), b"")
+        self._accounting(probe, route)  # the same auth, account, rate limit and scope checks
+        ctx = self._ctx(account_id)
+        rendered = invoices.render(ctx, invoices.lookup(ctx, rid), frozenset({"lines"}))
+        return SandboxResponse(
+            200, [("content-type", PDF_CONTENT_TYPE)], render_invoice_pdf(rendered)
+        )
+
     def _business(self, req: SandboxRequest, route: BusinessRoute) -> SandboxResponse:
         """Time tracking and projects: ``/{family}/business/{business_id}/...``."""
         now = self.now()
@@ -614,6 +636,7 @@ class Sandbox:
         return f"<Sandbox accounts={self.account_ids} error_format={self.error_format!r}>"
 
 
+_INVOICE_PDF = re.compile(r"^/accounting/account/([A-Za-z0-9]+)/invoices/invoices/([^/]+)/pdf/*$")
 _CONFLICT_TEXT = "The resource is being modified by another request. Please try again."
 
 
