@@ -71,6 +71,8 @@ EXPECTED_OPERATIONS = {
     f"{ACCOUNT}/items/items": {"get", "post"},
     f"{ACCOUNT}/items/items/{{id}}": {"get"},
     f"{ACCOUNT}/invoices/invoices/{{id}}/pdf": {"get"},
+    "/events/account/{account_id}/events/callbacks": {"get", "post"},
+    "/events/account/{account_id}/events/callbacks/{id}": {"get", "put", "delete"},
 }
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

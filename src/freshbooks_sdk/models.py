@@ -337,3 +337,32 @@ __all__ += [
     "TaxResponseBody",
     "TaxResult",
 ]
+
+# ---- coverage resources: webhooks (callbacks) -----------------------------------------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    Callback,
+    CallbackCreate,
+    CallbackCreateRequest,
+    CallbackListResponse,
+    CallbackListResponseBody,
+    CallbackListResult,
+    CallbackResponse,
+    CallbackResponseBody,
+    CallbackResult,
+    CallbackUpdate,
+    CallbackUpdateRequest,
+)
+
+__all__ += [
+    "Callback",
+    "CallbackCreate",
+    "CallbackCreateRequest",
+    "CallbackListResponse",
+    "CallbackListResponseBody",
+    "CallbackListResult",
+    "CallbackResponse",
+    "CallbackResponseBody",
+    "CallbackResult",
+    "CallbackUpdate",
+    "CallbackUpdateRequest",
+]

@@ -16,6 +16,7 @@ import httpx
 
 from freshbooks_sdk._async._backend import SleepFn
 from freshbooks_sdk._async._http import AsyncHTTPCore
+from freshbooks_sdk._async.resources.callbacks import AsyncCallbacksResource
 from freshbooks_sdk._async.resources.categories import AsyncExpenseCategoriesResource
 from freshbooks_sdk._async.resources.clients import AsyncClientsResource
 from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
@@ -108,6 +109,7 @@ class AsyncFreshBooks:
         self.payments = AsyncPaymentsResource(self)
         self.taxes = AsyncTaxesResource(self)
         self.items = AsyncItemsResource(self)
+        self.callbacks = AsyncCallbacksResource(self)
 
     async def request(
         self,

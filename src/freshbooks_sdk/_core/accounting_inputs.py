@@ -148,3 +148,71 @@ def item_body(
             else to_wire_money(unit_cost, currency, field="unit_cost", allow_negative=False),
         }
     )
+
+
+# ---- webhooks (callbacks) --------------------------------------------------------------------
+
+CALLBACK_OBJECTS = frozenset(
+    {
+        "bill",
+        "bill_vendor",
+        "category",
+        "client",
+        "credit_note",
+        "estimate",
+        "expense",
+        "invoice",
+        "item",
+        "payment",
+        "project",
+        "recurring",
+        "service",
+        "tax",
+        "time_entry",
+    }
+)
+"""The objects FreshBooks sends events for (API notes §8)."""
+CALLBACK_ACTIONS = frozenset({"create", "update", "delete"})
+_SPECIAL_EVENTS = frozenset({"estimate.sendByEmail", "invoice.sendByEmail"})
+
+
+def check_event(event: object, field: str = "event") -> str:
+    """``"invoice"`` (every invoice event) or ``"invoice.create"``; unknown names are refused
+    (FreshBooks answers 422 "Unrecognized event")."""
+    if isinstance(event, str):
+        obj, _, action = event.partition(".")
+        if event in _SPECIAL_EVENTS or (
+            obj in CALLBACK_OBJECTS and (not action or action in CALLBACK_ACTIONS)
+        ):
+            return event
+    raise InvalidRequestError(
+        f"{field} must be an object ({', '.join(sorted(CALLBACK_OBJECTS))}) optionally followed "
+        f"by .create/.update/.delete (or invoice.sendByEmail, estimate.sendByEmail); got {event!r}",
+        field=field,
+        value=event,
+    )
+
+
+def check_callback_uri(uri: object) -> str:
+    """An absolute ``https://`` (or ``http://``) URL with a host, no spaces, at most 2048 long."""
+    from urllib.parse import urlsplit
+
+    if isinstance(uri, str) and len(uri) <= 2048 and not any(c.isspace() for c in uri):
+        try:
+            parts = urlsplit(uri)
+        except ValueError:
+            parts = None
+        if parts is not None and parts.scheme in ("https", "http") and parts.hostname:
+            return uri
+    raise InvalidRequestError(
+        f"uri must be an absolute https:// URL FreshBooks can reach, got {uri!r}",
+        field="uri",
+        value=uri,
+    )
+
+
+def check_verifier(verifier: object) -> str:
+    """The code FreshBooks POSTed to the callback's uri."""
+    text = _text(verifier, "verifier", required=True, max_len=1000)
+    assert text is not None
+    return text

@@ -22,7 +22,7 @@ from freshbooks_sdk._types import (
     VisState,
     WireModel,
 )
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AnyUrl, AwareDatetime, ConfigDict, Field
 
 
 class Token(WireModel):
@@ -2236,3 +2236,143 @@ class ItemCreateRequest(WireModel):
         extra="forbid",
     )
     item: ItemCreate
+
+
+class Callback(WireModel):
+    """
+    A webhook registration. The id key is `callbackid`; `verified` stays false until the verifier FreshBooks sent to `uri` is PUT back. `updated_at` comes as ISO UTC or as an Eastern "YYYY-MM-DD HH:MM:SS" (both seen).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callbackid: int
+    event: Annotated[str | None, Field(examples=["invoice.create", "invoice"])] = None
+    uri: str | None = None
+    verified: bool | None = None
+    updated_at: EasternDateTime | None = None
+
+
+class CallbackCreate(WireModel):
+    """
+    `event` is `<object>` (every event of it) or `<object>.<action>`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    event: Annotated[str, Field(pattern="^[a-z_]+(\\.[A-Za-z]+)?$")]
+    uri: AnyUrl
+
+
+class CallbackUpdate(WireModel):
+    """
+    A verify (`verifier`) or a resend (`resend`); one of them alone.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    verifier: Annotated[str | None, Field(min_length=1)] = None
+    resend: Literal[True] | None = None
+
+
+class CallbackUpdateRequest(WireModel):
+    """
+    Update body: {"callback": {"verifier": "..."}} or {"callback": {"resend": true}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    callback: CallbackUpdate
+
+
+class CallbackResult(WireModel):
+    """
+    `response.result` of a single-callback answer: `.callback`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callback: Callback
+
+
+class CallbackResponseBody(WireModel):
+    """
+    `response` of a single-callback answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: CallbackResult
+
+
+class CallbackResponse(WireModel):
+    """
+    Single callback envelope: {"response": {"result": {"callback": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: CallbackResponseBody
+
+
+class CallbackListResult(WireModel):
+    """
+    `response.result` of a callback list page: `.callbacks` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callbacks: list[Callback]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class CallbackListResponseBody(WireModel):
+    """
+    `response` of a callback list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: CallbackListResult
+
+
+class CallbackListResponse(WireModel):
+    """
+    Callback list envelope: {"response": {"result": {"callbacks": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: CallbackListResponseBody
+
+
+class CallbackCreateRequest(WireModel):
+    """
+    Create body: {"callback": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    callback: CallbackCreate

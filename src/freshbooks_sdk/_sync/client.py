@@ -21,6 +21,7 @@ from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
+from freshbooks_sdk._sync.resources.callbacks import CallbacksResource
 from freshbooks_sdk._sync.resources.categories import ExpenseCategoriesResource
 from freshbooks_sdk._sync.resources.clients import ClientsResource
 from freshbooks_sdk._sync.resources.expenses import ExpensesResource
@@ -109,6 +110,7 @@ class FreshBooks:
         self.payments = PaymentsResource(self)
         self.taxes = TaxesResource(self)
         self.items = ItemsResource(self)
+        self.callbacks = CallbacksResource(self)
 
     def request(
         self,

@@ -54,6 +54,14 @@ from .resources.business import (
     match_business,
 )
 from .resources.business import respond as business_respond
+from .resources.callbacks import (
+    CallbackState,
+    EventsError,
+    PendingDelivery,
+    is_loopback,
+    match_callbacks,
+)
+from .resources.callbacks import respond as callbacks_respond
 from .resources.invoice_pdf import PDF_CONTENT_TYPE, render_invoice_pdf
 from .resources.invoices import pay
 from .router import RESOURCES, Route, match
@@ -148,6 +156,7 @@ class Sandbox:
         self._stores = {b.account_id: build_store(self._world, b) for b in BUSINESSES}
         self._faults = FaultQueue()
         self._business_data = BusinessData()  # time entries and projects, by business_id
+        self._callbacks = CallbackState()  # webhook registrations and queued deliveries
         self._limits: dict[str, RateLimit] = {}
         self.request_log: list[LoggedRequest] = []
         """Every request seen, in order (method, path, query, status, fault)."""
@@ -473,6 +482,9 @@ class Sandbox:
         try:
             if route.kind == "accounting":
                 return self._accounting(req, route)
+            callbacks = match_callbacks(req.path) if route.kind == "not_found" else None
+            if callbacks is not None:
+                return self._events(req, *callbacks)
             pdf = _INVOICE_PDF.match(req.path) if route.kind == "not_found" else None
             if pdf is not None:
                 return self._invoice_pdf(req, pdf.group(1), pdf.group(2))
@@ -558,6 +570,97 @@ class Sandbox:
             raise AccountingError(403, ErrorItem(1003, _scope_message(grant.scopes, needed)))
         ctx = self._ctx(account_id, now)
         body = resource.dispatch(ctx, op, route.rid, req.query, req.body)
+        if op in ("create", "update", "delete"):
+            result = body.get("response", {}).get("result", {}).get(resource.single, {})
+            object_id = result.get("id") if isinstance(result, dict) else None
+            if isinstance(object_id, int):
+                self._emit(account_id, f"{resource.single}.{op}", object_id)
+        return json_response(200, body)
+
+    # ---- webhooks ------------------------------------------------------------------------
+
+    def _emit(self, account_id: str, name: str, object_id: int) -> None:
+        seed = self._businesses[account_id]
+        self._callbacks.emit(
+            account_id,
+            name,
+            object_id,
+            business_id=seed.business_id,
+            identity_id=IDENTITY.identity_id,
+            user_id=seed.identity_staff_id,
+        )
+
+    @property
+    def pending_webhooks(self) -> list[PendingDelivery]:
+        """Webhook POSTs queued and not yet sent by :meth:`deliver_webhooks` (oldest first)."""
+        with self._lock:
+            return list(self._callbacks.pending)
+
+    def callback_verifier(self, account_id: str, callback_id: int) -> str:
+        """The verifier the sandbox POSTed for a callback (tests that skip the receiver)."""
+        with self._lock:
+            return self._callbacks.callbacks[account_id][callback_id].verifier
+
+    def deliver_webhooks(self, *, timeout: float = 5.0) -> list[tuple[PendingDelivery, int | str]]:
+        """POST every queued webhook (verifications and signed events) to its uri, in order.
+
+        Only loopback uris (``127.0.0.1``, ``::1``, ``localhost``) are contacted: any other is
+        reported as skipped and dropped. Sent outside the sandbox lock, so a receiver may call
+        the sandbox back (``fb.callbacks.verify(...)``). Returns ``(delivery, status code or
+        error text)`` pairs.
+        """
+        import httpx
+
+        with self._lock:
+            batch, self._callbacks.pending = self._callbacks.pending, []
+        results: list[tuple[PendingDelivery, int | str]] = []
+        with httpx.Client(timeout=timeout, trust_env=False) as client:
+            for delivery in batch:
+                if not is_loopback(delivery.uri):
+                    results.append((delivery, "skipped: not a loopback address"))
+                    continue
+                try:
+                    answer = client.post(
+                        delivery.uri, content=delivery.body, headers=list(delivery.headers)
+                    )
+                    results.append((delivery, answer.status_code))
+                except httpx.HTTPError as exc:
+                    results.append((delivery, f"failed: {type(exc).__name__}: {exc}"))
+        return results
+
+    def _events(self, req: SandboxRequest, account_id: str, rid: str | None) -> SandboxResponse:
+        """``/events/account/{account_id}/events/callbacks[/{id}]``."""
+        now = self.now()
+        try:
+            try:
+                grant = self._oauth.authenticate(req.header("authorization"), now)
+            except InvalidToken:
+                raise EventsError(
+                    401, "invalid_token: The request token failed to authenticate or validate."
+                ) from None
+            if account_id not in self._stores:
+                raise EventsError(403, f"You do not have access to account {account_id[:40]}.")
+            limit = self._limits.get(account_id)
+            wait = limit.check(now) if limit is not None else None
+            if wait is not None:
+                return json_response(
+                    429,
+                    {"errno": 429, "message": f"Rate limit exceeded. Retry in {wait} seconds."},
+                    headers=[("retry-after", str(wait))],
+                )
+            body = callbacks_respond(
+                self._callbacks,
+                self._world,
+                req,
+                account_id,
+                rid,
+                now,
+                frozenset(grant.scopes),
+            )
+        except EventsError as err:
+            return json_response(err.status, err.body)
+        if body is None:
+            return SandboxResponse(204, [], b"")
         return json_response(200, body)
 
     def _invoice_pdf(self, req: SandboxRequest, account_id: str, rid: str) -> SandboxResponse:
@@ -614,6 +717,11 @@ class Sandbox:
                 now=now,
                 identity_id=IDENTITY.identity_id,
             )
+            if req.method == "POST":
+                created = body.get("time_entry") or body.get("project") or {}
+                kind = "time_entry" if "time_entry" in body else "project"
+                if isinstance(created.get("id"), int):
+                    self._emit(seed.account_id, f"{kind}.create", created["id"])
         except BusinessError as err:
             if err.status == 429 and retry_after is not None:
                 return json_response(429, err.body, headers=[("retry-after", str(retry_after))])
