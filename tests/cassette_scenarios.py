@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "cassettes"
 API_HOST = "https://api.freshbooks.com"
 REDACTED = "REDACTED"
-SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret")
+SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret", "api_token")
 # In OAuth request bodies (the token and revoke endpoints) these are secret too.
 OAUTH_SECRET_KEYS = (*SECRET_KEYS, "code", "token")
 # The sandbox's seeded app (seed=0); replays use the same placeholder credentials.
@@ -394,7 +394,9 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     body = response.get("body", {}).get("string")
     if body:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        if any(f'"{k}"' in text for k in ("access_token", "refresh_token", "id_token")):
+        if any(
+            f'"{k}"' in text for k in ("access_token", "refresh_token", "id_token", "api_token")
+        ):
             scrubbed = _scrub_json_text(text).encode()
             response["body"]["string"] = scrubbed
             headers = response.get("headers", {})

@@ -1420,9 +1420,16 @@ class Staff(WireModel):
     """
     Unknown shape (a billing rate).
     """
-    signup_date: UTCSqlDateTime | None = None
+    signup_date: EasternDateTime | None = None
+    """
+    US/Eastern like every accounting timestamp except client `signup_date` (the official SDK's table: only client signup_date, bills, bill vendors and tax defaults are UTC).
+    """
     updated: EasternDateTime | None = None
     vis_state: VisState | None = None
+    api_token: Annotated[str | None, Field(repr=False)] = None
+    """
+    The staff member's Classic API token: a credential. Hidden from repr; cassettes redact it. Never log a model dump that includes it.
+    """
 
 
 class StaffResult(WireModel):
