@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,51 @@ pytest_plugins = ["freshbooks_sdk.sandbox.pytest_plugin"]
 def _cursor_db_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The default poller store is a SQLite file under the user's state folder: keep tests out."""
     monkeypatch.setenv("FRESHBOOKS_CURSOR_DB", str(tmp_path / "cursors.db"))
+
+
+# Every request the SDK sends to the sandbox in these modules must conform to the OpenAPI
+# fragment (tests/openapi_requests.py); a test marked ``spec_exempt`` opts out (raw requests
+# that deliberately send what FreshBooks does not document).
+SPEC_CHECKED_MODULES = {
+    "test_resources",
+    "test_coverage_resources",
+    "test_coverage_fidelity",
+    "test_webhooks",
+}
+
+
+@pytest.fixture(autouse=True)
+def _requests_conform_to_the_openapi_fragment(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    module = request.node.module.__name__.rsplit(".", 1)[-1] if request.node.module else ""
+    if module not in SPEC_CHECKED_MODULES or request.node.get_closest_marker("spec_exempt"):
+        yield
+        return
+    from freshbooks_sdk._core.transport import USER_AGENT
+    from freshbooks_sdk.sandbox import Sandbox
+    from openapi_requests import check_request, tolerated
+
+    seen: list[tuple[str, str, tuple[tuple[str, str], ...], bytes]] = []
+    original = Sandbox._process
+
+    def recording(self: Sandbox, req: Any, fault: Any) -> Any:
+        if (req.header("user-agent") or "") == USER_AGENT:
+            seen.append((req.method, req.path, req.query, req.body))
+        return original(self, req, fault)
+
+    monkeypatch.setattr(Sandbox, "_process", recording)
+    yield
+    problems = [
+        p
+        for m, path, q, body in seen
+        for p in check_request(m, path, q, body or None)
+        if not tolerated(p)
+    ]
+    assert not problems, "requests outside the OpenAPI fragment:\n" + "\n".join(problems)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "spec_exempt: the test's SDK requests are not checked against the fragment"
+    )

@@ -41,6 +41,7 @@ def test_staff_signup_date_is_eastern_and_api_token_is_hidden(
         assert all(person.api_token not in r.getMessage() for r in caplog.records)
 
 
+@pytest.mark.spec_exempt  # it sends undocumented keys on purpose, to see them ignored
 def test_expense_category_filters_are_the_documented_ones(freshbooks_sandbox: Sandbox) -> None:
     with _fb(freshbooks_sandbox) as fb:
         every = fb.request(

@@ -366,3 +366,28 @@ __all__ += [
     "CallbackUpdate",
     "CallbackUpdateRequest",
 ]
+
+# ---- single-purpose PUT bodies (update phases): send, mark as sent, vis_state -----------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    ClientVisStateRequest,
+    ExpenseVisStateRequest,
+    InvoiceCustomizedEmailUpdate,
+    InvoiceMarkAsSentRequest,
+    InvoiceMarkAsSentUpdate,
+    InvoiceSendRequest,
+    InvoiceSendUpdate,
+    InvoiceVisStateRequest,
+    VisStateUpdate,
+)
+
+__all__ += [
+    "ClientVisStateRequest",
+    "ExpenseVisStateRequest",
+    "InvoiceCustomizedEmailUpdate",
+    "InvoiceMarkAsSentRequest",
+    "InvoiceMarkAsSentUpdate",
+    "InvoiceSendRequest",
+    "InvoiceSendUpdate",
+    "InvoiceVisStateRequest",
+    "VisStateUpdate",
+]

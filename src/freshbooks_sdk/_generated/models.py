@@ -2383,3 +2383,106 @@ class CallbackCreateRequest(WireModel):
         extra="forbid",
     )
     callback: CallbackCreate
+
+
+class VisStateUpdate(WireModel):
+    """
+    The vis_state phase alone: 1 deletes, 2 archives, 0 restores.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    vis_state: Literal[0, 1, 2]
+
+
+class InvoiceCustomizedEmailUpdate(WireModel):
+    """
+    The subject and body of a sent invoice's email (each optional).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    subject: str | None = None
+    body: str | None = None
+
+
+class InvoiceMarkAsSentUpdate(WireModel):
+    """
+    The mark-as-sent action alone (no email).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action_mark_as_sent: Literal[True]
+
+
+class InvoiceMarkAsSentRequest(WireModel):
+    """
+    Mark-as-sent body: {"invoice": {"action_mark_as_sent": true}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: InvoiceMarkAsSentUpdate
+
+
+class InvoiceVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"invoice": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: VisStateUpdate
+
+
+class ClientVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"client": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client: VisStateUpdate
+
+
+class ExpenseVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"expense": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    expense: VisStateUpdate
+
+
+class InvoiceSendUpdate(WireModel):
+    """
+    The send action alone (`action_email`): emails the invoice to `email_recipients` (default: the client's contacts), optionally with a customized subject/body and the PDF.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action_email: Literal[True]
+    email_include_pdf: bool | None = None
+    email_recipients: Annotated[list[str] | None, Field(min_length=1)] = None
+    invoice_customized_email: InvoiceCustomizedEmailUpdate | None = None
+
+
+class InvoiceSendRequest(WireModel):
+    """
+    Send body: {"invoice": {"action_email": true, ...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: InvoiceSendUpdate
