@@ -28,8 +28,8 @@ def test_every_cassette_request_conforms() -> None:
         if not tolerated(problem)
     ]
     assert problems == []
-    [(_name, method, uri, body)] = [r for r in requests if r[0] in DELIBERATELY_INVALID]
-    assert check_request(method, uri, None, body)  # and that one is indeed refused
+    invalid = [r for r in requests if r[0] in DELIBERATELY_INVALID]
+    assert any(check_request(method, uri, None, body) for _, method, uri, body in invalid)
 
 
 def test_known_deviations_have_reasons() -> None:
