@@ -131,6 +131,13 @@ async def test_request_reads_and_writes_with_the_envelope(
     with pytest.raises(NotFoundError) as info:
         await resolve(fb.request("GET", "/accounting/account/{account_id}/users/clients/999"))
     assert info.value.status_code == 404
+    entries = await resolve(fb.request("GET", "/timetracking/business/{business_id}/time_entries"))
+    assert entries["meta"]["total"] == 0
+    business_id = freshbooks_sandbox.business(freshbooks_sandbox.account_ids[0]).business_id
+    assert (
+        freshbooks_sandbox.request_log[-1].path
+        == f"/timetracking/business/{business_id}/time_entries"
+    )
 
 
 async def test_request_refuses_bad_input_before_any_request(

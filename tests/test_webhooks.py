@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk.errors import InvalidRequestError, NotFoundError, UnprocessableEntityError
@@ -392,3 +394,27 @@ async def test_wakeup_primitives_keep_a_wake_that_comes_early() -> None:
     sw.set()
     assert sw.wait(slept.append, 30) is True and slept == [60, 60]
     assert sw.wait(slept.append, 30) is False and slept[-1] == 30
+
+
+# ---- hostile input never escapes as anything but WebhookVerificationError ----------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.binary(max_size=400), signature=st.one_of(st.none(), st.text(max_size=60)))
+def test_random_deliveries_are_refused_typed(body: bytes, signature: str | None) -> None:
+    with pytest.raises(WebhookVerificationError):
+        verify_event(body, signature, "the-real-verifier")
+    parse_verification(body)  # never raises: None or a request
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    flip=st.integers(min_value=0, max_value=len(BODY) - 1),
+    bit=st.integers(min_value=0, max_value=7),
+)
+def test_any_single_bit_flip_of_a_signed_body_is_refused(flip: int, bit: int) -> None:
+    signature = sign(BODY, "v")
+    tampered = bytearray(BODY)
+    tampered[flip] ^= 1 << bit
+    with pytest.raises(WebhookVerificationError):
+        verify_event(bytes(tampered), signature, "v")

@@ -87,10 +87,12 @@ class WebhookEvent:
 
     @property
     def resource(self) -> str:
+        """The object the event is about: ``"invoice"`` for ``"invoice.create"``."""
         return self.name.partition(".")[0]
 
     @property
     def action(self) -> str | None:
+        """``"create"``, ``"update"``, ``"delete"`` (or ``"sendByEmail"``); None for a bare name."""
         return self.name.partition(".")[2] or None
 
 

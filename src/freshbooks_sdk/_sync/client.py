@@ -125,7 +125,8 @@ class FreshBooks:
 
         Same auth, retries and typed errors as the modelled calls (a 404 raises
         ``NotFoundError``, a 200 carrying ``response.errors`` raises too). ``path`` is a path
-        on the API host; ``{account_id}`` in it is replaced by this client's account id.
+        on the API host; ``{account_id}`` in it is replaced by this client's account id and
+        ``{business_id}`` by its business id (from ``users/me``, for time tracking and projects).
         ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
         or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
         bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
@@ -136,6 +137,9 @@ class FreshBooks:
                                       params={"per_page": 100})
             print(taxes["response"]["result"]["taxes"])
         """
+        if isinstance(path, str) and "{business_id}" in path:
+            business = self.identity.require_account()
+            path = path.replace("{business_id}", str(int(business.business_id)))
         spec = build_raw_spec(
             method,
             path,
