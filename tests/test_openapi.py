@@ -48,6 +48,7 @@ ACCOUNT = "/accounting/account/{account_id}"
 
 EXPECTED_OPERATIONS = {
     "/auth/oauth/token": {"post"},
+    "/auth/oauth/revoke": {"post"},
     "/auth/api/v1/users/me": {"get"},
     f"{ACCOUNT}/users/clients": {"get", "post"},
     f"{ACCOUNT}/users/clients/{{id}}": {"get", "put"},

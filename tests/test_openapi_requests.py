@@ -140,6 +140,21 @@ def test_undescribed_requests_are_refused(
     assert problems and any(problem in p for p in problems), problems
 
 
+def test_oauth_bodies_conform() -> None:
+    from freshbooks_sdk._core.oauth import refresh_body, revoke_body
+
+    revoke = revoke_body(client_id="id", client_secret="secret", token="t")
+    assert check_request("POST", "/auth/oauth/revoke", None, _body(revoke)) == []
+    refresh = refresh_body(
+        client_id="id",
+        client_secret="secret",
+        redirect_uri="https://x.example/cb",
+        refresh_token="r",
+    )
+    assert check_request("POST", "/auth/oauth/token", None, _body(refresh)) == []
+    assert check_request("POST", "/auth/oauth/revoke", None, _body({"token": "t"}))
+
+
 def test_cassette_reader_reads_bodies(tmp_path: Path) -> None:
     cassette = tmp_path / "x.yaml"
     cassette.write_text(

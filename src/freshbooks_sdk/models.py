@@ -391,3 +391,8 @@ __all__ += [
     "InvoiceVisStateRequest",
     "VisStateUpdate",
 ]
+
+# ---- OAuth revoke body ---------------------------------------------------------------------------
+from freshbooks_sdk._generated.models import RevokeRequest  # noqa: E402
+
+__all__ += ["RevokeRequest"]

@@ -2463,6 +2463,19 @@ class ExpenseVisStateRequest(WireModel):
     expense: VisStateUpdate
 
 
+class RevokeRequest(WireModel):
+    """
+    Body of POST /auth/oauth/revoke.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: str
+    client_secret: Annotated[str, Field(repr=False)]
+    token: Annotated[str, Field(repr=False)]
+
+
 class InvoiceSendUpdate(WireModel):
     """
     The send action alone (`action_email`): emails the invoice to `email_recipients` (default: the client's contacts), optionally with a customized subject/body and the PDF.
