@@ -27,23 +27,16 @@ def _cursor_db_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FRESHBOOKS_CURSOR_DB", str(tmp_path / "cursors.db"))
 
 
-# Every request the SDK sends to the sandbox in these modules must conform to the OpenAPI
-# fragment (tests/openapi_requests.py); a test marked ``spec_exempt`` opts out (raw requests
-# that deliberately send what FreshBooks does not document).
-SPEC_CHECKED_MODULES = {
-    "test_resources",
-    "test_coverage_resources",
-    "test_coverage_fidelity",
-    "test_webhooks",
-}
+# Every request the SDK sends to the sandbox, in every test, must conform to the OpenAPI fragment
+# (tests/openapi_requests.py); a test marked ``spec_exempt`` opts out (raw requests that send
+# what FreshBooks does not document on purpose).
 
 
 @pytest.fixture(autouse=True)
 def _requests_conform_to_the_openapi_fragment(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
-    module = request.node.module.__name__.rsplit(".", 1)[-1] if request.node.module else ""
-    if module not in SPEC_CHECKED_MODULES or request.node.get_closest_marker("spec_exempt"):
+    if request.node.get_closest_marker("spec_exempt"):
         yield
         return
     from freshbooks_sdk._core.transport import USER_AGENT

@@ -1,7 +1,7 @@
 """Check an HTTP request the SDK sent against ``openapi/freshbooks.yaml``.
 
 Used by ``tests/test_openapi_requests.py`` (every cassette request) and by the ``conftest``
-recorder (every request the resource tests send to the sandbox). A request conforms when:
+recorder (every request any test makes the SDK send to the sandbox). A request conforms when:
 
 * its method and path match an operation of the fragment (``{param}`` segments by their schema);
 * every query parameter is declared: a named parameter of the operation or its path, or a
@@ -75,12 +75,17 @@ def _path_regex(spec: dict[str, Any], template: str, item: dict[str, Any]) -> re
     return re.compile(out + "$")
 
 
+@functools.lru_cache(maxsize=1)
+def _routes() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
+    spec = load_spec()
+    return [(_path_regex(spec, t, item), t, item) for t, item in spec["paths"].items()]
+
+
 def find_operation(method: str, path: str) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
     """``(template, path item, operation)`` for a request, or None."""
-    spec = load_spec()
-    for template, item in spec["paths"].items():
+    for regex, template, item in _routes():
         operation = item.get(method.lower())
-        if operation is not None and _path_regex(spec, template, item).match(path):
+        if operation is not None and regex.match(path):
             return template, item, operation
     return None
 
