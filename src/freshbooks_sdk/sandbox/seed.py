@@ -43,7 +43,6 @@ APP_SCOPES: tuple[str, ...] = (
     *INTEGRATION_SCOPES,
     "user:time_entries:write",
     "user:teams:read",
-    "user:projects:read",
     "user:projects:write",
     "user:payments:read",
     "user:payments:write",
