@@ -641,3 +641,39 @@ async def test_invoice_pdf_sends_accept_pdf_and_refuses_non_pdf(kind: str) -> No
         await resolve(fb.invoices.pdf(7))
     assert seen == ["application/pdf"] * 3
     await _close(fb)
+
+
+# ---- business-family error bodies (real fixtures) --------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+async def test_business_family_errors_are_typed(kind: str, shared_fixtures: Any) -> None:
+    from freshbooks_sdk.errors import AuthenticationError
+
+    py = shared_fixtures / "freshbooks-python-sdk"
+    answers = iter(
+        [
+            httpx.Response(
+                422, content=(py / "create_project__validation_errors.json").read_bytes()
+            ),
+            httpx.Response(404, content=(py / "get_project_response__not_found.json").read_bytes()),
+            httpx.Response(401, content=(py / "get_project_response__no_auth.json").read_bytes()),
+            httpx.Response(200, text="<html>maintenance</html>"),
+            httpx.Response(200, json={"time_entries": [{"id": "x"}], "meta": {}}),
+        ]
+    )
+    fb = _mock(kind, lambda request: next(answers))
+    projects = fb.projects.for_business(7)
+    with pytest.raises(UnprocessableEntityError) as invalid:
+        await resolve(projects.create(title="T"))
+    assert {e.field for e in invalid.value.errors} == {"title", "description"}
+    assert invalid.value.errors[0].errno == 2001
+    with pytest.raises(NotFoundError):
+        await resolve(projects.get(5))
+    with pytest.raises(AuthenticationError):
+        await resolve(projects.get(5))
+    with pytest.raises(ResponseValidationError):
+        await collect(fb.time_entries.for_business(7).list())
+    with pytest.raises(ResponseValidationError):
+        await collect(fb.time_entries.for_business(7).list())
+    await _close(fb)

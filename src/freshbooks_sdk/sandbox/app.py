@@ -106,7 +106,8 @@ class LoggedRequest:
 
 
 class Sandbox:
-    """An in-memory FreshBooks API: OAuth, identity, clients, invoices, expenses, categories, staff.
+    """An in-memory FreshBooks API: OAuth, identity, clients, invoices (and their PDF), expenses,
+    categories, staff, payments, taxes, items, time entries, projects and webhook callbacks.
 
     >>> sb = Sandbox()
     >>> sb.account_ids
