@@ -418,3 +418,34 @@ def test_any_single_bit_flip_of_a_signed_body_is_refused(flip: int, bit: int) ->
     tampered[flip] ^= 1 << bit
     with pytest.raises(WebhookVerificationError):
         verify_event(bytes(tampered), signature, "v")
+
+
+def test_auto_delivery_posts_as_soon_as_queued(
+    freshbooks_sandbox: Sandbox, receiver: Receiver
+) -> None:
+    import time
+
+    sb = freshbooks_sandbox
+    sb.auto_deliver_webhooks()
+    try:
+        with FreshBooks(
+            access_token=sb.issue_token(scopes=APP_SCOPES),
+            account_id=sb.account_ids[0],
+            http_client=httpx.Client(transport=sb.transport()),
+        ) as fb:
+            fb.callbacks.create(event="client", uri=receiver.url)
+            deadline = time.monotonic() + 5
+            while not receiver.posts and time.monotonic() < deadline:
+                time.sleep(0.01)
+            handshake = parse_verification(receiver.posts[0][0])
+            assert handshake is not None
+            fb.callbacks.verify(handshake.callback_id, handshake.verifier)
+            client = fb.clients.create(email="auto@example.com")
+            while len(receiver.posts) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        body, headers = receiver.posts[1]
+        event = verify_event(body, headers[SIGNATURE_HEADER], handshake.verifier)
+        assert (event.name, event.object_id) == ("client.create", client.id)
+        assert sb.pending_webhooks == []
+    finally:
+        sb.auto_deliver_webhooks(False)

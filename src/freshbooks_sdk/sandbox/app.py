@@ -158,6 +158,9 @@ class Sandbox:
         self._faults = FaultQueue()
         self._business_data = BusinessData()  # time entries and projects, by business_id
         self._callbacks = CallbackState()  # webhook registrations and queued deliveries
+        self._delivery_wake = threading.Event()
+        self._delivery_thread: threading.Thread | None = None
+        self._delivery_stop = False
         self._limits: dict[str, RateLimit] = {}
         self.request_log: list[LoggedRequest] = []
         """Every request seen, in order (method, path, query, status, fault)."""
@@ -590,6 +593,44 @@ class Sandbox:
             identity_id=IDENTITY.identity_id,
             user_id=seed.identity_staff_id,
         )
+        self._delivery_wake.set()
+
+    def auto_deliver_webhooks(self, enabled: bool = True) -> None:
+        """Send queued webhooks from a background thread as soon as they are queued (what
+        FreshBooks does), instead of on :meth:`deliver_webhooks` calls. Loopback only, in order.
+
+        >>> sb = Sandbox()
+        >>> sb.auto_deliver_webhooks()
+        >>> sb.auto_deliver_webhooks(False)
+        """
+        with self._lock:
+            thread = self._delivery_thread
+            if enabled and thread is None:
+                self._delivery_stop = False
+                thread = threading.Thread(
+                    target=self._deliver_loop, name="sandbox-webhooks", daemon=True
+                )
+                self._delivery_thread = thread
+                thread.start()
+                self._delivery_wake.set()
+                return
+            if enabled or thread is None:
+                return
+            self._delivery_stop = True
+            self._delivery_thread = None
+        self._delivery_wake.set()
+        thread.join(timeout=10)
+
+    def _deliver_loop(self) -> None:
+        while True:
+            self._delivery_wake.wait()
+            self._delivery_wake.clear()
+            if self._delivery_stop:
+                return
+            try:
+                self.deliver_webhooks()
+            except Exception:  # a sandbox bug: keep it, keep delivering
+                logger.exception("sandbox webhook delivery failed")
 
     @property
     def pending_webhooks(self) -> list[PendingDelivery]:
@@ -660,6 +701,7 @@ class Sandbox:
             )
         except EventsError as err:
             return json_response(err.status, err.body)
+        self._delivery_wake.set()  # a create or resend may have queued a verification
         if body is None:
             return SandboxResponse(204, [], b"")
         return json_response(200, body)
