@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from cassette_scenarios import (  # noqa: E402  (tests/ is put on the path above)
     CASSETTES,
+    COVERAGE_SCENARIOS,
     SCENARIOS,
     Ctx,
     make_vcr,
@@ -36,6 +37,7 @@ from cassette_scenarios import (  # noqa: E402  (tests/ is put on the path above
 from freshbooks_sdk import FreshBooks  # noqa: E402
 from freshbooks_sdk.auth import OAuthClient, generate_state  # noqa: E402
 from freshbooks_sdk.sandbox import FakeClock, Sandbox  # noqa: E402
+from freshbooks_sdk.sandbox.seed import APP_SCOPES  # noqa: E402
 
 SANDBOX_ONLY = {"rate_limit_then_success", "error_409", "error_429_beyond_cap", "error_500"}
 
@@ -72,7 +74,9 @@ def record_sandbox(name: str) -> dict[str, Any]:
         )
         code = _code(sb, base_url, oauth) if name.startswith("oauth") else "unused"
         common: dict[str, Any] = {"base_url": base_url, "clock": clock, "sleep": clock.advance}
-        fb = FreshBooks(access_token=sb.issue_token(), account_id=sb.account_ids[0], **common)
+        scopes = APP_SCOPES if name in COVERAGE_SCENARIOS else None
+        token = sb.issue_token(scopes=scopes)
+        fb = FreshBooks(access_token=token, account_id=sb.account_ids[0], **common)
         bad = FreshBooks(
             access_token="revoked-or-unknown-token", account_id=sb.account_ids[0], **common
         )

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASSETTES = ROOT / "cassettes"
 API_HOST = "https://api.freshbooks.com"
 REDACTED = "REDACTED"
-SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret")
+SECRET_KEYS = ("access_token", "refresh_token", "id_token", "client_secret", "api_token")
 # In OAuth request bodies (the token and revoke endpoints) these are secret too.
 OAUTH_SECRET_KEYS = (*SECRET_KEYS, "code", "token")
 # The sandbox's seeded app (seed=0); replays use the same placeholder credentials.
@@ -328,6 +328,139 @@ async def trigger_invoice_updated(ctx: Ctx) -> dict[str, Any]:
     return await act(ctx, "freshbooks/invoice-updated", {"start": "2024-03-15T13:00:00Z"})
 
 
+# -- issue 13 coverage: new resources (recorded with the sandbox app's full scope set) -------
+
+COVERAGE_SCENARIOS = (
+    "coverage_time_entries_projects",
+    "coverage_payments_taxes_items",
+    "coverage_raw_request_and_invoice_pdf",
+    "coverage_callbacks",
+    "coverage_staff_api_token",
+)
+"""Recorded with every scope the sandbox app may ask for (projects, payments, taxes, items...)."""
+
+
+@scenario("coverage_time_entries_projects")
+async def coverage_time_entries_projects(ctx: Ctx) -> dict[str, Any]:
+    from datetime import datetime, timezone
+
+    client = await resolve(ctx.fb.clients.create(email="te@coverage.example", fname="Tess"))
+    project = await resolve(
+        ctx.fb.projects.create(title="Website", client_id=client.id, rate="95.00")
+    )
+    start = datetime(2024, 5, 1, 13, 30, tzinfo=timezone.utc)
+    entry = await resolve(
+        ctx.fb.time_entries.create(
+            started_at=start,
+            duration=5400,
+            client_id=client.id,
+            project_id=project.id,
+            note="Design",
+        )
+    )
+    listed = await collect(ctx.fb.time_entries.list(project_id=project.id, started_from=start))
+    got = await resolve(ctx.fb.projects.get(project.id))
+    return {
+        "entries": [
+            [e.id, e.duration, e.started_at.isoformat(), e.local_started_at] for e in listed
+        ],
+        "entry_note": entry.note,
+        "project": [got.title, str(got.rate), got.created_at is not None],
+        "projects": [p.id for p in await collect(ctx.fb.projects.list(client_id=client.id))],
+    }
+
+
+@scenario("coverage_payments_taxes_items")
+async def coverage_payments_taxes_items(ctx: Ctx) -> dict[str, Any]:
+    from freshbooks_sdk import Money
+
+    tax = await resolve(ctx.fb.taxes.create(name="GST", percent="5", number="GST-1"))
+    item = await resolve(
+        ctx.fb.items.create(name="Bowl", unit_cost=Money.of("12.50", "USD"), qty="3", tax1=tax.id)
+    )
+    client = await resolve(ctx.fb.clients.create(email="pay@coverage.example", fname="Pat"))
+    invoice = await resolve(
+        ctx.fb.invoices.create(
+            customer_id=client.id,
+            create_date=date(2024, 5, 1),
+            currency_code="USD",
+            lines=[{"name": "Bowl", "qty": "2", "unit_cost": "12.50"}],
+        )
+    )
+    payment = await resolve(
+        ctx.fb.payments.create(
+            invoice_id=invoice.id, amount=Money.of("25.00", "USD"), date=date(2024, 5, 2)
+        )
+    )
+    after = await resolve(ctx.fb.invoices.get(invoice.id))
+    return {
+        "tax": [tax.name, str(tax.amount)],
+        "item": [item.name, _money(item.unit_cost), item.tax1 == tax.id],
+        "payment": [_money(payment.amount), payment.date.isoformat(), payment.type],
+        "invoice_status": after.v3_status.value,
+        "payments": [p.id for p in await collect(ctx.fb.payments.list(invoice_id=invoice.id))],
+        "items": len(await collect(ctx.fb.items.list())),
+        "taxes": len(await collect(ctx.fb.taxes.list())),
+    }
+
+
+@scenario("coverage_raw_request_and_invoice_pdf")
+async def coverage_raw_request_and_invoice_pdf(ctx: Ctx) -> dict[str, Any]:
+    client = await resolve(ctx.fb.clients.create(email="pdf@coverage.example", fname="Paige"))
+    invoice = await resolve(
+        ctx.fb.invoices.create(
+            customer_id=client.id,
+            create_date=date(2024, 5, 1),
+            currency_code="USD",
+            lines=[{"name": "Print", "qty": "1", "unit_cost": "80.00"}],
+        )
+    )
+    raw = await resolve(
+        ctx.fb.request(
+            "GET",
+            "/accounting/account/{account_id}/invoices/invoices",
+            params={"search[customerid]": client.id, "include[]": "lines"},
+        )
+    )
+    pdf = await resolve(ctx.fb.invoices.pdf(invoice.id))
+    return {
+        "raw_total": raw["response"]["result"]["total"],
+        "raw_line": raw["response"]["result"]["invoices"][0]["lines"][0]["name"],
+        "pdf_header": pdf[:8].decode("latin-1"),
+        "pdf_mentions_total": b"80.00" in pdf,
+    }
+
+
+@scenario("coverage_callbacks")
+async def coverage_callbacks(ctx: Ctx) -> dict[str, Any]:
+    callback = await resolve(
+        ctx.fb.callbacks.create(event="invoice.create", uri="https://hooks.example.com/fb")
+    )
+    listed = await collect(ctx.fb.callbacks.list(event="invoice.create"))
+    refused = await _error(lambda: ctx.fb.callbacks.verify(callback.callbackid, "wrong"))
+    resent = await resolve(ctx.fb.callbacks.resend_verification(callback.callbackid))
+    await resolve(ctx.fb.callbacks.delete(callback.callbackid))
+    gone = await _error(lambda: ctx.fb.callbacks.get(callback.callbackid))
+    return {
+        "created": [callback.event, callback.uri, callback.verified],
+        "listed": [c.callbackid == callback.callbackid for c in listed],
+        "wrong_verifier": refused,
+        "resent_verified": resent.verified,
+        "after_delete": gone["type"],
+    }
+
+
+@scenario("coverage_staff_api_token")
+async def coverage_staff_api_token(ctx: Ctx) -> dict[str, Any]:
+    people = await collect(ctx.fb.staff.list())
+    return {
+        "staff": [p.email for p in people],
+        "api_token_modelled": all(p.api_token for p in people),
+        "api_token_hidden": all(str(p.api_token) not in repr(p) for p in people),
+        "signup_dates": [p.signup_date.isoformat() for p in people],
+    }
+
+
 EXPECTED_ERRORS = {
     "error_409": ConflictError,
     "error_400": BadRequestError,
@@ -394,7 +527,9 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     body = response.get("body", {}).get("string")
     if body:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-        if any(f'"{k}"' in text for k in ("access_token", "refresh_token", "id_token")):
+        if any(
+            f'"{k}"' in text for k in ("access_token", "refresh_token", "id_token", "api_token")
+        ):
             scrubbed = _scrub_json_text(text).encode()
             response["body"]["string"] = scrubbed
             headers = response.get("headers", {})

@@ -201,7 +201,8 @@ def test_authorization_url_encodes_scopes_state_and_redirect_uri() -> None:
 def test_default_scopes_are_the_integrations() -> None:
     assert " ".join(DEFAULT_SCOPES) == (
         "user:profile:read user:clients:read user:clients:write user:invoices:read "
-        "user:invoices:write user:expenses:read user:expenses:write user:time_entries:read"
+        "user:invoices:write user:expenses:read user:expenses:write user:time_entries:read "
+        "user:projects:read"
     )
 
 

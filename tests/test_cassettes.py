@@ -74,7 +74,9 @@ SECRET_PATTERNS = [
     re.compile(r"^\s*-?\s*authorization:", re.I | re.M),  # the header, not "authorization_code"
     re.compile(r"Bearer\s+\S", re.I),
     re.compile(re.escape(APP_CLIENT_SECRET)),
-    re.compile(r'"(?:access_token|refresh_token|id_token|client_secret)"\s*:\s*"(?!REDACTED)'),
+    re.compile(
+        r'"(?:access_token|refresh_token|id_token|client_secret|api_token)"\s*:\s*"(?!REDACTED)'
+    ),
     re.compile(r'"grant_type"[^}]*"code"\s*:\s*"(?!REDACTED)'),
     re.compile(r"(?:client_secret|refresh_token|code)=(?!REDACTED)"),
 ]

@@ -235,3 +235,164 @@ __all__ = [
     "UTCSqlDateTime",
     "VisState",
 ]
+
+# ---- coverage resources: time entries, projects (and their envelopes) ----------------------
+from freshbooks_sdk._generated.models import (
+    BusinessErrorBody,
+    BusinessListMeta,
+    Project,
+    ProjectAbility,
+    ProjectCreate,
+    ProjectCreateRequest,
+    ProjectGroup,
+    ProjectGroupMember,
+    ProjectListResponse,
+    ProjectResponse,
+    ProjectService,
+    TimeEntry,
+    TimeEntryCreate,
+    TimeEntryCreateRequest,
+    TimeEntryListResponse,
+    TimeEntryResponse,
+    TimeEntryTimer,
+)
+
+__all__ += [
+    "BusinessErrorBody",
+    "BusinessListMeta",
+    "Project",
+    "ProjectAbility",
+    "ProjectCreate",
+    "ProjectCreateRequest",
+    "ProjectGroup",
+    "ProjectGroupMember",
+    "ProjectListResponse",
+    "ProjectResponse",
+    "ProjectService",
+    "TimeEntry",
+    "TimeEntryCreate",
+    "TimeEntryCreateRequest",
+    "TimeEntryListResponse",
+    "TimeEntryResponse",
+    "TimeEntryTimer",
+]
+
+# ---- coverage resources: payments, taxes, items ---------------------------------------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    Item,
+    ItemCreate,
+    ItemCreateRequest,
+    ItemListResponse,
+    ItemListResponseBody,
+    ItemListResult,
+    ItemResponse,
+    ItemResponseBody,
+    ItemResult,
+    Payment,
+    PaymentCreate,
+    PaymentCreateRequest,
+    PaymentListResponse,
+    PaymentListResponseBody,
+    PaymentListResult,
+    PaymentResponse,
+    PaymentResponseBody,
+    PaymentResult,
+    Tax,
+    TaxCreate,
+    TaxCreateRequest,
+    TaxListResponse,
+    TaxListResponseBody,
+    TaxListResult,
+    TaxResponse,
+    TaxResponseBody,
+    TaxResult,
+)
+
+__all__ += [
+    "Item",
+    "ItemCreate",
+    "ItemCreateRequest",
+    "ItemListResponse",
+    "ItemListResponseBody",
+    "ItemListResult",
+    "ItemResponse",
+    "ItemResponseBody",
+    "ItemResult",
+    "Payment",
+    "PaymentCreate",
+    "PaymentCreateRequest",
+    "PaymentListResponse",
+    "PaymentListResponseBody",
+    "PaymentListResult",
+    "PaymentResponse",
+    "PaymentResponseBody",
+    "PaymentResult",
+    "Tax",
+    "TaxCreate",
+    "TaxCreateRequest",
+    "TaxListResponse",
+    "TaxListResponseBody",
+    "TaxListResult",
+    "TaxResponse",
+    "TaxResponseBody",
+    "TaxResult",
+]
+
+# ---- coverage resources: webhooks (callbacks) -----------------------------------------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    Callback,
+    CallbackCreate,
+    CallbackCreateRequest,
+    CallbackListResponse,
+    CallbackListResponseBody,
+    CallbackListResult,
+    CallbackResponse,
+    CallbackResponseBody,
+    CallbackResult,
+    CallbackUpdate,
+    CallbackUpdateRequest,
+)
+
+__all__ += [
+    "Callback",
+    "CallbackCreate",
+    "CallbackCreateRequest",
+    "CallbackListResponse",
+    "CallbackListResponseBody",
+    "CallbackListResult",
+    "CallbackResponse",
+    "CallbackResponseBody",
+    "CallbackResult",
+    "CallbackUpdate",
+    "CallbackUpdateRequest",
+]
+
+# ---- single-purpose PUT bodies (update phases): send, mark as sent, vis_state -----------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    ClientVisStateRequest,
+    ExpenseVisStateRequest,
+    InvoiceCustomizedEmailUpdate,
+    InvoiceMarkAsSentRequest,
+    InvoiceMarkAsSentUpdate,
+    InvoiceSendRequest,
+    InvoiceSendUpdate,
+    InvoiceVisStateRequest,
+    VisStateUpdate,
+)
+
+__all__ += [
+    "ClientVisStateRequest",
+    "ExpenseVisStateRequest",
+    "InvoiceCustomizedEmailUpdate",
+    "InvoiceMarkAsSentRequest",
+    "InvoiceMarkAsSentUpdate",
+    "InvoiceSendRequest",
+    "InvoiceSendUpdate",
+    "InvoiceVisStateRequest",
+    "VisStateUpdate",
+]
+
+# ---- OAuth revoke body ---------------------------------------------------------------------------
+from freshbooks_sdk._generated.models import RevokeRequest  # noqa: E402
+
+__all__ += ["RevokeRequest"]

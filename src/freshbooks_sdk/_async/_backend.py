@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 
 Lock = asyncio.Lock
@@ -17,3 +18,45 @@ async def default_sleep(seconds: float) -> None:
 def is_coroutine_backend() -> bool:
     """True on the async side."""
     return True
+
+
+class Wakeup:
+    """An interruptible wait: :meth:`wait` sleeps unless :meth:`set` is called first or meanwhile.
+
+    ``set()`` may be called from any thread (a webhook handler); a ``set()`` that arrives while
+    nothing waits is kept, so the next :meth:`wait` returns at once.
+    """
+
+    def __init__(self) -> None:
+        self._flag = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._event: asyncio.Event | None = None
+
+    def set(self) -> None:
+        """Wake the current (or next) wait."""
+        self._flag.set()
+        loop, event = self._loop, self._event
+        if loop is not None and event is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(event.set)
+            except RuntimeError:  # the loop closed in between: the flag is enough
+                pass
+
+    async def wait(self, sleep: SleepFn, seconds: float) -> bool:
+        """Sleep ``seconds`` with ``sleep`` unless woken; True when woken (the wake is used up)."""
+        if not self._flag.is_set():
+            self._loop = asyncio.get_running_loop()
+            self._event = asyncio.Event()
+            if not self._flag.is_set():
+                sleeper = asyncio.ensure_future(sleep(seconds))
+                waiter = asyncio.ensure_future(self._event.wait())
+                try:
+                    await asyncio.wait({sleeper, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    for task in (sleeper, waiter):
+                        task.cancel()
+                    await asyncio.gather(sleeper, waiter, return_exceptions=True)
+                    self._event = None
+        woken = self._flag.is_set()
+        self._flag.clear()
+        return woken

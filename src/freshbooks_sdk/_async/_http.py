@@ -132,8 +132,10 @@ class AsyncHTTPCore:
         if self._owns_http:
             await self._http.aclose()
 
-    def _headers(self, token: str | None, has_body: bool) -> dict[str, str]:
-        headers = {"Accept": "application/json", "User-Agent": self._user_agent}
+    def _headers(
+        self, token: str | None, has_body: bool, accept: str = "application/json"
+    ) -> dict[str, str]:
+        headers = {"Accept": accept, "User-Agent": self._user_agent}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if has_body:
@@ -190,7 +192,7 @@ class AsyncHTTPCore:
                 url,
                 params=tuple(spec.params),
                 content=body,
-                headers=self._headers(token, body is not None),
+                headers=self._headers(token, body is not None, spec.accept),
                 timeout=self._timeout,
             )
             started = time.perf_counter()

@@ -11,22 +11,30 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import httpx
 
 from freshbooks_sdk._async._backend import SleepFn
 from freshbooks_sdk._async._http import AsyncHTTPCore
+from freshbooks_sdk._async.resources.callbacks import AsyncCallbacksResource
 from freshbooks_sdk._async.resources.categories import AsyncExpenseCategoriesResource
 from freshbooks_sdk._async.resources.clients import AsyncClientsResource
 from freshbooks_sdk._async.resources.expenses import AsyncExpensesResource
 from freshbooks_sdk._async.resources.identity import AsyncIdentityResource
 from freshbooks_sdk._async.resources.invoices import AsyncInvoicesResource
+from freshbooks_sdk._async.resources.items import AsyncItemsResource
+from freshbooks_sdk._async.resources.payments import AsyncPaymentsResource
+from freshbooks_sdk._async.resources.projects import AsyncProjectsResource
 from freshbooks_sdk._async.resources.staff import AsyncStaffResource
+from freshbooks_sdk._async.resources.taxes import AsyncTaxesResource
+from freshbooks_sdk._async.resources.time_entries import AsyncTimeEntriesResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk.errors import InvalidRequestError
 from freshbooks_sdk.stores import RateGate
@@ -135,6 +143,51 @@ class AsyncFreshBooks:
         self.expenses = AsyncExpensesResource(self)
         self.expense_categories = AsyncExpenseCategoriesResource(self)
         self.staff = AsyncStaffResource(self)
+        self.time_entries = AsyncTimeEntriesResource(self)
+        self.projects = AsyncProjectsResource(self)
+        self.payments = AsyncPaymentsResource(self)
+        self.taxes = AsyncTaxesResource(self)
+        self.items = AsyncItemsResource(self)
+        self.callbacks = AsyncCallbacksResource(self)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: RawParams | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
+
+        Same auth, retries and typed errors as the modelled calls (a 404 raises
+        ``NotFoundError``, a 200 carrying ``response.errors`` raises too). ``path`` is a path
+        on the API host; ``{account_id}`` in it is replaced by this client's account id and
+        ``{business_id}`` by its business id (from ``users/me``, for time tracking and projects).
+        ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
+        or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
+        bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
+        A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
+        Returns the decoded JSON (``None`` for an empty body such as a 204).
+
+            taxes = await afb.request("GET", "/accounting/account/{account_id}/taxes/taxes",
+                                      params={"per_page": 100})
+            print(taxes["response"]["result"]["taxes"])
+        """
+        if isinstance(path, str) and "{business_id}" in path:
+            business = await self.identity.require_account()
+            path = path.replace("{business_id}", str(int(business.business_id)))
+        spec = build_raw_spec(
+            method,
+            path,
+            params=params,
+            json=json,
+            account_id=self.account_id,
+            idempotent=idempotent,
+        )
+        response = await self._core.send(spec)
+        return decode_raw(response.content, response.status_code, response)
 
     @property
     def base_url(self) -> str:

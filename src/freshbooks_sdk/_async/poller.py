@@ -89,7 +89,7 @@ from freshbooks_sdk.errors import (
     RateLimitError,
 )
 
-from ._backend import SleepFn, default_sleep
+from ._backend import SleepFn, Wakeup, default_sleep
 
 __all__ = ["AsyncActivation", "AsyncPoller", "PollingFetcher"]
 
@@ -306,6 +306,7 @@ class AsyncPoller(Generic[T]):
         self._clock = clock or _utc_now
         self._sleep = sleep or default_sleep
         self._rng = rng or random.Random()
+        self._wakeup = Wakeup()
 
     @property
     def key(self) -> str:
@@ -329,6 +330,12 @@ class AsyncPoller(Generic[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self._key!r}, store={self._store!r})"
+
+    def wake(self) -> None:
+        """Run the next cycle now instead of after ``interval`` (e.g. on a verified webhook,
+        see :class:`freshbooks_sdk.webhooks.PollHint`). Thread-safe; the cycle is a normal one
+        (same cursor and dedupe). A wake during a cycle makes the following one start at once."""
+        self._wakeup.set()
 
     # -- one cycle -------------------------------------------------------------------------
 
@@ -657,7 +664,7 @@ class AsyncPoller(Generic[T]):
                 yield activation
             await self._ack_with_backoff(activation)
             if not activation.has_more:
-                await self._sleep(self._interval)
+                await self._wakeup.wait(self._sleep, self._interval)
 
     async def _ack_with_backoff(self, activation: AsyncActivation[T]) -> None:
         """Save the cursor; a store that is briefly unavailable (a lock) is waited for, so the

@@ -53,6 +53,7 @@ class RequestSpec:
     body: Any = None
     idempotent: bool = True
     authenticated: bool = True
+    accept: str = "application/json"  # the Accept header (invoice PDFs: application/pdf)
 
     @classmethod
     def get(cls, path: str, params: QueryParams | None = None) -> RequestSpec:

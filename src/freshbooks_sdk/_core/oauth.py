@@ -74,6 +74,7 @@ DEFAULT_SCOPES: tuple[str, ...] = (
     "user:expenses:read",
     "user:expenses:write",
     "user:time_entries:read",
+    "user:projects:read",  # create-expense bills back to a project: list them to pick one
 )
 """The scopes the integration needs; requested by default in the authorization URL."""
 

@@ -22,7 +22,7 @@ from freshbooks_sdk._types import (
     VisState,
     WireModel,
 )
-from pydantic import ConfigDict, Field
+from pydantic import AnyUrl, AwareDatetime, ConfigDict, Field
 
 
 class Token(WireModel):
@@ -1420,9 +1420,16 @@ class Staff(WireModel):
     """
     Unknown shape (a billing rate).
     """
-    signup_date: UTCSqlDateTime | None = None
+    signup_date: EasternDateTime | None = None
+    """
+    US/Eastern like every accounting timestamp except client `signup_date` (the official SDK's table: only client signup_date, bills, bill vendors and tax defaults are UTC).
+    """
     updated: EasternDateTime | None = None
     vis_state: VisState | None = None
+    api_token: Annotated[str | None, Field(repr=False)] = None
+    """
+    The staff member's Classic API token: a credential. Hidden from repr; cassettes redact it. Never log a model dump that includes it.
+    """
 
 
 class StaffResult(WireModel):
@@ -1502,3 +1509,993 @@ class StaffListResponse(WireModel):
         extra="allow",
     )
     response: StaffListResponseBody
+
+
+class BusinessErrorBody(WireModel):
+    """
+    Projects/time-tracking error: {"errno": 2001, "error": {...}} or {"error": "..."}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    errno: int | None = None
+    error: str | dict[str, str] | None = None
+    """
+    A message, or an object mapping a field (or "title"/"description") to a message.
+    """
+
+
+class BusinessListMeta(WireModel):
+    """
+    `meta` of a projects/time-tracking list page.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+    sort: Any | None = None
+    """
+    Projects: the sort applied (a list).
+    """
+    total_logged: int | None = None
+    """
+    Time entries: seconds logged over all pages.
+    """
+    total_unbilled: int | None = None
+    """
+    Time entries: unbilled seconds over all pages.
+    """
+
+
+class TimeEntryTimer(WireModel):
+    """
+    The running timer attached to an entry.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    is_running: bool | None = None
+
+
+class TimeEntry(WireModel):
+    """
+    A time entry. `duration` is in seconds; `started_at`/`created_at` are ISO 8601 UTC; `local_started_at` is the wall-clock time in `local_timezone` (no offset). Ids are snake_case here (`client_id`, not accounting's `clientid`).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    identity_id: int | None = None
+    is_logged: bool | None = None
+    started_at: IsoDateTime | None = None
+    local_started_at: str | None = None
+    """
+    Wall-clock start in local_timezone, e.g. 2023-08-09T14:56:50.
+    """
+    local_timezone: Annotated[str | None, Field(examples=["America/Toronto"])] = None
+    created_at: IsoDateTime | None = None
+    duration: int | None = None
+    """
+    Seconds.
+    """
+    client_id: int | None = None
+    project_id: int | None = None
+    service_id: int | None = None
+    task_id: int | None = None
+    note: str | None = None
+    active: bool | None = None
+    billable: bool | None = None
+    billed: bool | None = None
+    internal: bool | None = None
+    retainer_id: int | None = None
+    pending_client: Any | None = None
+    """
+    Unknown shape (a client named but not yet created).
+    """
+    pending_project: Any | None = None
+    """
+    Unknown shape.
+    """
+    pending_task: Any | None = None
+    """
+    Unknown shape.
+    """
+    timer: TimeEntryTimer | None = None
+
+
+class TimeEntryCreate(WireModel):
+    """
+    A time entry to log. `is_logged`, `started_at` and `duration` are required by FreshBooks.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    is_logged: bool
+    started_at: AwareDatetime
+    """
+    ISO 8601 UTC, e.g. 2020-01-21T10:00:00Z.
+    """
+    duration: Annotated[int, Field(ge=0)]
+    """
+    Seconds.
+    """
+    note: str | None = None
+    client_id: int | None = None
+    project_id: int | None = None
+    service_id: int | None = None
+    task_id: int | None = None
+    identity_id: int | None = None
+    billable: bool | None = None
+    internal: bool | None = None
+
+
+class TimeEntryCreateRequest(WireModel):
+    """
+    Create body: {"time_entry": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    time_entry: TimeEntryCreate
+
+
+class TimeEntryResponse(WireModel):
+    """
+    Single time entry: {"time_entry": {...}} (no response wrapper).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    time_entry: TimeEntry
+
+
+class TimeEntryListResponse(WireModel):
+    """
+    Time entry list page: {"time_entries": [...], "meta": {page, pages, per_page, total, ...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    time_entries: list[TimeEntry]
+    meta: BusinessListMeta
+
+
+class ProjectService(WireModel):
+    """
+    A service billable on a project.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    business_id: int | None = None
+    name: str | None = None
+    billable: bool | None = None
+    vis_state: VisState | None = None
+
+
+class ProjectGroupMember(WireModel):
+    """
+    A member of a project's team.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    identity_id: int | None = None
+    role: Annotated[str | None, Field(examples=["owner"])] = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    company: str | None = None
+    active: bool | None = None
+
+
+class ProjectGroup(WireModel):
+    """
+    A project's team (on a single project; lists carry `group_id` only).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int | None = None
+    members: list[ProjectGroupMember] | None = None
+    pending_invitations: list[Any] | None = None
+
+
+class Project(WireModel):
+    """
+    A project. `created_at`/`updated_at` are ISO 8601 without offset, in UTC. `fixed_price`, `rate`, `billed_amount` and `expense_markup` are decimal strings with no currency (the business's). `logged_duration` is seconds.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    title: str | None = None
+    description: str | None = None
+    due_date: date_aliased | None = None
+    client_id: int | None = None
+    internal: bool | None = None
+    budget: int | None = None
+    """
+    Time budget of an hourly project (the unit is not documented).
+    """
+    fixed_price: DecimalString | None = None
+    rate: DecimalString | None = None
+    billing_method: Annotated[
+        str | None,
+        Field(examples=["project_rate", "service_rate", "team_member_rate", "business_rate"]),
+    ] = None
+    project_type: Annotated[str | None, Field(examples=["fixed_price", "hourly_rate"])] = None
+    project_manager_id: int | None = None
+    active: bool | None = None
+    complete: bool | None = None
+    sample: bool | None = None
+    created_at: IsoDateTime | None = None
+    updated_at: IsoDateTime | None = None
+    logged_duration: int | None = None
+    """
+    Seconds logged.
+    """
+    services: list[ProjectService] | None = None
+    billed_amount: DecimalString | None = None
+    billed_status: Annotated[str | None, Field(examples=["unbilled", "partial", "billed"])] = None
+    retainer_id: int | None = None
+    expense_markup: DecimalString | None = None
+    group_id: int | None = None
+    group: ProjectGroup | None = None
+
+
+class ProjectAbility(WireModel):
+    """
+    What the caller may do with a project (`can_edit`, ...).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: str
+    value: bool | None = None
+
+
+class ProjectCreate(WireModel):
+    """
+    A project to create; `title` is required.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    title: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    due_date: date_aliased | None = None
+    client_id: int | None = None
+    internal: bool | None = None
+    project_type: Literal["fixed_price", "hourly_rate"] | None = None
+    billing_method: str | None = None
+    """
+    One of project_rate, service_rate, team_member_rate, business_rate.
+    """
+    fixed_price: str | None = None
+    """
+    Decimal string.
+    """
+    rate: str | None = None
+    """
+    Decimal string (hourly rate).
+    """
+    budget: Annotated[int | None, Field(ge=0)] = None
+    """
+    Time budget (unit not documented).
+    """
+    project_manager_id: int | None = None
+
+
+class ProjectCreateRequest(WireModel):
+    """
+    Create body: {"project": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    project: ProjectCreate
+
+
+class ProjectResponse(WireModel):
+    """
+    Single project: {"project": {...}, "abilities": [...]} (no response wrapper).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project: Project
+    abilities: list[ProjectAbility] | None = None
+
+
+class ProjectListResponse(WireModel):
+    """
+    Project list page: {"projects": [...], "meta": {sort, page, pages, per_page, total}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    projects: list[Project]
+    meta: BusinessListMeta
+
+
+class Payment(WireModel):
+    """
+    A payment against an invoice. `updated` is US/Eastern; `date` is the calendar date paid. `type` is free text in practice ("Check", "Cash", "Credit Card", "Bank Transfer", ...).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    logid: int | None = None
+    accounting_systemid: str | None = None
+    amount: Money | None = None
+    clientid: int | None = None
+    invoiceid: int | None = None
+    creditid: int | None = None
+    bulk_paymentid: int | None = None
+    overpaymentid: int | None = None
+    orderid: int | None = None
+    transactionid: int | None = None
+    date: date_aliased | None = None
+    from_credit: bool | None = None
+    gateway: str | None = None
+    note: str | None = None
+    type: Annotated[str | None, Field(examples=["Check", "Cash", "Credit Card"])] = None
+    send_client_notification: bool | None = None
+    updated: EasternDateTime | None = None
+    vis_state: VisState | None = None
+
+
+class PaymentCreate(WireModel):
+    """
+    A payment to record on an invoice (its currency must be the invoice's).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoiceid: int
+    amount: Money
+    date: date_aliased
+    type: str | None = None
+    note: str | None = None
+    send_client_notification: bool | None = None
+
+
+class Tax(WireModel):
+    """
+    A tax rate. `amount` is the percent as a decimal string ("13"), not money.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    taxid: int | None = None
+    accounting_systemid: str | None = None
+    name: str | None = None
+    amount: DecimalString | None = None
+    number: str | None = None
+    """
+    The tax registration number.
+    """
+    compound: bool | None = None
+    updated: EasternDateTime | None = None
+
+
+class TaxCreate(WireModel):
+    """
+    A tax rate to create (`amount` is a percent decimal string).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(min_length=1)]
+    amount: str
+    number: str | None = None
+    compound: bool | None = None
+
+
+class Item(WireModel):
+    """
+    A billable item. `unit_cost` is Money; `qty` and `inventory` are decimals; `tax1`/`tax2` are tax ids (0 when none), not percents.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    id: int
+    itemid: int | None = None
+    accounting_systemid: str | None = None
+    name: str | None = None
+    description: str | None = None
+    qty: DecimalString | None = None
+    inventory: str | int | None = None
+    """
+    Stock count when tracked (decimal text).
+    """
+    sku: str | None = None
+    tax1: int | None = None
+    tax2: int | None = None
+    unit_cost: Money | None = None
+    updated: EasternDateTime | None = None
+    vis_state: VisState | None = None
+
+
+class ItemCreate(WireModel):
+    """
+    A billable item to create.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    name: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    qty: str | None = None
+    inventory: str | None = None
+    sku: str | None = None
+    tax1: int | None = None
+    tax2: int | None = None
+    unit_cost: Money | None = None
+
+
+class PaymentResult(WireModel):
+    """
+    `response.result` of a single-payment answer: `.payment`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    payment: Payment
+
+
+class PaymentResponseBody(WireModel):
+    """
+    `response` of a single-payment answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: PaymentResult
+
+
+class PaymentResponse(WireModel):
+    """
+    Single payment envelope: {"response": {"result": {"payment": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: PaymentResponseBody
+
+
+class PaymentListResult(WireModel):
+    """
+    `response.result` of a payment list page: `.payments` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    payments: list[Payment]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class PaymentListResponseBody(WireModel):
+    """
+    `response` of a payment list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: PaymentListResult
+
+
+class PaymentListResponse(WireModel):
+    """
+    Payment list envelope: {"response": {"result": {"payments": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: PaymentListResponseBody
+
+
+class PaymentCreateRequest(WireModel):
+    """
+    Create body: {"payment": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    payment: PaymentCreate
+
+
+class TaxResult(WireModel):
+    """
+    `response.result` of a single-tax answer: `.tax`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    tax: Tax
+
+
+class TaxResponseBody(WireModel):
+    """
+    `response` of a single-tax answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: TaxResult
+
+
+class TaxResponse(WireModel):
+    """
+    Single tax envelope: {"response": {"result": {"tax": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: TaxResponseBody
+
+
+class TaxListResult(WireModel):
+    """
+    `response.result` of a tax list page: `.taxes` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    taxes: list[Tax]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class TaxListResponseBody(WireModel):
+    """
+    `response` of a tax list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: TaxListResult
+
+
+class TaxListResponse(WireModel):
+    """
+    Tax list envelope: {"response": {"result": {"taxes": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: TaxListResponseBody
+
+
+class TaxCreateRequest(WireModel):
+    """
+    Create body: {"tax": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    tax: TaxCreate
+
+
+class ItemResult(WireModel):
+    """
+    `response.result` of a single-item answer: `.item`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    item: Item
+
+
+class ItemResponseBody(WireModel):
+    """
+    `response` of a single-item answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: ItemResult
+
+
+class ItemResponse(WireModel):
+    """
+    Single item envelope: {"response": {"result": {"item": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: ItemResponseBody
+
+
+class ItemListResult(WireModel):
+    """
+    `response.result` of a item list page: `.items` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    items: list[Item]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class ItemListResponseBody(WireModel):
+    """
+    `response` of a item list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: ItemListResult
+
+
+class ItemListResponse(WireModel):
+    """
+    Item list envelope: {"response": {"result": {"items": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: ItemListResponseBody
+
+
+class ItemCreateRequest(WireModel):
+    """
+    Create body: {"item": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    item: ItemCreate
+
+
+class Callback(WireModel):
+    """
+    A webhook registration. The id key is `callbackid`; `verified` stays false until the verifier FreshBooks sent to `uri` is PUT back. `updated_at` comes as ISO UTC or as an Eastern "YYYY-MM-DD HH:MM:SS" (both seen).
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callbackid: int
+    event: Annotated[str | None, Field(examples=["invoice.create", "invoice"])] = None
+    uri: str | None = None
+    verified: bool | None = None
+    updated_at: EasternDateTime | None = None
+
+
+class CallbackCreate(WireModel):
+    """
+    `event` is `<object>` (every event of it) or `<object>.<action>`.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    event: Annotated[str, Field(pattern="^[a-z_]+(\\.[A-Za-z]+)?$")]
+    uri: AnyUrl
+
+
+class CallbackUpdate(WireModel):
+    """
+    A verify (`verifier`) or a resend (`resend`); one of them alone.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    verifier: Annotated[str | None, Field(min_length=1)] = None
+    resend: Literal[True] | None = None
+
+
+class CallbackUpdateRequest(WireModel):
+    """
+    Update body: {"callback": {"verifier": "..."}} or {"callback": {"resend": true}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    callback: CallbackUpdate
+
+
+class CallbackResult(WireModel):
+    """
+    `response.result` of a single-callback answer: `.callback`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callback: Callback
+
+
+class CallbackResponseBody(WireModel):
+    """
+    `response` of a single-callback answer: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: CallbackResult
+
+
+class CallbackResponse(WireModel):
+    """
+    Single callback envelope: {"response": {"result": {"callback": {...}}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: CallbackResponseBody
+
+
+class CallbackListResult(WireModel):
+    """
+    `response.result` of a callback list page: `.callbacks` beside `page`, `pages`, `per_page`, `total`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    callbacks: list[Callback]
+    page: int
+    """
+    1-based page number.
+    """
+    pages: int
+    """
+    Number of pages; 0 when the result is empty.
+    """
+    per_page: int
+    total: int
+    """
+    Number of items over all pages.
+    """
+
+
+class CallbackListResponseBody(WireModel):
+    """
+    `response` of a callback list page: `.result`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    result: CallbackListResult
+
+
+class CallbackListResponse(WireModel):
+    """
+    Callback list envelope: {"response": {"result": {"callbacks": [...], "page", "pages", "per_page", "total"}}}.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    response: CallbackListResponseBody
+
+
+class CallbackCreateRequest(WireModel):
+    """
+    Create body: {"callback": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    callback: CallbackCreate
+
+
+class VisStateUpdate(WireModel):
+    """
+    The vis_state phase alone: 1 deletes, 2 archives, 0 restores.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    vis_state: Literal[0, 1, 2]
+
+
+class InvoiceCustomizedEmailUpdate(WireModel):
+    """
+    The subject and body of a sent invoice's email (each optional).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    subject: str | None = None
+    body: str | None = None
+
+
+class InvoiceMarkAsSentUpdate(WireModel):
+    """
+    The mark-as-sent action alone (no email).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action_mark_as_sent: Literal[True]
+
+
+class InvoiceMarkAsSentRequest(WireModel):
+    """
+    Mark-as-sent body: {"invoice": {"action_mark_as_sent": true}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: InvoiceMarkAsSentUpdate
+
+
+class InvoiceVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"invoice": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: VisStateUpdate
+
+
+class ClientVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"client": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client: VisStateUpdate
+
+
+class ExpenseVisStateRequest(WireModel):
+    """
+    Delete/archive/restore body: {"expense": {"vis_state": 1}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    expense: VisStateUpdate
+
+
+class RevokeRequest(WireModel):
+    """
+    Body of POST /auth/oauth/revoke.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    client_id: str
+    client_secret: Annotated[str, Field(repr=False)]
+    token: Annotated[str, Field(repr=False)]
+
+
+class InvoiceSendUpdate(WireModel):
+    """
+    The send action alone (`action_email`): emails the invoice to `email_recipients` (default: the client's contacts), optionally with a customized subject/body and the PDF.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    action_email: Literal[True]
+    email_include_pdf: bool | None = None
+    email_recipients: Annotated[list[str] | None, Field(min_length=1)] = None
+    invoice_customized_email: InvoiceCustomizedEmailUpdate | None = None
+
+
+class InvoiceSendRequest(WireModel):
+    """
+    Send body: {"invoice": {"action_email": true, ...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    invoice: InvoiceSendUpdate

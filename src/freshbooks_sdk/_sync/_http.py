@@ -133,8 +133,10 @@ class HTTPCore:
         if self._owns_http:
             self._http.close()
 
-    def _headers(self, token: str | None, has_body: bool) -> dict[str, str]:
-        headers = {"Accept": "application/json", "User-Agent": self._user_agent}
+    def _headers(
+        self, token: str | None, has_body: bool, accept: str = "application/json"
+    ) -> dict[str, str]:
+        headers = {"Accept": accept, "User-Agent": self._user_agent}
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if has_body:
@@ -191,7 +193,7 @@ class HTTPCore:
                 url,
                 params=tuple(spec.params),
                 content=body,
-                headers=self._headers(token, body is not None),
+                headers=self._headers(token, body is not None, spec.accept),
                 timeout=self._timeout,
             )
             started = time.perf_counter()

@@ -12,6 +12,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -19,15 +20,22 @@ from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
+from freshbooks_sdk._sync.resources.callbacks import CallbacksResource
 from freshbooks_sdk._sync.resources.categories import ExpenseCategoriesResource
 from freshbooks_sdk._sync.resources.clients import ClientsResource
 from freshbooks_sdk._sync.resources.expenses import ExpensesResource
 from freshbooks_sdk._sync.resources.identity import IdentityResource
 from freshbooks_sdk._sync.resources.invoices import InvoicesResource
+from freshbooks_sdk._sync.resources.items import ItemsResource
+from freshbooks_sdk._sync.resources.payments import PaymentsResource
+from freshbooks_sdk._sync.resources.projects import ProjectsResource
 from freshbooks_sdk._sync.resources.staff import StaffResource
+from freshbooks_sdk._sync.resources.taxes import TaxesResource
+from freshbooks_sdk._sync.resources.time_entries import TimeEntriesResource
 from freshbooks_sdk._sync.token_source import TokenProvider
 from freshbooks_sdk.errors import InvalidRequestError
 from freshbooks_sdk.stores import RateGate
@@ -136,6 +144,51 @@ class FreshBooks:
         self.expenses = ExpensesResource(self)
         self.expense_categories = ExpenseCategoriesResource(self)
         self.staff = StaffResource(self)
+        self.time_entries = TimeEntriesResource(self)
+        self.projects = ProjectsResource(self)
+        self.payments = PaymentsResource(self)
+        self.taxes = TaxesResource(self)
+        self.items = ItemsResource(self)
+        self.callbacks = CallbacksResource(self)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: RawParams | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
+
+        Same auth, retries and typed errors as the modelled calls (a 404 raises
+        ``NotFoundError``, a 200 carrying ``response.errors`` raises too). ``path`` is a path
+        on the API host; ``{account_id}`` in it is replaced by this client's account id and
+        ``{business_id}`` by its business id (from ``users/me``, for time tracking and projects).
+        ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
+        or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
+        bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
+        A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
+        Returns the decoded JSON (``None`` for an empty body such as a 204).
+
+            taxes = afb.request("GET", "/accounting/account/{account_id}/taxes/taxes",
+                                      params={"per_page": 100})
+            print(taxes["response"]["result"]["taxes"])
+        """
+        if isinstance(path, str) and "{business_id}" in path:
+            business = self.identity.require_account()
+            path = path.replace("{business_id}", str(int(business.business_id)))
+        spec = build_raw_spec(
+            method,
+            path,
+            params=params,
+            json=json,
+            account_id=self.account_id,
+            idempotent=idempotent,
+        )
+        response = self._core.send(spec)
+        return decode_raw(response.content, response.status_code, response)
 
     @property
     def base_url(self) -> str:

@@ -90,7 +90,7 @@ from freshbooks_sdk.errors import (
     RateLimitError,
 )
 
-from ._backend import SleepFn, default_sleep
+from ._backend import SleepFn, Wakeup, default_sleep
 
 __all__ = ["Activation", "Poller", "PollingFetcher"]
 
@@ -307,6 +307,7 @@ class Poller(Generic[T]):
         self._clock = clock or _utc_now
         self._sleep = sleep or default_sleep
         self._rng = rng or random.Random()
+        self._wakeup = Wakeup()
 
     @property
     def key(self) -> str:
@@ -330,6 +331,12 @@ class Poller(Generic[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(key={self._key!r}, store={self._store!r})"
+
+    def wake(self) -> None:
+        """Run the next cycle now instead of after ``interval`` (e.g. on a verified webhook,
+        see :class:`freshbooks_sdk.webhooks.PollHint`). Thread-safe; the cycle is a normal one
+        (same cursor and dedupe). A wake during a cycle makes the following one start at once."""
+        self._wakeup.set()
 
     # -- one cycle -------------------------------------------------------------------------
 
@@ -652,7 +659,7 @@ class Poller(Generic[T]):
                 yield activation
             self._ack_with_backoff(activation)
             if not activation.has_more:
-                self._sleep(self._interval)
+                self._wakeup.wait(self._sleep, self._interval)
 
     def _ack_with_backoff(self, activation: Activation[T]) -> None:
         """Save the cursor; a store that is briefly unavailable (a lock) is waited for, so the

@@ -47,6 +47,23 @@ from .identity import render_me
 from .oauth import DEFAULT_EXPIRES_IN, InvalidToken, OAuthServer
 from .populate import build_store
 from .resources.base import Ctx
+from .resources.business import (
+    UNAUTHORIZED_BODY,
+    BusinessData,
+    BusinessError,
+    BusinessRoute,
+    match_business,
+)
+from .resources.business import respond as business_respond
+from .resources.callbacks import (
+    CallbackState,
+    EventsError,
+    PendingDelivery,
+    is_loopback,
+    match_callbacks,
+)
+from .resources.callbacks import respond as callbacks_respond
+from .resources.invoice_pdf import PDF_CONTENT_TYPE, render_invoice_pdf
 from .resources.invoices import pay
 from .router import RESOURCES, Route, match
 from .seed import (
@@ -93,7 +110,8 @@ class LoggedRequest:
 
 
 class Sandbox:
-    """An in-memory FreshBooks API: OAuth, identity, clients, invoices, expenses, categories, staff.
+    """An in-memory FreshBooks API: OAuth, identity, clients, invoices (and their PDF), expenses,
+    categories, staff, payments, taxes, items, time entries, projects and webhook callbacks.
 
     >>> sb = Sandbox()
     >>> sb.account_ids
@@ -144,6 +162,11 @@ class Sandbox:
         self._businesses: dict[str, BusinessSeed] = {b.account_id: b for b in BUSINESSES}
         self._stores = {b.account_id: build_store(self._world, b) for b in BUSINESSES}
         self._faults = FaultQueue()
+        self._business_data = BusinessData()  # time entries and projects, by business_id
+        self._callbacks = CallbackState()  # webhook registrations and queued deliveries
+        self._delivery_wake = threading.Event()
+        self._delivery_thread: threading.Thread | None = None
+        self._delivery_stop = False
         self._limits: dict[str, RateLimit] = {}
         self.request_log: list[LoggedRequest] = []
         """Every request seen, in order (method, path, query, status, fault)."""
@@ -533,6 +556,15 @@ class Sandbox:
         try:
             if route.kind == "accounting":
                 return self._accounting(req, route)
+            callbacks = match_callbacks(req.path) if route.kind == "not_found" else None
+            if callbacks is not None:
+                return self._events(req, *callbacks)
+            pdf = _INVOICE_PDF.match(req.path) if route.kind == "not_found" else None
+            if pdf is not None:
+                return self._invoice_pdf(req, pdf.group(1), pdf.group(2))
+            business_route = match_business(req.path) if route.kind == "not_found" else None
+            if business_route is not None:
+                return self._business(req, business_route)
             if route.kind == "not_found":
                 if route.accounting:
                     raise AccountingError(404, ErrorItem(404, _NOT_FOUND_TEXT))
@@ -612,6 +644,201 @@ class Sandbox:
             raise AccountingError(403, ErrorItem(1003, _scope_message(grant.scopes, needed)))
         ctx = self._ctx(account_id, now)
         body = resource.dispatch(ctx, op, route.rid, req.query, req.body)
+        if op in ("create", "update", "delete"):
+            result = body.get("response", {}).get("result", {}).get(resource.single, {})
+            object_id = result.get("id") if isinstance(result, dict) else None
+            if isinstance(object_id, int):
+                self._emit(account_id, f"{resource.single}.{op}", object_id)
+        return json_response(200, body)
+
+    # ---- webhooks ------------------------------------------------------------------------
+
+    def _emit(self, account_id: str, name: str, object_id: int) -> None:
+        seed = self._businesses[account_id]
+        self._callbacks.emit(
+            account_id,
+            name,
+            object_id,
+            business_id=seed.business_id,
+            identity_id=IDENTITY.identity_id,
+            user_id=seed.identity_staff_id,
+        )
+        self._delivery_wake.set()
+
+    def auto_deliver_webhooks(self, enabled: bool = True) -> None:
+        """Send queued webhooks from a background thread as soon as they are queued (what
+        FreshBooks does), instead of on :meth:`deliver_webhooks` calls. Loopback only, in order.
+
+        >>> sb = Sandbox()
+        >>> sb.auto_deliver_webhooks()
+        >>> sb.auto_deliver_webhooks(False)
+        """
+        with self._lock:
+            thread = self._delivery_thread
+            if enabled and thread is None:
+                self._delivery_stop = False
+                thread = threading.Thread(
+                    target=self._deliver_loop, name="sandbox-webhooks", daemon=True
+                )
+                self._delivery_thread = thread
+                thread.start()
+                self._delivery_wake.set()
+                return
+            if enabled or thread is None:
+                return
+            self._delivery_stop = True
+            self._delivery_thread = None
+        self._delivery_wake.set()
+        thread.join(timeout=10)
+
+    def _deliver_loop(self) -> None:
+        while True:
+            self._delivery_wake.wait()
+            self._delivery_wake.clear()
+            if self._delivery_stop:
+                return
+            try:
+                self.deliver_webhooks()
+            except Exception:  # a sandbox bug: keep it, keep delivering
+                logger.exception("sandbox webhook delivery failed")
+
+    @property
+    def pending_webhooks(self) -> list[PendingDelivery]:
+        """Webhook POSTs queued and not yet sent by :meth:`deliver_webhooks` (oldest first)."""
+        with self._lock:
+            return list(self._callbacks.pending)
+
+    def callback_verifier(self, account_id: str, callback_id: int) -> str:
+        """The verifier the sandbox POSTed for a callback (tests that skip the receiver)."""
+        with self._lock:
+            return self._callbacks.callbacks[account_id][callback_id].verifier
+
+    def deliver_webhooks(self, *, timeout: float = 5.0) -> list[tuple[PendingDelivery, int | str]]:
+        """POST every queued webhook (verifications and signed events) to its uri, in order.
+
+        Only loopback uris (``127.0.0.1``, ``::1``, ``localhost``) are contacted: any other is
+        reported as skipped and dropped. Sent outside the sandbox lock, so a receiver may call
+        the sandbox back (``fb.callbacks.verify(...)``). Returns ``(delivery, status code or
+        error text)`` pairs.
+        """
+        import httpx
+
+        with self._lock:
+            batch, self._callbacks.pending = self._callbacks.pending, []
+        results: list[tuple[PendingDelivery, int | str]] = []
+        with httpx.Client(timeout=timeout, trust_env=False) as client:
+            for delivery in batch:
+                if not is_loopback(delivery.uri):
+                    results.append((delivery, "skipped: not a loopback address"))
+                    continue
+                try:
+                    answer = client.post(
+                        delivery.uri, content=delivery.body, headers=list(delivery.headers)
+                    )
+                    results.append((delivery, answer.status_code))
+                except httpx.HTTPError as exc:
+                    results.append((delivery, f"failed: {type(exc).__name__}: {exc}"))
+        return results
+
+    def _events(self, req: SandboxRequest, account_id: str, rid: str | None) -> SandboxResponse:
+        """``/events/account/{account_id}/events/callbacks[/{id}]``."""
+        now = self.now()
+        try:
+            try:
+                grant = self._oauth.authenticate(req.header("authorization"), now)
+            except InvalidToken:
+                raise EventsError(
+                    401, "invalid_token: The request token failed to authenticate or validate."
+                ) from None
+            if account_id not in self._stores:
+                raise EventsError(403, f"You do not have access to account {account_id[:40]}.")
+            limit = self._limits.get(account_id)
+            wait = limit.check(now) if limit is not None else None
+            if wait is not None:
+                return json_response(
+                    429,
+                    {"errno": 429, "message": f"Rate limit exceeded. Retry in {wait} seconds."},
+                    headers=[("retry-after", str(wait))],
+                )
+            body = callbacks_respond(
+                self._callbacks,
+                self._world,
+                req,
+                account_id,
+                rid,
+                now,
+                frozenset(grant.scopes),
+            )
+        except EventsError as err:
+            return json_response(err.status, err.body)
+        self._delivery_wake.set()  # a create or resend may have queued a verification
+        if body is None:
+            return SandboxResponse(204, [], b"")
+        return json_response(200, body)
+
+    def _invoice_pdf(self, req: SandboxRequest, account_id: str, rid: str) -> SandboxResponse:
+        """``GET .../invoices/invoices/{id}/pdf``: the invoice as a PDF document."""
+        invoices = RESOURCES["invoices"]
+        route = Route("accounting", account_id, invoices, rid, accounting=True)
+        if req.method != "GET":
+            raise AccountingError(
+                405,
+                ErrorItem(405, "The method is not allowed for the requested URL."),
+                headers=[("allow", "GET")],
+            )
+        probe = SandboxRequest.build("GET", req.path, [], dict(req.headers), b"")
+        self._accounting(probe, route)  # the same auth, account, rate limit and scope checks
+        ctx = self._ctx(account_id)
+        rendered = invoices.render(ctx, invoices.lookup(ctx, rid), frozenset({"lines"}))
+        return SandboxResponse(
+            200, [("content-type", PDF_CONTENT_TYPE)], render_invoice_pdf(rendered)
+        )
+
+    def _business(self, req: SandboxRequest, route: BusinessRoute) -> SandboxResponse:
+        """Time tracking and projects: ``/{family}/business/{business_id}/...``."""
+        now = self.now()
+        retry_after: int | None = None
+        try:
+            try:
+                grant = self._oauth.authenticate(req.header("authorization"), now)
+            except InvalidToken:
+                raise BusinessError(401, UNAUTHORIZED_BODY) from None
+            seed = next(
+                (b for b in self._businesses.values() if str(b.business_id) == route.business_id),
+                None,
+            )
+            if seed is None:
+                raise BusinessError(
+                    403,
+                    {"errno": 1003, "message": "You do not have access to this business."},
+                )
+            limit = self._limits.get(seed.account_id)
+            retry_after = limit.check(now) if limit is not None else None
+            if retry_after is not None:
+                raise BusinessError(429, {"errno": 429, "message": "Rate limit exceeded."})
+            needed = f"user:{route.scope}:{'read' if req.method in ('GET', 'HEAD') else 'write'}"
+            if needed not in grant.scopes:
+                raise BusinessError(
+                    403, {"errno": 1003, "message": _scope_message(grant.scopes, needed)}
+                )
+            body = business_respond(
+                self._business_data,
+                route,
+                req,
+                business_id=seed.business_id,
+                store=self._stores[seed.account_id],
+                now=now,
+                identity_id=IDENTITY.identity_id,
+            )
+            if req.method == "POST":
+                created = body.get("time_entry") or body.get("project") or {}
+                kind = "time_entry" if "time_entry" in body else "project"
+                if isinstance(created.get("id"), int):
+                    self._emit(seed.account_id, f"{kind}.create", created["id"])
+        except BusinessError as err:
+            if err.status == 429 and retry_after is not None:
+                return json_response(429, err.body, headers=[("retry-after", str(retry_after))])
+            return err.response()
         return json_response(200, body)
 
     def _error_format_for(self, req: SandboxRequest) -> ErrorFormat:
@@ -630,6 +857,7 @@ class Sandbox:
         return f"<Sandbox accounts={self.account_ids} error_format={self.error_format!r}>"
 
 
+_INVOICE_PDF = re.compile(r"^/accounting/account/([A-Za-z0-9]+)/invoices/invoices/([^/]+)/pdf/*$")
 _CONFLICT_TEXT = "The resource is being modified by another request. Please try again."
 
 

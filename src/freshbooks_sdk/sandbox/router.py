@@ -10,7 +10,10 @@ from .resources.base import Resource
 from .resources.clients import ClientResource
 from .resources.expenses import CategoryResource, ExpenseResource
 from .resources.invoices import InvoiceResource
+from .resources.items import ItemResource
+from .resources.payments import PaymentResource
 from .resources.staff import StaffResource
+from .resources.taxes import TaxResource
 
 __all__ = ["RESOURCES", "Route", "match"]
 
@@ -24,6 +27,9 @@ RESOURCES: dict[str, Resource[Any]] = {
         ExpenseResource(),
         CategoryResource(),
         StaffResource(),
+        PaymentResource(),
+        TaxResource(),
+        ItemResource(),
     )
 }
 """The accounting resources by their URL name (``clients``, ``invoices``, ``expenses``,

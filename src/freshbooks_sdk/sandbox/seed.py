@@ -39,7 +39,18 @@ __all__ = [
 INTEGRATION_SCOPES: tuple[str, ...] = DEFAULT_SCOPES
 """The scopes :meth:`Sandbox.issue_token` grants by default (the integration's set)."""
 
-APP_SCOPES: tuple[str, ...] = (*INTEGRATION_SCOPES, "user:time_entries:write", "user:teams:read")
+APP_SCOPES: tuple[str, ...] = (
+    *INTEGRATION_SCOPES,
+    "user:time_entries:write",
+    "user:teams:read",
+    "user:projects:write",
+    "user:payments:read",
+    "user:payments:write",
+    "user:taxes:read",
+    "user:taxes:write",
+    "user:billable_items:read",
+    "user:billable_items:write",
+)
 """Everything the seeded OAuth app may ask for (``scope`` omitted on authorize = all of these)."""
 
 APP_CLIENT_ID = "sandbox-client-id"

@@ -33,6 +33,9 @@ _FIRST_IDS = {
     "expenses": 3_000_001,
     "categories": 4_000_001,
     "attachments": 5_000_001,
+    "payments": 6_000_001,
+    "taxes": 6_500_001,
+    "items": 7_000_001,
 }
 
 
@@ -106,6 +109,9 @@ class AccountStore:
         self.expenses: dict[int, ExpenseRecord] = {}
         self.categories: dict[int, Record] = {}
         self.staff: dict[int, Record] = {}
+        self.payments: dict[int, Record] = {}
+        self.taxes: dict[int, Record] = {}
+        self.items: dict[int, Record] = {}
         self.invoice_counter = 0
 
     @property

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
+from freshbooks_sdk.errors import InvalidRequestError, PermissionDeniedError
 from freshbooks_sdk.models import Identity, IdentityResponse
 
 if TYPE_CHECKING:
@@ -46,5 +47,46 @@ class IdentityResource:
         return pick_business(self.me(), account_id or self._client.account_id)
 
     def staff_id(self, account_id: str | None = None) -> int:
-        """The connection user's own staff/user id in this business (for ``expenses.create``)."""
-        return staff_id_for(self.me(), account_id or self._client.account_id)
+        """The connection user's own staff/user id in this business (for ``expenses.create``).
+
+        Read from ``users/me`` ``roles[].userid`` (what FreshBooks' own SDKs use, though the
+        field is undocumented); when that is missing, from the documented staff list
+        (``users/staffs``, scope ``user:teams:read``): the staff member whose email is the
+        user's. Neither: ``InvalidRequestError`` (field ``staff_id``) saying to pass it.
+        """
+        me = self.me()
+        account = account_id or self._client.account_id
+        try:
+            return staff_id_for(me, account)
+        except InvalidRequestError as exc:
+            if exc.field != "staff_id" or account is None:
+                raise
+            return self._staff_id_from_staff_list(me, account)
+
+    def _staff_id_from_staff_list(self, me: Identity, account_id: str) -> int:
+        email = (getattr(me, "email", None) or "").strip().casefold()
+        bound = self._client if account_id == self._client.account_id else None
+        client = bound or self._client.with_account(account_id)
+        matches: list[int] = []
+        if email:
+            try:
+                for person in client.staff.list():
+                    if (person.email or "").strip().casefold() == email:
+                        matches.append(int(person.id))
+            except PermissionDeniedError:
+                raise InvalidRequestError(
+                    f"users/me lists no role userid for account {account_id!r}, and the staff "
+                    "list that would identify you needs the user:teams:read scope; pass "
+                    "staff_id= explicitly",
+                    field="staff_id",
+                    value=account_id,
+                ) from None
+        if len(matches) == 1:
+            return matches[0]
+        raise InvalidRequestError(
+            f"cannot tell your staff id in account {account_id!r}: users/me lists no role "
+            f"userid and {len(matches)} staff members have your email; pass staff_id= "
+            "explicitly (fb.staff.list() shows them)",
+            field="staff_id",
+            value=account_id,
+        )

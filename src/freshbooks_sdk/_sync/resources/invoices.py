@@ -27,6 +27,7 @@ from freshbooks_sdk._core.inputs import (
     updated_since_filter,
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
@@ -205,3 +206,22 @@ class InvoicesResource(Pollable[Invoice]):
     def delete(self, invoice_id: int) -> Invoice:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT, FreshBooks' documented way."""
         return self._set_vis_state(check_resource_id(invoice_id, field="invoice_id"), 1)
+
+    def pdf(self, invoice_id: int, *, max_bytes: int = DEFAULT_MAX_PDF_BYTES) -> bytes:
+        """The invoice as a PDF document (bytes starting with ``%PDF-``).
+
+        Sent with ``Accept: application/pdf``; a body that is not a PDF, or larger than
+        ``max_bytes`` (50 MiB by default), raises ``ResponseValidationError``.
+
+            Path(f"invoice-{inv.invoice_number}.pdf").write_bytes(fb.invoices.pdf(inv.id))
+        """
+        limit = check_max_bytes(max_bytes)
+        spec = pdf_spec(self._url(check_resource_id(invoice_id, field="invoice_id")))
+        response = self._core.send(spec)
+        return check_pdf(
+            response.content,
+            content_type=response.headers.get("content-type"),
+            max_bytes=limit,
+            status_code=response.status_code,
+            response=response,
+        )

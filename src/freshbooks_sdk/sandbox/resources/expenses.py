@@ -21,7 +21,18 @@ from ..validate import (
     require,
 )
 from ..wire import JsonObj, fmt_decimal, money
-from .base import Ctx, FilterFn, Resource, date_max, date_min, eastern, eq_int, in_int, like
+from .base import (
+    Ctx,
+    FilterFn,
+    Resource,
+    date_max,
+    date_min,
+    eastern,
+    eq_int,
+    eq_str,
+    in_int,
+    like,
+)
 
 __all__ = ["CategoryResource", "ExpenseResource"]
 
@@ -257,9 +268,23 @@ class CategoryResource(Resource[Record]):
         return render_category(rec)
 
     def filters(self) -> Mapping[str, FilterFn[Record]]:
+        # The documented ones only (FreshBooks ignores any other search key).
         return {
-            "categoryid": eq_int("categoryid", lambda r: r.id),
             "categoryids": in_int("categoryids", lambda r: r.id),
+            "name": eq_str(lambda r: r.fields.get("category")),
+            "is_cogs": _bool_filter("is_cogs"),
+            "is_editable": _bool_filter("is_editable"),
             "parentid": eq_int("parentid", lambda r: r.fields.get("parentid")),
-            "category_like": like(lambda r: r.fields.get("category")),
         }
+
+
+def _bool_filter(key: str) -> FilterFn[Record]:
+    """``search[is_cogs]=true``: a boolean equals (``true``/``false``, ``1``/``0``)."""
+
+    def match(ctx: Ctx, rec: Record, values: list[str]) -> bool:
+        wanted = values[-1].strip().lower()
+        if wanted not in ("true", "false", "1", "0"):
+            raise bad_value(f"search[{key}]", "search", values[-1], f"{key} must be true or false.")
+        return bool(rec.fields.get(key)) == (wanted in ("true", "1"))
+
+    return match

@@ -1,7 +1,11 @@
-"""``users/staffs``: list and get (FreshBooks' docs: scope ``user:teams:read``)."""
+"""``users/staffs``: list and get (FreshBooks' docs: scope ``user:teams:read``).
+
+``signup_date`` and ``updated`` are US/Eastern wall-clock times; ``api_token`` is a secret.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 
 from ..store import AccountStore, Record
@@ -30,7 +34,8 @@ class StaffResource(Resource[Record]):
             "id": rec.id,
             "userid": rec.id,
             "accounting_systemid": ctx.store.account_id,
-            "signup_date": eastern(rec.created),
+            "signup_date": eastern(rec.created),  # Eastern, like every staff timestamp
+            "api_token": _api_token(ctx.store.account_id, rec.id),
             "updated": eastern(rec.updated),
             "vis_state": rec.vis_state,
         }
@@ -53,3 +58,9 @@ class StaffResource(Resource[Record]):
             "email_like": like(lambda r: r.fields.get("email")),
             "note_like": like(lambda r: r.fields.get("note")),
         }
+
+
+def _api_token(account_id: str, staff_id: int) -> str:
+    """A stable stand-in for the staff member's Classic API token (a credential FreshBooks
+    really returns here: the SDK must keep it out of reprs, logs and cassettes)."""
+    return hashlib.sha256(f"classic-api-token:{account_id}:{staff_id}".encode()).hexdigest()[:32]

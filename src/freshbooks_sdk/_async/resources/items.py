@@ -1,0 +1,69 @@
+"""``fb.items``: billable items (``items/items``; scope ``user:billable_items:read``).
+
+bowl = fb.items.create(name="Bowl", unit_cost=Money.of("12.50", "USD"), qty="40", sku="B-1")
+for item in fb.items.list():
+    print(item.name, item.unit_cost)
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._core.accounting_inputs import item_body
+from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.money_input import MoneyInput, check_currency
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import Item, ItemListResponse, ItemResponse
+
+
+class AsyncItemsResource(AsyncResource[Item]):
+    """Items (``/accounting/account/{account_id}/items/items``): list, get, create."""
+
+    path = "items/items"
+    single_key = "item"
+    _single = single(ItemResponse, "item")
+    _listing = listing(ItemListResponse, "items")
+
+    def list(
+        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+    ) -> AsyncPaginator[Item]:
+        """Every item, lazily."""
+        return self._paginate({}, per_page=per_page, max_items=max_items)
+
+    async def get(self, item_id: int) -> Item:
+        """One item by id."""
+        return await self._fetch(check_resource_id(item_id, field="item_id"))
+
+    async def create(
+        self,
+        *,
+        name: str,
+        unit_cost: MoneyInput | None = None,
+        currency_code: str | None = None,
+        description: str | None = None,
+        qty: str | int | Decimal | None = None,
+        inventory: str | int | Decimal | None = None,
+        sku: str | None = None,
+        tax1: int | None = None,
+        tax2: int | None = None,
+    ) -> Item:
+        """Create an item. ``unit_cost`` is a ``Money`` or an exact decimal in ``currency_code``
+        (else the client's ``default_currency``); ``tax1``/``tax2`` are tax ids."""
+        currency = (
+            check_currency(currency_code) if currency_code is not None else None
+        ) or self._client.default_currency
+        body = item_body(
+            name=name,
+            unit_cost=unit_cost,
+            currency=currency,
+            description=description,
+            qty=qty,
+            inventory=inventory,
+            sku=sku,
+            tax1=tax1,
+            tax2=tax2,
+        )
+        return await self._post(body)

@@ -1,0 +1,96 @@
+"""``fb.projects``: projects (list ``/projects/business/{business_id}/projects``; get and
+create one at ``.../project[/{id}]``, singular, as FreshBooks routes them).
+
+Needs the ``user:projects:read`` scope (``:write`` to create). Expenses and time entries bill
+back to a project by its id (``projectid`` on expenses, ``project_id`` on time entries).
+
+    for project in fb.projects.list(active=True, client_id=1000001):
+        print(project.id, project.title, project.billed_status)
+    p = fb.projects.create(title="Website", client_id=1000001, project_type="hourly_rate",
+                           billing_method="project_rate", rate="95.00")
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._business import AsyncBusinessResource
+from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import Project, ProjectListResponse, ProjectResponse
+
+
+class AsyncProjectsResource(AsyncBusinessResource[Project]):
+    """Projects: list (lazy, bare filters), get, create."""
+
+    family = "projects"
+    collection = "projects"
+    single_collection = "project"
+    single_key = "project"
+    _single = bare_single(ProjectResponse, "project")
+    _listing = meta_listing(ProjectListResponse, "projects")
+
+    def list(
+        self,
+        *,
+        active: bool | None = None,
+        complete: bool | None = None,
+        internal: bool | None = None,
+        client_id: int | None = None,
+        updated_since: datetime | None = None,
+        sort: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[Project]:
+        """Projects, lazily. ``updated_since`` is an aware datetime (sent as ISO 8601 UTC);
+        ``sort`` is a field (``title``, ``due_date``, ``created_at``, ``updated_at``, ``id``),
+        ``-`` prefixed for descending."""
+        filters = project_filters(
+            active=active,
+            complete=complete,
+            internal=internal,
+            client_id=client_id,
+            updated_since=updated_since,
+            sort=sort,
+        )
+        return self._paginate(filters, per_page=per_page, max_items=max_items)
+
+    async def get(self, project_id: int) -> Project:
+        """One project by id (with its services and team)."""
+        return await self._fetch(check_resource_id(project_id, field="project_id"))
+
+    async def create(
+        self,
+        *,
+        title: str,
+        description: str | None = None,
+        due_date: date | None = None,
+        client_id: int | None = None,
+        internal: bool | None = None,
+        project_type: str | None = None,
+        billing_method: str | None = None,
+        fixed_price: str | int | Decimal | None = None,
+        rate: str | int | Decimal | None = None,
+        budget: int | None = None,
+        project_manager_id: int | None = None,
+    ) -> Project:
+        """Create a project. ``project_type`` is ``"fixed_price"`` (then ``fixed_price`` is
+        required) or ``"hourly_rate"``; amounts are exact decimals (str/int/Decimal, no float).
+        """
+        body = project_body(
+            title=title,
+            description=description,
+            due_date=due_date,
+            client_id=client_id,
+            internal=internal,
+            project_type=project_type,
+            billing_method=billing_method,
+            fixed_price=fixed_price,
+            rate=rate,
+            budget=budget,
+            project_manager_id=project_manager_id,
+        )
+        return await self._post(body)

@@ -1,0 +1,120 @@
+"""``fb.time_entries``: time tracking (``/timetracking/business/{business_id}/time_entries``).
+
+Needs the ``user:time_entries:read`` scope (``:write`` to create). The business id comes from
+``users/me`` for the client's account_id. Times are aware UTC datetimes; ``duration`` is seconds.
+
+    from datetime import datetime, timedelta, timezone
+    week_ago = datetime.now(timezone.utc) - timedelta(days=7)
+    for entry in fb.time_entries.list(started_from=week_ago, billable=True):
+        print(entry.started_at, entry.duration, entry.client_id, entry.note)
+    fb.time_entries.create(started_at=week_ago, duration=3600, client_id=1000001, note="Design")
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._business import AsyncBusinessResource
+from freshbooks_sdk._core.business import (
+    bare_single,
+    meta_listing,
+    time_entry_body,
+    time_entry_filters,
+)
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
+from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.models import TimeEntry, TimeEntryListResponse, TimeEntryResponse
+
+
+class AsyncTimeEntriesResource(AsyncBusinessResource[TimeEntry]):
+    """Time entries: list (lazy, bare filters), get, create."""
+
+    family = "timetracking"
+    collection = "time_entries"
+    single_key = "time_entry"
+    _single = bare_single(TimeEntryResponse, "time_entry")
+    _listing = meta_listing(TimeEntryListResponse, "time_entries")
+
+    def list(
+        self,
+        *,
+        started_from: datetime | None = None,
+        started_to: datetime | None = None,
+        updated_since: datetime | None = None,
+        client_id: int | None = None,
+        project_id: int | None = None,
+        task_id: int | None = None,
+        service_id: int | None = None,
+        identity_id: int | None = None,
+        billable: bool | None = None,
+        billed: bool | None = None,
+        include_deleted: bool | None = None,
+        include_unlogged: bool | None = None,
+        team: bool | None = None,
+        sort: str | None = None,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+    ) -> AsyncPaginator[TimeEntry]:
+        """Time entries, lazily, filtered on FreshBooks' side.
+
+        ``started_from``/``started_to``/``updated_since`` are aware datetimes sent as ISO 8601
+        UTC instants (these filters are not day-granular, unlike accounting's). ``team=True``
+        lists every team member's entries; ``sort`` is ``"started_at"`` or ``"-started_at"``
+        (also ``created_at``, ``duration``, ``id``). Every argument is checked before a request.
+        """
+        filters = time_entry_filters(
+            started_from=started_from,
+            started_to=started_to,
+            updated_since=updated_since,
+            client_id=client_id,
+            project_id=project_id,
+            task_id=task_id,
+            service_id=service_id,
+            identity_id=identity_id,
+            billable=billable,
+            billed=billed,
+            include_deleted=include_deleted,
+            include_unlogged=include_unlogged,
+            team=team,
+            sort=sort,
+        )
+        return self._paginate(filters, per_page=per_page, max_items=max_items)
+
+    async def get(self, time_entry_id: int) -> TimeEntry:
+        """One time entry by id."""
+        return await self._fetch(check_resource_id(time_entry_id, field="time_entry_id"))
+
+    async def create(
+        self,
+        *,
+        started_at: datetime,
+        duration: int,
+        is_logged: bool = True,
+        note: str | None = None,
+        client_id: int | None = None,
+        project_id: int | None = None,
+        service_id: int | None = None,
+        task_id: int | None = None,
+        identity_id: int | None = None,
+        billable: bool | None = None,
+        internal: bool | None = None,
+    ) -> TimeEntry:
+        """Log time: ``started_at`` (aware) and ``duration`` (whole seconds) are required.
+
+        A create is never re-sent after an ambiguous failure (it could log the time twice).
+        """
+        body = time_entry_body(
+            started_at=started_at,
+            duration=duration,
+            is_logged=is_logged,
+            note=note,
+            client_id=client_id,
+            project_id=project_id,
+            service_id=service_id,
+            task_id=task_id,
+            identity_id=identity_id,
+            billable=billable,
+            internal=internal,
+        )
+        return await self._post(body)

@@ -1,0 +1,419 @@
+"""The business-id families (time tracking, projects): paths, envelopes and checked inputs (pure).
+
+These APIs differ from accounting on every wire detail (API notes §3.2, §3.4, §9):
+
+* paths are ``/{family}/business/{business_id}/{collection}[/{id}]`` with the numeric
+  ``business_id`` (``users/me`` ``business_memberships[].business.id``), not the account_id;
+* a single body is ``{"time_entry": {...}}`` with no ``response``/``result`` wrapper, and a list
+  page is ``{"time_entries": [...], "meta": {"page", "pages", "per_page", "total"}}``;
+* filters are bare query parameters (``client_id=5``, ``billable=true``), datetimes are full ISO
+  8601 UTC instants (``started_from=2024-05-01T00:00:00Z``), not days.
+
+>>> business_path("timetracking", 7310001, "time_entries", 42)
+'/timetracking/business/7310001/time_entries/42'
+>>> from datetime import datetime, timezone
+>>> time_entry_filters(started_from=datetime(2024, 5, 1, tzinfo=timezone.utc), billable=True)
+[('started_from', '2024-05-01T00:00:00Z'), ('billable', 'true')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import pydantic
+
+from freshbooks_sdk._core.envelope import Unwrap
+from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, in_supported_range
+from freshbooks_sdk._core.money_input import decimal_text, to_decimal
+from freshbooks_sdk._core.pages import Page, PageInfo
+from freshbooks_sdk._core.query import QueryParams
+from freshbooks_sdk.errors import InvalidRequestError
+
+__all__ = [
+    "MAX_DURATION",
+    "PROJECT_BILLING_METHODS",
+    "PROJECT_TYPES",
+    "bare_single",
+    "business_path",
+    "check_business_id",
+    "check_optional_id",
+    "meta_listing",
+    "project_body",
+    "project_filters",
+    "time_entry_body",
+    "time_entry_filters",
+]
+
+E = TypeVar("E", bound=pydantic.BaseModel)
+
+MAX_DURATION = 10 * 365 * 24 * 3600
+"""The longest ``duration`` accepted (ten years, in seconds): anything longer is a unit mistake."""
+
+PROJECT_TYPES = frozenset({"fixed_price", "hourly_rate"})
+PROJECT_BILLING_METHODS = frozenset(
+    {"project_rate", "service_rate", "team_member_rate", "business_rate"}
+)
+_MAX_TEXT = 10_000
+
+
+# ---- paths and envelopes -------------------------------------------------------------------
+
+
+def check_business_id(value: object, *, field: str = "business_id") -> int:
+    """A positive int business id (it goes into the URL path)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidRequestError(
+            f"{field} must be a positive int (users/me business_memberships[].business.id), "
+            f"got {value!r}",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def business_path(
+    family: str, business_id: int, collection: str, resource_id: int | None = None
+) -> str:
+    """``/{family}/business/{business_id}/{collection}[/{id}]``."""
+    path = f"/{family}/business/{check_business_id(business_id)}/{collection}"
+    if resource_id is not None:
+        path += f"/{_id(resource_id, 'id')}"
+    return path
+
+
+def bare_single(envelope: type[E], key: str) -> Unwrap[E, Any]:
+    """Unwrap ``{key: {...}}`` (no ``response`` wrapper)."""
+
+    def extract(env: E) -> Any:
+        return getattr(env, key)
+
+    return Unwrap(envelope, extract)
+
+
+def meta_listing(envelope: type[E], key: str) -> Unwrap[E, Page[Any]]:
+    """Unwrap ``{key: [...], "meta": {"page", "pages", "per_page", "total"}}``."""
+
+    def extract(env: E) -> Page[Any]:
+        items = getattr(env, key) or []
+        meta = getattr(env, "meta")  # noqa: B009 - the generated envelopes all carry meta
+        info = PageInfo(
+            page=int(meta.page or 1),
+            pages=int(meta.pages or 0),
+            per_page=int(meta.per_page or len(items)),
+            total=int(meta.total or 0),
+        )
+        return Page(items=list(items), info=info)
+
+    return Unwrap(envelope, extract)
+
+
+# ---- checks ----------------------------------------------------------------------------------
+
+
+def _id(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidRequestError(
+            f"{field} must be a positive int id, got {value!r}", field=field, value=value
+        )
+    return value
+
+
+def _opt_id(value: object, field: str) -> int | None:
+    return None if value is None else _id(value, field)
+
+
+def check_optional_id(value: object, field: str) -> int | None:
+    """``None`` or a positive int id (refused naming ``field`` otherwise)."""
+    return _opt_id(value, field)
+
+
+def _opt_bool(value: object, field: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise InvalidRequestError(
+        f"{field} must be True or False, got {value!r}", field=field, value=value
+    )
+
+
+def _opt_text(value: object, field: str, *, required: bool = False) -> str | None:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise InvalidRequestError(
+            f"{field} must be a {'non-empty ' if required else ''}str, got {value!r}",
+            field=field,
+            value=value,
+        )
+    if len(value) > _MAX_TEXT:
+        raise InvalidRequestError(
+            f"{field} is longer than {_MAX_TEXT} characters", field=field, value=value
+        )
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise InvalidRequestError(
+            f"{field} holds text that is not valid Unicode (a lone surrogate)", field=field
+        ) from None
+    return value
+
+
+def _instant(value: object, field: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidRequestError(
+            f"{field} must be an aware datetime, got {type(value).__name__} {value!r}",
+            field=field,
+            value=value,
+        )
+    try:
+        instant = ensure_aware(value, name=field)
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc), field=field, value=value) from None
+    if not in_supported_range(instant):
+        raise InvalidRequestError(
+            f"{field} must lie between 1970 and 2200, got {instant.isoformat()}",
+            field=field,
+            value=value,
+        )
+    return instant
+
+
+def _opt_instant(value: object, field: str) -> str | None:
+    return None if value is None else format_iso_z(_instant(value, field))
+
+
+def _opt_date(value: object, field: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidRequestError(
+            f"{field} must be a datetime.date, got {value!r}", field=field, value=value
+        )
+    return value.isoformat()
+
+
+def _choice(value: object, field: str, allowed: frozenset[str]) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidRequestError(
+            f"{field} must be one of {', '.join(sorted(allowed))}, got {value!r}",
+            field=field,
+            value=value,
+        )
+    return value
+
+
+def _sort(value: object, allowed: frozenset[str]) -> str | None:
+    """``"field"`` ascending or ``"-field"`` descending, on a known field."""
+    if value is None:
+        return None
+    name = value[1:] if isinstance(value, str) and value.startswith("-") else value
+    if not isinstance(name, str) or name not in allowed:
+        raise InvalidRequestError(
+            f"sort must be one of {', '.join(sorted(allowed))} (prefix '-' for descending), "
+            f"got {value!r}",
+            field="sort",
+            value=value,
+        )
+    return str(value)
+
+
+def _params(pairs: Mapping[str, object]) -> QueryParams:
+    out: QueryParams = []
+    for key, value in pairs.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out.append((key, "true" if value else "false"))
+        else:
+            out.append((key, str(value)))
+    return out
+
+
+def _drop_none(body: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in body.items() if v is not None}
+
+
+# ---- time entries ----------------------------------------------------------------------------
+
+TIME_ENTRY_SORTS = frozenset({"started_at", "created_at", "duration", "id"})
+
+
+def time_entry_filters(
+    *,
+    started_from: datetime | None = None,
+    started_to: datetime | None = None,
+    updated_since: datetime | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    task_id: int | None = None,
+    service_id: int | None = None,
+    identity_id: int | None = None,
+    billable: bool | None = None,
+    billed: bool | None = None,
+    include_deleted: bool | None = None,
+    include_unlogged: bool | None = None,
+    team: bool | None = None,
+    sort: str | None = None,
+) -> QueryParams:
+    """The bare query parameters of a time entry listing, checked."""
+    start = None if started_from is None else _instant(started_from, "started_from")
+    end = None if started_to is None else _instant(started_to, "started_to")
+    if start is not None and end is not None and end < start:
+        raise InvalidRequestError(
+            f"started_to ({end.isoformat()}) is before started_from ({start.isoformat()})",
+            field="started_to",
+            value=started_to,
+        )
+    return _params(
+        {
+            "started_from": None if start is None else format_iso_z(start),
+            "started_to": None if end is None else format_iso_z(end),
+            "updated_since": _opt_instant(updated_since, "updated_since"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "project_id": _opt_id(project_id, "project_id"),
+            "task_id": _opt_id(task_id, "task_id"),
+            "service_id": _opt_id(service_id, "service_id"),
+            "identity_id": _opt_id(identity_id, "identity_id"),
+            "billable": _opt_bool(billable, "billable"),
+            "billed": _opt_bool(billed, "billed"),
+            "include_deleted": _opt_bool(include_deleted, "include_deleted"),
+            "include_unlogged": _opt_bool(include_unlogged, "include_unlogged"),
+            "team": _opt_bool(team, "team"),
+            "sort": _sort(sort, TIME_ENTRY_SORTS),
+        }
+    )
+
+
+def time_entry_body(
+    *,
+    started_at: datetime,
+    duration: int,
+    is_logged: bool = True,
+    note: str | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    service_id: int | None = None,
+    task_id: int | None = None,
+    identity_id: int | None = None,
+    billable: bool | None = None,
+    internal: bool | None = None,
+) -> dict[str, Any]:
+    """The ``time_entry`` object of a create, checked (``duration`` in whole seconds)."""
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise InvalidRequestError(
+            f"duration must be an int number of seconds, got {duration!r}",
+            field="duration",
+            value=duration,
+        )
+    if not 0 <= duration <= MAX_DURATION:
+        raise InvalidRequestError(
+            f"duration must be between 0 and {MAX_DURATION} seconds, got {duration}",
+            field="duration",
+            value=duration,
+        )
+    return _drop_none(
+        {
+            "is_logged": _opt_bool(is_logged, "is_logged"),
+            "started_at": format_iso_z(_instant(started_at, "started_at")),
+            "duration": duration,
+            "note": _opt_text(note, "note"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "project_id": _opt_id(project_id, "project_id"),
+            "service_id": _opt_id(service_id, "service_id"),
+            "task_id": _opt_id(task_id, "task_id"),
+            "identity_id": _opt_id(identity_id, "identity_id"),
+            "billable": _opt_bool(billable, "billable"),
+            "internal": _opt_bool(internal, "internal"),
+        }
+    )
+
+
+# ---- projects --------------------------------------------------------------------------------
+
+PROJECT_SORTS = frozenset({"title", "due_date", "created_at", "updated_at", "id"})
+
+
+def project_filters(
+    *,
+    active: bool | None = None,
+    complete: bool | None = None,
+    internal: bool | None = None,
+    client_id: int | None = None,
+    updated_since: datetime | None = None,
+    sort: str | None = None,
+) -> QueryParams:
+    """The bare query parameters of a project listing, checked."""
+    return _params(
+        {
+            "active": _opt_bool(active, "active"),
+            "complete": _opt_bool(complete, "complete"),
+            "internal": _opt_bool(internal, "internal"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "updated_since": _opt_instant(updated_since, "updated_since"),
+            "sort": _sort(sort, PROJECT_SORTS),
+        }
+    )
+
+
+def _opt_decimal(value: object, field: str) -> str | None:
+    if value is None:
+        return None
+    number: Decimal = to_decimal(value, field=field, allow_negative=False)
+    return decimal_text(number)
+
+
+def project_body(
+    *,
+    title: str,
+    description: str | None = None,
+    due_date: date | None = None,
+    client_id: int | None = None,
+    internal: bool | None = None,
+    project_type: str | None = None,
+    billing_method: str | None = None,
+    fixed_price: str | int | Decimal | None = None,
+    rate: str | int | Decimal | None = None,
+    budget: int | None = None,
+    project_manager_id: int | None = None,
+) -> dict[str, Any]:
+    """The ``project`` object of a create, checked.
+
+    A fixed-price project needs ``fixed_price``; an internal project has no client.
+    """
+    kind = _choice(project_type, "project_type", PROJECT_TYPES)
+    if budget is not None and (
+        isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
+    ):
+        raise InvalidRequestError(
+            f"budget must be an int >= 0, got {budget!r}", field="budget", value=budget
+        )
+    body = _drop_none(
+        {
+            "title": _opt_text(title, "title", required=True),
+            "description": _opt_text(description, "description"),
+            "due_date": _opt_date(due_date, "due_date"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "internal": _opt_bool(internal, "internal"),
+            "project_type": kind,
+            "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
+            "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
+            "rate": _opt_decimal(rate, "rate"),
+            "budget": budget,
+            "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
+        }
+    )
+    if kind == "fixed_price" and "fixed_price" not in body:
+        raise InvalidRequestError(
+            "a fixed_price project needs fixed_price (the amount to bill)", field="fixed_price"
+        )
+    if body.get("internal") is True and "client_id" in body:
+        raise InvalidRequestError(
+            "an internal project has no client: drop client_id or internal=True",
+            field="client_id",
+            value=client_id,
+        )
+    return body
