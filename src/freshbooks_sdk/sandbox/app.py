@@ -18,8 +18,9 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from email.utils import format_datetime
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.fbtime import ensure_aware
@@ -64,6 +65,8 @@ from .wire import JsonObj, SandboxRequest, SandboxResponse, json_response
 
 if TYPE_CHECKING:
     import httpx
+
+    from .asgi import ASGIApp
 
 __all__ = ["LoggedRequest", "Sandbox"]
 
@@ -370,10 +373,24 @@ class Sandbox:
         return AsyncSandboxTransport(self)
 
     def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
-        """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``."""
+        """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``.
+
+        An ASGI app under uvicorn (the ``freshbooks-typed[server]`` extra); without it this
+        raises :class:`~freshbooks_sdk.sandbox.server.SandboxServerUnavailable` at once.
+        """
         from .server import serve
 
         return serve(self, port=port, host=host)
+
+    def asgi_app(self) -> ASGIApp:
+        """The sandbox as an ASGI application, for any ASGI server or ``httpx.ASGITransport``.
+
+        >>> sb = Sandbox()
+        >>> app = sb.asgi_app()   # e.g. hypercorn / uvicorn, or mounted in your own app
+        """
+        from .asgi import SandboxASGIApp
+
+        return SandboxASGIApp(self)
 
     def serve_forever(self, host: str = "127.0.0.1", port: int = 8765) -> None:
         """Serve HTTP in this thread until interrupted (the ``freshbooks sandbox serve`` loop)."""
@@ -445,7 +462,19 @@ class Sandbox:
                     req, route, f"sandbox internal error: {type(exc).__name__}: {exc}"
                 )
             self._log(req, response.status, fault)
+            return self.dated(response)
+
+    def dated(self, response: SandboxResponse) -> SandboxResponse:
+        """``response`` with a ``Date`` header read from the sandbox clock (as FreshBooks sends
+        its own time on every answer; clients use it to measure clock skew). A response that
+        already has one, or a clock that cannot be read, is returned unchanged."""
+        if response.header("date") is not None:
             return response
+        try:
+            stamp = format_datetime(self.now().astimezone(timezone.utc), usegmt=True)
+        except (ValueError, TypeError, OverflowError):  # a broken injected clock: no Date at all
+            return response
+        return response._replace(headers=[*response.headers, ("date", stamp)])
 
     def _log(self, req: SandboxRequest, status: int | None, fault: Fault | None) -> None:
         self.request_log.append(
