@@ -29,7 +29,9 @@ What it guarantees, whatever the client sends:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -87,6 +89,8 @@ class ServerLimits:
         max_header_bytes: the largest request head (400 past it).
         backlog: the listen queue length (a burst of new connections is queued, not refused).
         shutdown_timeout: the most a server stop waits for requests in flight.
+        write_timeout: seconds a client has to take an answer off the server's buffer (one
+            that never reads is disconnected).
     """
 
     max_body: int = MAX_BODY
@@ -97,6 +101,7 @@ class ServerLimits:
     max_header_bytes: int = 64 * 1024
     backlog: int = 2048
     shutdown_timeout: float = 3.0
+    write_timeout: float = 30.0
 
     def __post_init__(self) -> None:
         for name in ("max_body", "max_header_bytes", "backlog"):
@@ -109,9 +114,14 @@ class ServerLimits:
             "header_timeout",
             "keep_alive",
             "shutdown_timeout",
+            "write_timeout",
         ):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 < value < math.inf
+            ):
                 raise ValueError(f"ServerLimits.{name} must be a positive number, not {value!r}")
 
 
@@ -120,6 +130,9 @@ class ConnectionHandle(Protocol):
 
     def close(self) -> None:
         """Close the connection without answering."""
+
+    def abort(self) -> None:
+        """Close the connection at once, discarding whatever is still buffered for the client."""
 
 
 def error_response(path: str | None, status: int, error: str, description: str) -> SandboxResponse:
@@ -205,7 +218,8 @@ class SandboxASGIApp:
                     "internal_server_error",
                     f"sandbox internal error: {type(exc).__name__}",
                 )
-                await self._send(send, "GET", self.sandbox.dated(bug))
+                with contextlib.suppress(_Gone):
+                    await self._send(send, "GET", self.sandbox.dated(bug))
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -224,7 +238,7 @@ class SandboxASGIApp:
         try:
             body = await self._read_body(path, headers, receive)
         except _Refused as refused:
-            await self._send(send, method, sb.dated(refused.response))
+            await self._send(send, method, sb.dated(refused.response), scope, receive)
             return
         raw_query = scope.get("query_string") or b""
         query = parse_qsl(bytes(raw_query).decode("latin-1"), keep_blank_values=True)
@@ -235,13 +249,13 @@ class SandboxASGIApp:
                 await self._wait(fault.seconds)
             answer = sb._finish(req, fault)
         except ConnectionDropped:
-            await self._drop(scope, receive)
+            await self._drop(scope, receive, abort=True)
             return
         except ResponseTimedOut as timeout:
             await self._wait(timeout.seconds, receive)
-            await self._drop(scope, receive)
+            await self._drop(scope, receive, abort=True)
             return
-        await self._send(send, method, answer)
+        await self._send(send, method, answer, scope, receive)
 
     async def _read_body(self, path: str, headers: dict[str, str], receive: Receive) -> bytes:
         limits = self.limits
@@ -291,10 +305,7 @@ class SandboxASGIApp:
         deadline = loop.time() + self.limits.drain_seconds
         budget = self.limits.max_body
         while more and budget > 0:
-            try:
-                message = await self._receive(receive, deadline - loop.time())
-            except _Gone:
-                raise
+            message = await self._receive(receive, deadline - loop.time())
             if message is None:
                 return
             budget -= len(message.get("body") or b"")
@@ -336,13 +347,17 @@ class SandboxASGIApp:
                 if not task.done():
                     task.cancel()
 
-    async def _drop(self, scope: Scope, receive: Receive) -> None:
-        """Close the connection without an answer (``drop_*`` / ``timeout`` faults)."""
+    async def _drop(self, scope: Scope, receive: Receive, *, abort: bool = False) -> None:
+        """Close the connection without an answer (``drop_*`` / ``timeout`` faults), or
+        ``abort`` it (a client that does not read: what is buffered for it is thrown away)."""
         state = scope.get("state") or {}
         handle: ConnectionHandle | None = state.get(CONNECTION_STATE_KEY)
         if handle is None:  # not under our server: the best an ASGI app can do is not answer
             raise _Gone
-        handle.close()
+        if abort:
+            handle.abort()
+        else:
+            handle.close()
         # let the server see the disconnect, so it does not answer in our place
         try:
             await self._receive(receive, 1.0)
@@ -350,16 +365,37 @@ class SandboxASGIApp:
             pass
         raise _Gone
 
-    async def _send(self, send: Send, method: str, answer: SandboxResponse) -> None:
+    async def _send(
+        self,
+        send: Send,
+        method: str,
+        answer: SandboxResponse,
+        scope: Scope | None = None,
+        receive: Receive | None = None,
+    ) -> None:
+        """Send ``answer``; a client that does not read it within ``write_timeout`` is cut off
+        (the server buffers one answer at most, then waits for the client to drain it)."""
         headers = [
             (_header_bytes(key.lower()), _header_bytes(value))
             for key, value in answer.headers
             if key.lower() != "content-length"
         ]
         headers.append((b"content-length", str(len(answer.body)).encode()))
-        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         body = b"" if method == "HEAD" else answer.body
-        await send({"type": "http.response.body", "body": body, "more_body": False})
+        for message in (
+            {"type": "http.response.start", "status": answer.status, "headers": headers},
+            {"type": "http.response.body", "body": body, "more_body": False},
+        ):
+            sending = asyncio.ensure_future(send(message))
+            done, _ = await asyncio.wait({sending}, timeout=self.limits.write_timeout)
+            if sending in done:
+                sending.result()
+                continue
+            sending.cancel()  # it waits for the client to drain: nothing half-written
+            logger.debug("closing a connection whose client does not read its answers")
+            if scope is None or receive is None:
+                raise _Gone
+            await self._drop(scope, receive, abort=True)
 
 
 def _headers(raw: Any) -> dict[str, str]:

@@ -110,6 +110,12 @@ class _Connection:
     def close(self) -> None:
         self._transport.close()
 
+    def abort(self) -> None:
+        if isinstance(self._transport, asyncio.WriteTransport):
+            self._transport.abort()
+        else:
+            self._transport.close()
+
 
 def _protocol_class(
     h11: ModuleType, base: type[Any], limits: ServerLimits, sandbox: Sandbox
@@ -233,6 +239,7 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._failure: BaseException | None = None
+        self._stopped = False
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -264,6 +271,7 @@ class SandboxServer:
 
     def start(self) -> str:
         """Serve in a daemon thread; returns the base URL once connections are accepted."""
+        self._check_not_stopped()
         url = self.bind()
         if self._thread is not None:
             return url
@@ -282,6 +290,7 @@ class SandboxServer:
 
     def serve_forever(self) -> None:
         """Serve in this thread until Ctrl+C (or :meth:`stop` from another thread)."""
+        self._check_not_stopped()
         self.bind()
         try:
             asyncio.run(self._main())
@@ -298,6 +307,7 @@ class SandboxServer:
                 loop.call_soon_threadsafe(self.app.stop)
             except RuntimeError:  # the loop is already closed
                 pass
+        self._stopped = True
         self._server.should_exit = True
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -317,6 +327,10 @@ class SandboxServer:
         self.stop()
 
     # ---- internals ---------------------------------------------------------------------------
+
+    def _check_not_stopped(self) -> None:
+        if self._stopped:
+            raise RuntimeError("this sandbox server was stopped; make a new SandboxServer")
 
     async def _main(self) -> None:
         assert self._sock is not None
