@@ -261,7 +261,11 @@ class SandboxASGIApp:
         limits = self.limits
         loop = asyncio.get_running_loop()
         declared = headers.get("content-length", "").strip()
-        too_big = declared.isascii() and declared.isdigit() and int(declared) > limits.max_body
+        too_big = (
+            declared.isascii()
+            and declared.isdigit()
+            and (len(declared) > 18 or int(declared) > limits.max_body)
+        )
         if too_big and "100-continue" in headers.get("expect", "").lower():
             raise _Refused(self._too_large(path))  # never invite a body we will refuse
         deadline = loop.time() + limits.body_timeout

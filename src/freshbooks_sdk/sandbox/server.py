@@ -172,6 +172,13 @@ def _protocol_class(
                 logger.debug("closing a connection whose request head did not arrive in time")
                 self.transport.close()
 
+        def data_received(self, data: bytes) -> None:
+            try:
+                super().data_received(data)
+            except Exception:  # never an asyncio traceback on stderr: answer 400 and close
+                logger.debug("unexpected error while parsing a request", exc_info=True)
+                self.send_400_response("Invalid HTTP request received.")
+
         def send_400_response(self, msg: str) -> None:
             answer = sandbox.dated(error_response(None, 400, "bad_request", msg))
             headers = [(k.encode(), v.encode()) for k, v in answer.headers]
@@ -183,7 +190,7 @@ def _protocol_class(
                 out += self.conn.send(h11.Data(data=answer.body))
                 out += self.conn.send(h11.EndOfMessage())
                 self.transport.write(out)
-            except h11.LocalProtocolError:  # an answer was already under way: just close
+            except Exception:  # an answer was already under way (h11.LocalProtocolError)
                 pass
             self.transport.close()
 
