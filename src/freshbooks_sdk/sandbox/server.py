@@ -14,7 +14,8 @@ transports keep working.
 The server is built to be hammered (a fleet of workers polling a thousand businesses): an
 asyncio event loop in one background thread (no thread per connection), a listen backlog of
 2048, a deadline for every request head (10 s) and body (30 s), idle keep-alive connections closed
-after 5 s, request heads capped at 64 KiB and bodies at 10 MB, protocol garbage answered with a
+after 5 s, a client that does not read its answers cut off after 30 s, request heads capped at
+64 KiB and bodies at 10 MB, protocol garbage answered with a
 JSON 400, no ``Server`` header and a ``Date`` header from the sandbox clock
 (:class:`~freshbooks_sdk.sandbox.asgi.ServerLimits` changes the figures). Nothing is printed:
 the server logs to ``freshbooks_sdk.sandbox.http`` and never configures logging.
@@ -101,6 +102,9 @@ class _QuietLogger(logging.Logger):
         self.debug(msg, *args, **kwargs)
 
 
+_QUIET = _QuietLogger()
+
+
 class _Connection:
     """What the ASGI app may do to the connection a request came on (close it, for faults)."""
 
@@ -127,7 +131,7 @@ def _protocol_class(
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self.logger = _QuietLogger()  # a bad request is answered (400), not a warning
+            self.logger = _QUIET  # a bad request is answered (400), not a warning
             self.access_log = False  # no access log (without touching uvicorn's loggers)
             self._head_timer: asyncio.TimerHandle | None = None
 
