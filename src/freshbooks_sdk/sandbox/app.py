@@ -66,7 +66,7 @@ from .wire import JsonObj, SandboxRequest, SandboxResponse, json_response
 if TYPE_CHECKING:
     import httpx
 
-    from .asgi import ASGIApp
+    from .asgi import ASGIApp, ServerLimits
 
 __all__ = ["LoggedRequest", "Sandbox"]
 
@@ -372,15 +372,19 @@ class Sandbox:
 
         return AsyncSandboxTransport(self)
 
-    def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
+    def serve(
+        self, port: int = 0, host: str = "127.0.0.1", *, limits: ServerLimits | None = None
+    ) -> AbstractContextManager[str]:
         """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``.
 
         An ASGI app under uvicorn (the ``freshbooks-typed[server]`` extra); without it this
         raises :class:`~freshbooks_sdk.sandbox.server.SandboxServerUnavailable` at once.
+        ``limits`` (:class:`~freshbooks_sdk.sandbox.asgi.ServerLimits`) changes body caps,
+        timeouts and the listen backlog.
         """
         from .server import serve
 
-        return serve(self, port=port, host=host)
+        return serve(self, port=port, host=host, limits=limits)
 
     def asgi_app(self) -> ASGIApp:
         """The sandbox as an ASGI application, for any ASGI server or ``httpx.ASGITransport``.
