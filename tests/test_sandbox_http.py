@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from freshbooks_sdk.sandbox import Sandbox, main_serve
-from freshbooks_sdk.sandbox.server import SandboxHTTPServer
+from freshbooks_sdk.sandbox.server import SandboxServer
 from test_sandbox_support import Api, make_sandbox, ok
 
 
@@ -119,13 +119,13 @@ def test_serve_on_a_given_port(sb: Sandbox) -> None:
 
 
 def test_main_serve_prints_url_token_and_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[SandboxHTTPServer] = []
+    seen: list[SandboxServer] = []
 
-    def fake_forever(self: SandboxHTTPServer, poll_interval: float = 0.5) -> None:
+    def fake_forever(self: SandboxServer) -> None:
         seen.append(self)
-        raise KeyboardInterrupt
+        self.stop()  # releases the bound socket, as a Ctrl+C would
 
-    monkeypatch.setattr(SandboxHTTPServer, "serve_forever", fake_forever)
+    monkeypatch.setattr(SandboxServer, "serve_forever", fake_forever)
     out = io.StringIO()
     assert main_serve(["--port", "0", "--seed", "7"], out=out) == 0
     text = out.getvalue()
@@ -149,11 +149,7 @@ def test_main_serve_reports_a_busy_port(capsys: pytest.CaptureFixture[str]) -> N
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        SandboxHTTPServer.allow_reuse_address = False
-        try:
-            assert main_serve(["--port", str(port)], out=io.StringIO()) == 1
-        finally:
-            SandboxHTTPServer.allow_reuse_address = True
+        assert main_serve(["--port", str(port)], out=io.StringIO()) == 1
     assert "cannot listen" in capsys.readouterr().err
 
 

@@ -46,7 +46,7 @@ from .clock import Clock, FakeClock, system_clock
 from .errors import AccountingError
 from .faults import FAULT_KINDS
 from .seed import APP_CLIENT_ID, APP_CLIENT_SECRET, APP_REDIRECT_URIS, INTEGRATION_SCOPES
-from .server import main_serve
+from .server import SandboxServer, SandboxServerUnavailable, ServerLimits, main_serve
 from .store import AccountStore, OutboxEmail
 from .wire import SandboxResponse
 
@@ -65,6 +65,9 @@ __all__ = [
     "OutboxEmail",
     "Sandbox",
     "SandboxResponse",
+    "SandboxServer",
+    "SandboxServerUnavailable",
+    "ServerLimits",
     "main_serve",
     "system_clock",
 ]

@@ -86,6 +86,8 @@ if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
     from freshbooks_sdk._sync.client import FreshBooks
 
+    from .asgi import ASGIApp, ServerLimits
+
 __all__ = ["LoggedRequest", "Sandbox"]
 
 logger = logging.getLogger("freshbooks_sdk.sandbox")
@@ -456,11 +458,29 @@ class Sandbox:
 
         return wired_async_client(self, account_id, options)
 
-    def serve(self, port: int = 0, host: str = "127.0.0.1") -> AbstractContextManager[str]:
-        """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``."""
+    def serve(
+        self, port: int = 0, host: str = "127.0.0.1", *, limits: ServerLimits | None = None
+    ) -> AbstractContextManager[str]:
+        """Real HTTP in a daemon thread: ``with sb.serve() as base_url: ...``.
+
+        An ASGI app under uvicorn (the ``freshbooks-typed[server]`` extra); without it this
+        raises :class:`~freshbooks_sdk.sandbox.server.SandboxServerUnavailable` at once.
+        ``limits`` (:class:`~freshbooks_sdk.sandbox.asgi.ServerLimits`) changes body caps,
+        timeouts and the listen backlog.
+        """
         from .server import serve
 
-        return serve(self, port=port, host=host)
+        return serve(self, port=port, host=host, limits=limits)
+
+    def asgi_app(self) -> ASGIApp:
+        """The sandbox as an ASGI application, for any ASGI server or ``httpx.ASGITransport``.
+
+        >>> sb = Sandbox()
+        >>> app = sb.asgi_app()   # e.g. hypercorn / uvicorn, or mounted in your own app
+        """
+        from .asgi import SandboxASGIApp
+
+        return SandboxASGIApp(self)
 
     def serve_forever(self, host: str = "127.0.0.1", port: int = 8765) -> None:
         """Serve HTTP in this thread until interrupted (the ``freshbooks sandbox serve`` loop)."""
@@ -532,13 +552,19 @@ class Sandbox:
                     req, route, f"sandbox internal error: {type(exc).__name__}: {exc}"
                 )
             self._log(req, response.status, fault)
-            # FreshBooks' clock as every HTTP server gives it; from the sandbox clock, so a
-            # FakeClock (and a host clock skewed against it) shows in the Date header.
-            return response._replace(headers=[*response.headers, ("date", self._http_date())])
+            return self.dated(response)
 
-    def _http_date(self) -> str:
-        """The sandbox clock's instant as an HTTP ``Date`` (RFC 9110 IMF-fixdate)."""
-        return format_datetime(self.now().astimezone(timezone.utc), usegmt=True)
+    def dated(self, response: SandboxResponse) -> SandboxResponse:
+        """``response`` with a ``Date`` header read from the sandbox clock (as FreshBooks sends
+        its own time on every answer; clients use it to measure clock skew). A response that
+        already has one, or a clock that cannot be read, is returned unchanged."""
+        if response.header("date") is not None:
+            return response
+        try:
+            stamp = format_datetime(self.now().astimezone(timezone.utc), usegmt=True)
+        except (ValueError, TypeError, OverflowError):  # a broken injected clock: no Date at all
+            return response
+        return response._replace(headers=[*response.headers, ("date", stamp)])
 
     def _log(self, req: SandboxRequest, status: int | None, fault: Fault | None) -> None:
         self.request_log.append(

@@ -74,7 +74,7 @@ def eastern(value: datetime) -> str:
 
 def parse_search_int(key: str, value: str) -> int:
     text = value.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 19:
+    if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 19:
         raise bad_value(f"search[{key}]", "search", value, f"{key} must be a number.", errno=1015)
     return int(text)
 
@@ -235,7 +235,8 @@ class Resource(ABC, Generic[R]):
         return envelope
 
     def lookup(self, ctx: Ctx, rid: str) -> R:
-        rec = self.collection(ctx.store).get(int(rid)) if rid.isdigit() and len(rid) < 19 else None
+        found = rid.isascii() and rid.isdigit() and len(rid) < 19
+        rec = self.collection(ctx.store).get(int(rid)) if found else None
         if rec is None:
             raise not_found(self.obj, self.id_field, rid)
         return rec
