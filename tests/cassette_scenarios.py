@@ -118,9 +118,11 @@ async def identity_businesses(ctx: Ctx) -> dict[str, Any]:
 async def list_clients_three_pages(ctx: Ctx) -> dict[str, Any]:
     for i in range(5):
         await resolve(
-            ctx.fb.clients.create(email=f"page{i}@three-pages.example", organization=f"Page {i}")
+            ctx.fb.clients.create(
+                email=f"page{i}@three-pages.example", organization=f"ThreePages {i}"
+            )
         )
-    pager = ctx.fb.clients.list(email_like="@three-pages.example", per_page=2)
+    pager = ctx.fb.clients.list(organization_like="ThreePages", per_page=2)
     items = await collect(pager)
     return {"emails": [c.email for c in items], "pages": pager.pages_fetched}
 

@@ -190,6 +190,58 @@ def error_line(error: ActionError) -> str:
     return f"{PROG}: {label}: {text}"
 
 
+_FIELD_OPTIONS: Mapping[str, str] = {
+    "access_token": "FRESHBOOKS_ACCESS_TOKEN or the saved connection",
+    "base_url": "FRESHBOOKS_BASE_URL",
+    "account_id": "--account-id or FRESHBOOKS_ACCOUNT_ID",
+    "default_currency": "FRESHBOOKS_CURRENCY",
+    "client_id": "--client-id",
+    "customer_id": "--client-id",
+    "category_id": "--category-id",
+    "project_id": "--project-id",
+    "staff_id": "--staff-id",
+    "invoice_id": "INVOICE_ID",
+    "lines": "--line",
+    "currency_code": "--currency or FRESHBOOKS_CURRENCY",
+    "create_date": "--date",
+    "date": "--date",
+    "due_offset_days": "--due-days",
+    "po_number": "--po-number",
+    "invoice_number": "--number",
+    "organization_like": "--organization",
+    "updated_since": "--updated-since",
+    "include_pdf": "--pdf",
+    "include_lines": "--lines",
+    "include_deleted": "--include-deleted",
+    "store": "--cursor-db or FRESHBOOKS_CURSOR_DB",
+}
+"""Where a checked field comes from on the command line (for the error line)."""
+
+
+def cli_worded(error: ActionError, command: str | None) -> ActionError:
+    """An input error whose message also names the option (or variable) that gave the field.
+
+    >>> err = {"type": "invalid_input", "message": "invalid input (due_offset_days: >= 0)",
+    ...        "fields": [{"field": "due_offset_days", "message": "", "errno": None,
+    ...                    "wire_field": None}], "retryable": False, "may_have_applied": False,
+    ...        "retry_after": None, "status_code": None}
+    >>> cli_worded(err, "invoices")["message"]
+    'invalid input (due_offset_days: >= 0) [from --due-days]'
+    """
+    if error["type"] != "invalid_input" or command == "action":
+        return error
+    named = [f["field"] for f in error["fields"] if f["field"]]
+    if not named:
+        return error
+    head = named[0].split(".")[0]
+    option = _FIELD_OPTIONS.get(head) or (
+        f"--{head.replace('_', '-')}" if head.isidentifier() and head.islower() else None
+    )
+    if option is None or option in error["message"]:
+        return error
+    return ActionError(**{**error, "message": f"{error['message']} [from {option}]"})
+
+
 def check_hint(name: str, data: Mapping[str, Any]) -> str | None:
     """How to find out whether the action ``name`` run with ``data`` was applied after all.
 
@@ -716,10 +768,22 @@ def _read_input(text: str, stdin: TextIO) -> Any:
             _fail("invalid_input", f"cannot read --input file {text[1:]}: {exc.strerror}", "input")
     else:
         raw = text
+    if len(raw) > MAX_INPUT_CHARS:
+        _fail("invalid_input", f"--input is larger than {MAX_INPUT_CHARS} characters", "input")
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_refuse_json_constant)
     except ValueError as exc:
         _fail("invalid_input", f"--input is not valid JSON: {exc}", "input")
+    except RecursionError:
+        _fail("invalid_input", "--input is not valid JSON: nested too deeply", "input")
+
+
+MAX_INPUT_CHARS = 1_000_000
+"""Largest ``--input`` document accepted."""
+
+
+def _refuse_json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (strict JSON has no NaN or Infinity)")
 
 
 def _catalog_name(name: str) -> str:
@@ -1200,9 +1264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except Exception as exc:  # e.g. a bad --account-id refused by the client: one line
             raise CliError(error_from_exception(exc)) from exc
     except CliError as exc:
+        error = cli_worded(exc.error, getattr(args, "command", None))
         if console.json:
-            console.document({"ok": False, "output": None, "error": exc.error})
-        report_error(console, exc.error, exc.check)
+            console.document({"ok": False, "output": None, "error": error})
+        report_error(console, error, exc.check)
         return exc.code
     except KeyboardInterrupt:
         console.note(f"{PROG}: interrupted")

@@ -74,6 +74,7 @@ from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from freshbooks_sdk._core.fbtime import format_iso_z
+from freshbooks_sdk._core.inputs import check_instant, describe
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -142,7 +143,7 @@ def _refuse_number(value: Any) -> Any:
             "decimal_string",
             'must be a decimal string such as "12.50", not the number {number} '
             "(binary numbers cannot hold most cents exactly)",
-            {"number": repr(value)},
+            {"number": describe(value)},
         )
     return value
 
@@ -155,7 +156,7 @@ def _text_check(pattern: str, error: str, message: str) -> Callable[[Any], Any]:
     def check(value: Any) -> Any:
         value = _refuse_number(value) if error == "decimal_string" else value
         if isinstance(value, str) and not compiled.fullmatch(value):
-            raise PydanticCustomError(error, message + ", got {value}", {"value": repr(value)})
+            raise PydanticCustomError(error, message + ", got {value}", {"value": describe(value)})
         return value
 
     return check
@@ -253,7 +254,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, str) and re.fullmatch(_DATE_PATTERN, value):
         return value  # the date validator then checks that the day exists
     raise PydanticCustomError(
-        "date_format", "must be a date written YYYY-MM-DD, got {value}", {"value": repr(value)}
+        "date_format", "must be a date written YYYY-MM-DD, got {value}", {"value": describe(value)}
     )
 
 
@@ -560,14 +561,22 @@ def _start_value(start: str) -> Literal["now"] | timedelta | datetime:
         instant = datetime.fromisoformat(start.replace("Z", "+00:00"))
     except ValueError:
         raise PydanticCustomError(
-            "start_format", "is not a valid ISO 8601 instant, got {value}", {"value": repr(start)}
+            "start_format",
+            "is not a valid ISO 8601 instant, got {value}",
+            {"value": describe(start)},
         ) from None
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise PydanticCustomError(
             "start_format",
             "must have a time zone (Z or +hh:mm), such as 2024-05-01T00:00:00Z, got {value}",
-            {"value": repr(start)},
+            {"value": describe(start)},
         )
+    try:
+        check_instant(instant, field="start")
+    except InvalidRequestError:
+        raise PydanticCustomError(
+            "start_range", "must lie between 1970 and 2200, got {value}", {"value": describe(start)}
+        ) from None
     return instant
 
 
@@ -1335,14 +1344,29 @@ def _load_cursor(cursor: Mapping[str, Any] | str | None) -> Mapping[str, Any] | 
     if cursor is None or isinstance(cursor, Mapping):
         return cursor
     if isinstance(cursor, str):
+        if len(cursor) > 100_000:
+            raise CorruptCursorError("cursor is larger than 100,000 characters")
         try:
             loaded = json.loads(cursor)
         except ValueError as exc:
             raise CorruptCursorError(f"cursor is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise CorruptCursorError("cursor is not valid JSON: nested too deeply") from None
         if not isinstance(loaded, Mapping):
             raise CorruptCursorError("cursor must be a JSON object")
         return loaded
     raise CorruptCursorError(f"cursor must be a JSON object, got {type(cursor).__name__}")
+
+
+def _trigger_data(name: str, data: object) -> dict[str, Any]:
+    """The trigger's ``{"cursor": ..., **input}`` as a dict; anything but an object is refused."""
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise InvalidRequestError(
+            f"{name} input must be a JSON object, got {type(data).__name__}", field="input"
+        )
+    return dict(data)
 
 
 @attrs.frozen
@@ -1382,6 +1406,11 @@ class Trigger:
             return data
         if isinstance(data, BaseModel):
             data = data.model_dump()
+        if data is not None and not isinstance(data, Mapping):
+            raise InvalidRequestError(
+                f"{self.name} input must be a JSON object, got {type(data).__name__}",
+                field="input",
+            )
         return self.input_model.model_validate(dict(data or {}))
 
     def input_schema(self) -> dict[str, Any]:
@@ -1429,7 +1458,7 @@ class Trigger:
     def run(self, fb: FreshBooks, data: Mapping[str, Any] | None = None) -> ActionResult:
         """:meth:`run_once` with ``data = {"cursor": ..., **input}``; never raises."""
         try:
-            params = dict(data or {})
+            params = _trigger_data(self.name, data)
             cursor = params.pop("cursor", None)
             return ActionResult(ok=True, output=self.run_once(fb, cursor, params))
         except Exception as exc:
@@ -1469,7 +1498,7 @@ class Trigger:
     ) -> ActionResult:
         """The async twin of :meth:`run`; never raises."""
         try:
-            params = dict(data or {})
+            params = _trigger_data(self.name, data)
             cursor = params.pop("cursor", None)
             return ActionResult(ok=True, output=await self.arun_once(afb, cursor, params))
         except Exception as exc:

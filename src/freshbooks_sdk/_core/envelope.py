@@ -79,7 +79,7 @@ class RequestSpec:
         """
         if self.body is None:
             return None
-        text = json.dumps(self.body, separators=(",", ":"), ensure_ascii=False)
+        text = json.dumps(self.body, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
         try:
             return text.encode()
         except UnicodeEncodeError:

@@ -19,57 +19,118 @@ _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 
 MoneyInput = Union[str, int, Decimal, Any]  # Any: a freshbooks_sdk.Money
 
+MAX_INTEGER_DIGITS = 15
+"""Most digits before the decimal point of an amount or number (below 10**15)."""
+MAX_FRACTION_DIGITS = 10
+"""Most significant digits after the decimal point (FreshBooks answers 422 errno 1018 beyond
+15 digits before the point or 10 after)."""
+_MAX_WRITTEN_FRACTION = 30  # trailing zeros included (``Decimal("1.000")``)
+_MAX_TEXT = 64
+
+
+def _show(value: object) -> str:
+    """A short rendering of an input for messages (never huge, never raising)."""
+    if isinstance(value, str):
+        head = str.__repr__(str.__getitem__(value, slice(0, 40)))
+        return head if len(value) <= 40 else head[:-1] + "...'"
+    if isinstance(value, int) and not isinstance(value, bool) and int.bit_length(value) > 64:
+        return f"an int of {int.bit_length(value)} bits"
+    if isinstance(value, (bool, int, float, Decimal)) or value is None:
+        try:
+            text = repr(value)
+        except Exception:  # a subclass with a broken repr
+            text = type(value).__name__
+        return text if len(text) <= 60 else text[:60] + "..."
+    return f"a {type(value).__name__}"
+
 
 def check_currency(code: object, field: str = "currency_code") -> str:
     """A 3-letter ISO 4217 code, upper-cased."""
     if not isinstance(code, str) or not _CURRENCY_RE.fullmatch(code):
         raise InvalidRequestError(
-            f"{field} must be a 3-letter currency code such as 'USD', got {code!r}",
+            f"{field} must be a 3-letter currency code such as 'USD', got {_show(code)}",
             field=field,
-            value=code,
+            value=_show(code),
         )
-    return code.upper()
+    return str.__str__(code).upper()
 
 
 def to_decimal(value: object, *, field: str, allow_negative: bool = True) -> Decimal:
-    """A finite ``Decimal`` from a str, int or Decimal; floats and junk are refused."""
+    """A finite, bounded ``Decimal`` from a str, int or Decimal; floats and junk are refused.
+
+    At most 15 digits before the point and 10 after: ``Decimal('1e999999')``, NaN and
+    infinities never reach a request body.
+
+    >>> to_decimal("12.50", field="amount")
+    Decimal('12.50')
+    """
     if isinstance(value, bool):
         raise InvalidRequestError(
-            f"{field} must be a decimal number, got {value!r}", field=field, value=value
+            f"{field} must be a decimal number, got {value!r}", field=field, value=repr(value)
         )
     if isinstance(value, float):
         raise InvalidRequestError(
-            f"{field} must be a decimal string, int or Decimal, not float {value!r}: floats cannot "
-            f"represent most decimal amounts exactly (write {str(value)!r} instead)",
+            f"{field} must be a decimal string, int or Decimal, not float {_show(value)}: floats "
+            "cannot represent most decimal amounts exactly (write it as a string instead)",
             field=field,
-            value=value,
+            value=_show(value),
         )
     if isinstance(value, Decimal):
-        number = value
+        number = Decimal(value)  # a plain Decimal (a subclass keeps no behaviour of its own)
     elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
+        if int.bit_length(value) > 64:
             raise InvalidRequestError(
-                f"{field} must be a decimal number such as '12.50', got {value!r}",
+                f"{field} is too large ({_show(value)})", field=field, value=_show(value)
+            )
+        number = Decimal(int.__int__(value))
+    elif isinstance(value, str):
+        text = str.__str__(value).strip()
+        if len(text) > _MAX_TEXT:
+            raise InvalidRequestError(
+                f"{field} is too long for a number ({len(value)} characters)",
                 field=field,
-                value=value,
+                value=_show(value),
+            )
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            raise InvalidRequestError(
+                f"{field} must be a decimal number such as '12.50', got {_show(value)}",
+                field=field,
+                value=_show(value),
             ) from None
     else:
         raise InvalidRequestError(
-            f"{field} must be a decimal string, int or Decimal, got {type(value).__name__}",
+            f"{field} must be a decimal string, int or Decimal, got {_show(value)}",
             field=field,
-            value=value,
+            value=_show(value),
         )
     if not number.is_finite():
         raise InvalidRequestError(
-            f"{field} must be finite, got {value!r}", field=field, value=value
+            f"{field} must be finite, got {_show(value)}", field=field, value=_show(value)
+        )
+    if number != 0 and (
+        number.adjusted() >= MAX_INTEGER_DIGITS
+        or -int(number.as_tuple().exponent) > _MAX_WRITTEN_FRACTION
+        or -int(number.normalize().as_tuple().exponent) > MAX_FRACTION_DIGITS
+    ):
+        raise InvalidRequestError(
+            f"{field} must have at most {MAX_INTEGER_DIGITS} digits before the point and "
+            f"{MAX_FRACTION_DIGITS} after (FreshBooks' limits), got {_show(value)}",
+            field=field,
+            value=_show(value),
+        )
+    if number == 0:
+        # 0E+99999 or 0E-99999 would render as a huge run of zeros; -0 as "-0".
+        exponent = number.as_tuple().exponent
+        number = (
+            number.copy_abs()
+            if isinstance(exponent, int) and -_MAX_WRITTEN_FRACTION <= exponent <= 0
+            else Decimal(0)
         )
     if not allow_negative and number < 0:
         raise InvalidRequestError(
-            f"{field} must not be negative, got {value!r}", field=field, value=value
+            f"{field} must not be negative, got {_show(value)}", field=field, value=_show(value)
         )
     return number
 
@@ -81,10 +142,15 @@ def decimal_text(number: Decimal) -> str:
 
 def split_money(value: object, *, field: str) -> tuple[Decimal, str | None]:
     """(amount, currency or None) from a money input; a ``Money`` brings its own currency."""
-    amount = getattr(value, "amount", None)
-    code = getattr(value, "code", None)
+    if isinstance(value, (str, int, float, Decimal)):
+        return to_decimal(value, field=field), None
+    try:
+        amount = getattr(value, "amount", None)
+        code = getattr(value, "code", None)
+    except Exception:  # a hostile object's attribute access
+        amount = code = None
     if isinstance(amount, Decimal) and isinstance(code, str):
-        return amount, code
+        return to_decimal(amount, field=field), check_currency(code, f"{field}.code")
     return to_decimal(value, field=field), None
 
 
@@ -95,14 +161,14 @@ def to_wire_money(
     amount, own = split_money(value, field=field)
     if not allow_negative and amount < 0:
         raise InvalidRequestError(
-            f"{field} must not be negative, got {value!r}", field=field, value=value
+            f"{field} must not be negative, got {_show(value)}", field=field, value=_show(value)
         )
     if own is not None and currency is not None and own.upper() != currency.upper():
         raise InvalidRequestError(
             f"{field} is in {own} but the document's currency is {currency.upper()}; "
             "FreshBooks cannot mix currencies in one invoice or expense",
             field=field,
-            value=value,
+            value=_show(value),
         )
     code = own or currency
     if code is None:

@@ -18,6 +18,7 @@ import httpx
 
 from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
+from freshbooks_sdk._core.inputs import check_client_args, check_timeout_arg
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
@@ -102,11 +103,33 @@ class FreshBooks:
         access_token, account_id, base_url = resolve_client_env(
             access_token, token_source is not None, account_id, base_url, os.environ
         )[:3]
+        access_token, base_url, user_agent = check_client_args(
+            access_token=access_token,
+            has_token_source=token_source is not None,
+            base_url=base_url,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            default_currency=default_currency,
+            user_agent=user_agent,
+            callables={"on_retry": on_retry, "sleep": sleep, "clock": clock, "rng": rng},
+        )
+        if isinstance(timeout, httpx.Timeout):
+            check_timeout_arg(
+                timeout, parts=(timeout.connect, timeout.read, timeout.write, timeout.pool)
+            )
+        else:
+            check_timeout_arg(timeout)
         if http_client is not None and not isinstance(http_client, httpx.Client):
             raise InvalidRequestError(
                 f"http_client must be an httpx.Client, got {type(http_client).__name__}",
                 field="http_client",
                 value=type(http_client).__name__,
+            )
+        if token_source is not None and not callable(getattr(token_source, "get_token", None)):
+            raise InvalidRequestError(
+                "token_source must provide get_token() and handle_rejected() "
+                "(see freshbooks_sdk.auth.TokenSource)",
+                field="token_source",
             )
         self.account_id = check_account_id(account_id)
         if rate_gate is not None and not isinstance(rate_gate, RateGate):

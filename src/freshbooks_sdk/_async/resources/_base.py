@@ -14,6 +14,7 @@ from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.poller import AsyncPoller
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
+from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
     DEFAULT_INTERVAL,
@@ -70,6 +71,7 @@ class AsyncResource(Generic[M]):
         where: Callable[[M], bool] | None = None,
         extra: Mapping[str, str] | None = None,
     ) -> AsyncPaginator[M]:
+        check_page_args(per_page, max_items)
         path = self._url()
         includes = tuple(include)
         filters = dict(search)
@@ -85,6 +87,7 @@ class AsyncResource(Generic[M]):
         return AsyncPaginator(fetch, per_page=per_page, max_items=max_items, where=where)
 
     async def _post(self, body: Mapping[str, Any], include: Iterable[str] = ()) -> M:
+        check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.create(
             self._url(), {self.single_key: dict(body)}, build_query(include=include)
         )
@@ -99,6 +102,7 @@ class AsyncResource(Generic[M]):
         idempotent: bool = True,
         include: Iterable[str] = (),
     ) -> M:
+        check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.update(
             self._url(resource_id),
             {self.single_key: dict(body)},
@@ -141,6 +145,18 @@ class AsyncPollable(AsyncResource[M]):
         stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
         ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
         """
+        check_poll_args(
+            start=start,
+            interval=interval,
+            key=key,
+            cap=cap,
+            include_deleted=include_deleted,
+            yield_empty=yield_empty,
+            per_page=per_page,
+            overlap=overlap,
+            safety=safety,
+            store=store,
+        )
         path = self._url()
         includes = self.poll_include
 

@@ -17,13 +17,15 @@ from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
     MoneyLike,
     check_date,
-    check_id,
+    check_include,
+    check_optional_id,
+    check_vis_state,
     expense_body,
     expense_update_body,
     updated_since_filter,
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
-from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
 from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse, VisState
 
 
@@ -51,22 +53,22 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
         """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
         day, keep = updated_since_filter(updated_since)
         search: dict[str, Any] = {
-            "clientid": None if client_id is None else check_id(client_id, field="client_id"),
-            "categoryid": None
-            if category_id is None
-            else check_id(category_id, field="category_id"),
+            "clientid": check_optional_id(client_id, field="client_id"),
+            "categoryid": check_optional_id(category_id, field="category_id"),
             "date_min": check_date(date_from, field="date_from"),
             "date_max": check_date(date_to, field="date_to"),
             "updated_min": day,
-            "vis_state": None if vis_state is None else int(VisState(vis_state)),
+            "vis_state": check_vis_state(vis_state),
         }
+        includes = check_include(include, known=EXPENSE_INCLUDES)
         return self._paginate(
-            search, include=include, per_page=per_page, max_items=max_items, where=keep
+            search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
     async def get(self, expense_id: int, *, include: Iterable[str] = ()) -> Expense:
         """One expense by id."""
-        return await self._fetch(check_resource_id(expense_id, field="expense_id"), include)
+        expense_id = check_resource_id(expense_id, field="expense_id")
+        return await self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
 
     async def create(
         self,
@@ -131,6 +133,7 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""
+        expense_id = check_resource_id(expense_id, field="expense_id")
         body = expense_update_body(
             amount=amount,
             currency_code=currency_code,
@@ -143,7 +146,7 @@ class AsyncExpensesResource(AsyncPollable[Expense]):
             notes=notes,
             fields=fields,
         )
-        return await self._put(check_resource_id(expense_id, field="expense_id"), body)
+        return await self._put(expense_id, body)
 
     async def delete(self, expense_id: int) -> Expense:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT."""

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
+from freshbooks_sdk._core.inputs import check_bool
+from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk.errors import InvalidRequestError, PermissionDeniedError
 from freshbooks_sdk.models import Identity, IdentityResponse
 
@@ -32,7 +34,7 @@ class AsyncIdentityResource:
 
     async def me(self, *, refresh: bool = False) -> Identity:
         """The token's user, with business memberships and roles (cached after the first call)."""
-        if self._cached is None or refresh:
+        if check_bool(refresh, field="refresh") or self._cached is None:
             self._cached = await self._client._core.call(RequestSpec.get(ME_PATH), _ME)
         return self._cached
 
@@ -43,7 +45,8 @@ class AsyncIdentityResource:
     async def require_account(self, account_id: str | None = None) -> BusinessSummary:
         """The membership for ``account_id`` (default: the client's); raises
         ``InvalidRequestError`` listing the available account ids when it is not one of them."""
-        return pick_business(await self.me(), account_id or self._client.account_id)
+        chosen = check_account_id(account_id) or self._client.account_id
+        return pick_business(await self.me(), chosen)
 
     async def staff_id(self, account_id: str | None = None) -> int:
         """The connection user's own staff/user id in this business (for ``expenses.create``).
@@ -53,8 +56,8 @@ class AsyncIdentityResource:
         (``users/staffs``, scope ``user:teams:read``): the staff member whose email is the
         user's. Neither: ``InvalidRequestError`` (field ``staff_id``) saying to pass it.
         """
+        account = check_account_id(account_id) or self._client.account_id
         me = await self.me()
-        account = account_id or self._client.account_id
         try:
             return staff_id_for(me, account)
         except InvalidRequestError as exc:

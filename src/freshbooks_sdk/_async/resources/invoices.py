@@ -18,10 +18,15 @@ from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.fbtime import eastern_date
 from freshbooks_sdk._core.inputs import (
     InvoiceLineInput,
+    check_bool,
     check_date,
-    check_id,
+    check_include,
+    check_optional_id,
+    check_v3_status,
+    check_vis_state,
     invoice_body,
     invoice_update_body,
+    invoice_update_fields,
     line_unit_costs,
     resolve_currency,
     send_body,
@@ -29,7 +34,7 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
-from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
 from freshbooks_sdk.models import (
     Invoice,
     InvoiceListResponse,
@@ -73,24 +78,25 @@ class AsyncInvoicesResource(AsyncPollable[Invoice]):
         """
         day, keep = updated_since_filter(updated_since)
         search: dict[str, Any] = {
-            "customerid": None
-            if customer_id is None
-            else check_id(customer_id, field="customer_id"),
+            "customerid": check_optional_id(customer_id, field="customer_id"),
             "updated_min": day,
-            "v3_status": None if v3_status is None else str(InvoiceV3Status(v3_status).value),
+            "v3_status": check_v3_status(v3_status),
             "date_min": check_date(date_from, field="date_from"),
             "date_max": check_date(date_to, field="date_to"),
-            "vis_state": None if vis_state is None else int(VisState(vis_state)),
+            "vis_state": check_vis_state(vis_state),
         }
-        includes = (*LINES, *include) if include_lines else tuple(include)
+        includes = check_include(include, known=INVOICE_INCLUDES)
+        if check_bool(include_lines, field="include_lines") and "lines" not in includes:
+            includes = (*LINES, *includes)
         return self._paginate(
             search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
     async def get(self, invoice_id: int, *, include_lines: bool = True) -> Invoice:
         """One invoice, with its lines by default."""
+        invoice_id = check_resource_id(invoice_id, field="invoice_id")
         return await self._fetch(
-            check_resource_id(invoice_id, field="invoice_id"), LINES if include_lines else ()
+            invoice_id, LINES if check_bool(include_lines, field="include_lines") else ()
         )
 
     async def create(
@@ -154,25 +160,23 @@ class AsyncInvoicesResource(AsyncPollable[Invoice]):
         New ``lines`` are written in the invoice's currency (read from FreshBooks when
         ``currency_code`` is not given); a ``Money`` line in another currency is refused."""
         check_resource_id(invoice_id, field="invoice_id")
-        given: dict[str, Any] = {
-            k: v
-            for k, v in {
-                "po_number": po_number,
-                "notes": notes,
-                "terms": terms,
-                "due_offset_days": due_offset_days,
-                "create_date": check_date(create_date, field="create_date"),
-                "lines": None if lines is None else list(lines),
-                "currency_code": currency_code,
-            }.items()
-            if v is not None
-        }
-        given.update(fields or {})
+        given = invoice_update_fields(
+            po_number=po_number,
+            notes=notes,
+            terms=terms,
+            due_offset_days=due_offset_days,
+            create_date=create_date,
+            lines=lines,
+            currency_code=currency_code,
+            fields=fields,
+        )
         # Check everything before any request; until the invoice's currency is known, lines are
         # checked against a Money line's own currency (a placeholder when they carry none).
-        provisional = resolve_currency(currency_code, None, line_unit_costs(given.get("lines")))
+        provisional = resolve_currency(
+            given.get("currency_code"), None, line_unit_costs(given.get("lines"))
+        )
         body = invoice_update_body(given, provisional or "XXX")
-        if "lines" in given and currency_code is None:
+        if "lines" in given and "currency_code" not in given:
             # Line money is written in the invoice's own currency (a mismatch is refused).
             current = await self.get(invoice_id, include_lines=False)
             body = invoice_update_body(given, current.currency_code)
@@ -191,10 +195,9 @@ class AsyncInvoicesResource(AsyncPollable[Invoice]):
 
         Never re-sent after an ambiguous failure (a read timeout could mean it was emailed).
         """
+        invoice_id = check_resource_id(invoice_id, field="invoice_id")
         payload = send_body(to=to, subject=subject, body=body, include_pdf=include_pdf)
-        return await self._put(
-            check_resource_id(invoice_id, field="invoice_id"), payload, idempotent=False
-        )
+        return await self._put(invoice_id, payload, idempotent=False)
 
     async def mark_as_sent(self, invoice_id: int) -> Invoice:
         """Mark as sent without emailing (a single-purpose ``action_mark_as_sent`` PUT)."""

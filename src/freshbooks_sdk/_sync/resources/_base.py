@@ -12,6 +12,7 @@ import attrs
 import pydantic
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
+from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
     DEFAULT_INTERVAL,
@@ -71,6 +72,7 @@ class Resource(Generic[M]):
         where: Callable[[M], bool] | None = None,
         extra: Mapping[str, str] | None = None,
     ) -> Paginator[M]:
+        check_page_args(per_page, max_items)
         path = self._url()
         includes = tuple(include)
         filters = dict(search)
@@ -86,6 +88,7 @@ class Resource(Generic[M]):
         return Paginator(fetch, per_page=per_page, max_items=max_items, where=where)
 
     def _post(self, body: Mapping[str, Any], include: Iterable[str] = ()) -> M:
+        check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.create(
             self._url(), {self.single_key: dict(body)}, build_query(include=include)
         )
@@ -100,6 +103,7 @@ class Resource(Generic[M]):
         idempotent: bool = True,
         include: Iterable[str] = (),
     ) -> M:
+        check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.update(
             self._url(resource_id),
             {self.single_key: dict(body)},
@@ -142,6 +146,18 @@ class Pollable(Resource[M]):
         stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
         ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
         """
+        check_poll_args(
+            start=start,
+            interval=interval,
+            key=key,
+            cap=cap,
+            include_deleted=include_deleted,
+            yield_empty=yield_empty,
+            per_page=per_page,
+            overlap=overlap,
+            safety=safety,
+            store=store,
+        )
         path = self._url()
         includes = self.poll_include
 

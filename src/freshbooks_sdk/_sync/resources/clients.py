@@ -9,19 +9,21 @@ client = fb.clients.create(email="a@b.com", fname="Ada", organization="Analytica
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
     Address,
+    check_include,
     client_body,
-    plain_update_body,
+    client_search,
+    client_update_body,
     updated_since_filter,
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
-from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
 from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse, VisState
@@ -43,41 +45,59 @@ class ClientsResource(Pollable[Client]):
         fname_like: str | None = None,
         lname_like: str | None = None,
         organization_like: str | None = None,
-        email_like: str | None = None,
         address_like: str | None = None,
         phone_like: str | None = None,
         note_like: str | None = None,
+        user_ids: Sequence[int] | None = None,
+        has_credit: bool | None = None,
+        has_draft: bool | None = None,
+        has_outstanding: bool | None = None,
+        has_overdue: bool | None = None,
         vis_state: VisState | int | None = None,
         include: Iterable[str] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        email_like: str | None = None,
     ) -> Paginator[Client]:
-        """Clients matching every given filter, fetched lazily page by page.
+        """Clients matching every given filter (FreshBooks' documented client filters), lazily.
 
-        ``updated_since`` (aware datetime) is exact: FreshBooks filters by Eastern day, the rest
-        is filtered here. ``vis_state`` 0/1/2 = active/deleted/archived (default: active and
-        archived, as FreshBooks does).
+        ``email`` is an exact match; ``*_like`` are substring matches; ``user_ids`` keeps those
+        client ids; ``has_credit``/``has_draft``/``has_outstanding``/``has_overdue`` (``True``)
+        keep clients with such a balance. ``updated_since`` (aware datetime) is exact:
+        FreshBooks filters by Eastern day, the rest is filtered here. ``vis_state`` 0/1/2 =
+        active/deleted/archived (default: active and archived, as FreshBooks does).
+        ``include``: names from ``CLIENT_INCLUDES`` (``["outstanding_balance"]``).
+        ``email_like`` is not a FreshBooks client filter and is refused (use ``email``).
+
+        >>> fb.clients.list(organization_like="Analytical", has_outstanding=True)  # doctest: +SKIP
         """
+        search = client_search(
+            email=email,
+            fname_like=fname_like,
+            lname_like=lname_like,
+            organization_like=organization_like,
+            address_like=address_like,
+            phone_like=phone_like,
+            note_like=note_like,
+            user_ids=user_ids,
+            has_credit=has_credit,
+            has_draft=has_draft,
+            has_outstanding=has_outstanding,
+            has_overdue=has_overdue,
+            vis_state=vis_state,
+            email_like=email_like,
+        )
         day, keep = updated_since_filter(updated_since)
-        search: dict[str, Any] = {
-            "email": email,
-            "updated_min": day,
-            "fname_like": fname_like,
-            "lname_like": lname_like,
-            "organization_like": organization_like,
-            "email_like": email_like,
-            "address_like": address_like,
-            "phone_like": phone_like,
-            "note_like": note_like,
-            "vis_state": None if vis_state is None else int(VisState(vis_state)),
-        }
+        search["updated_min"] = day
+        includes = check_include(include, known=CLIENT_INCLUDES)
         return self._paginate(
-            search, include=include, per_page=per_page, max_items=max_items, where=keep
+            search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
     def get(self, client_id: int, *, include: Iterable[str] = ()) -> Client:
         """One client by id (``NotFoundError`` errno 1012 when it does not exist)."""
-        return self._fetch(check_resource_id(client_id, field="client_id"), include)
+        client_id = check_resource_id(client_id, field="client_id")
+        return self._fetch(client_id, check_include(include, known=CLIENT_INCLUDES))
 
     def create(
         self,
@@ -118,17 +138,14 @@ class ClientsResource(Pollable[Client]):
         """Change only the given fields (FreshBooks PUTs are partial). Never sends
         ``vis_state``: use :meth:`delete` (FreshBooks would drop the other fields)."""
         check_resource_id(client_id, field="client_id")
-        body = client_body(
+        body = client_update_body(
             email=email,
             fname=fname,
             lname=lname,
             organization=organization,
             address=address,
             currency_code=currency_code,
-            require_identity=False,
-        )
-        body = plain_update_body(
-            {**body, **(fields or {})}, resource="clients", actions="clients.delete()"
+            fields=fields,
         )
         return self._put(client_id, body)
 

@@ -149,6 +149,10 @@ class ClientResource(Resource[Record]):
             "note_like": like(_field("note")),
             "address_like": like(*address),
             "phone_like": like(*phones),
+            "has_credit": _has_balance("credit_balance"),
+            "has_draft": _has_balance("draft_balance"),
+            "has_outstanding": _has_balance("outstanding_balance"),
+            "has_overdue": _has_balance("overdue_balance"),
         }
 
     def sorts(self) -> Mapping[str, Callable[[Record], Any]]:
@@ -158,6 +162,15 @@ class ClientResource(Resource[Record]):
             "organization_name": lambda r: (r.fields.get("organization") or "").casefold(),
             "email": lambda r: (r.fields.get("email") or "").casefold(),
         }
+
+
+def _has_balance(name: str) -> FilterFn[Record]:
+    """``search[has_outstanding]`` etc. ("no input"): clients with a non-zero such balance."""
+
+    def match(ctx: Ctx, rec: Record, values: list[str]) -> bool:
+        return bool(_balances(ctx, rec.id, [name]).get(name))
+
+    return match
 
 
 def _balances(ctx: Ctx, client_id: int, wanted: list[str]) -> JsonObj:

@@ -1,0 +1,219 @@
+"""Run the bad-input fuzz suite at scale and print its counts (for the closing note).
+
+    python scripts/fuzz_report.py                 # every sweep + 200 hypothesis cases per method
+    python scripts/fuzz_report.py --examples 1000 --json
+
+The harness is ``tests/fuzz_inputs_support.py`` (the same one ``tests/test_fuzz_inputs.py``
+runs with bounded counts). Columns: cases, typed errors (``InvalidRequestError`` naming the
+parameter, zero requests), successes (every request sent was valid), untyped errors (anything
+else, or a valid value refused: the target is 0), requests with bad data and sandbox internal
+errors (the targets are 0). Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import fuzz_inputs_support as fz  # noqa: E402  (tests/ is put on the path above)
+from freshbooks_sdk.integration import catalog  # noqa: E402
+from freshbooks_sdk.sandbox import Sandbox  # noqa: E402
+from freshbooks_sdk.sandbox.seed import APP_SCOPES  # noqa: E402
+
+
+def _hypothesis(examples: int, body: Any) -> None:
+    run = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )(given(data=st.data())(body))
+    run()
+
+
+def sync_methods(world: fz.World, examples: int) -> fz.Tally:
+    tally = fz.Tally()
+    for method, param in fz.iter_method_params():
+        for value in fz.SPECIAL:
+            fz.run_method_case(world, method, param, value, tally)
+    for method in fz.METHODS:
+        if method.params:
+            _hypothesis(examples, _method_body(world, method, tally, fz.run_method_case))
+    return tally
+
+
+def _method_body(world: fz.World, method: fz.Method, tally: fz.Tally, run: Any) -> Any:
+    def body(data: st.DataObject) -> None:
+        param = data.draw(st.sampled_from(method.params))
+        run(world, method, param, data.draw(fz.hostile), tally)
+
+    return body
+
+
+def valid_values(world: fz.World, examples: int) -> fz.Tally:
+    """Valid values must be accepted: a refusal here counts as untyped (a false refusal)."""
+    tally = fz.Tally()
+    for method in fz.METHODS:
+        if fz.valid_params(method):
+            _hypothesis(examples, _valid_body(world, method, tally))
+    return tally
+
+
+def _valid_body(world: fz.World, method: fz.Method, tally: fz.Tally) -> Any:
+    def body(data: st.DataObject) -> None:
+        param = data.draw(st.sampled_from(fz.valid_params(method)))
+        value = data.draw(fz.VALID[param])
+        if fz.run_method_case(world, method, param, value, tally) == "typed":
+            tally.typed -= 1
+            tally.untyped += 1
+            tally.failures.append(f"{method.label}({param}={value!r:.80}): valid value refused")
+
+    return body
+
+
+def constructors(world: fz.World, examples: int) -> fz.Tally:
+    tally = fz.Tally()
+    for param in fz.CONSTRUCTOR_PARAMS:
+        for value in fz.SPECIAL:
+            fz.run_constructor_case(world, param, value, tally)
+
+    def body(data: st.DataObject) -> None:
+        param = data.draw(st.sampled_from(fz.CONSTRUCTOR_PARAMS))
+        fz.run_constructor_case(world, param, data.draw(fz.hostile), tally)
+
+    _hypothesis(examples, body)
+    return tally
+
+
+def async_methods(world: fz.World, examples: int) -> fz.Tally:
+    tally = fz.Tally()
+    sample = [m for m in fz.METHODS if m.label in fz.ASYNC_SAMPLE]
+    for method in sample:
+        for param in method.params:
+            for value in fz.SPECIAL:
+                fz.run_async_case(world, method, param, value, tally)
+
+        _hypothesis(examples, _method_body(world, method, tally, fz.run_async_case))
+    return tally
+
+
+def catalog_entries(world: fz.World, examples: int) -> fz.Tally:
+    tally = fz.Tally()
+    for name in catalog:
+        for value in fz.SPECIAL:
+            fz.run_catalog_case(world, name, None, value, tally)
+        for param in fz.catalog_params(name):
+            for value in fz.SPECIAL:
+                fz.run_catalog_case(world, name, param, value, tally)
+
+        _hypothesis(examples, _catalog_body(world, name, tally))
+    return tally
+
+
+def _catalog_body(world: fz.World, name: str, tally: fz.Tally) -> Any:
+    def body(data: st.DataObject) -> None:
+        param = data.draw(st.sampled_from(fz.catalog_params(name)))
+        fz.run_catalog_case(world, name, param, data.draw(fz.hostile), tally)
+
+    return body
+
+
+def cli_runs(examples: int) -> fz.Tally:
+    tally = fz.Tally()
+    sb = Sandbox(seed=0)
+    home = tempfile.mkdtemp(prefix="fuzz-cli-")
+    with sb.serve() as base_url:
+        env = {
+            "FRESHBOOKS_ACCESS_TOKEN": sb.issue_token(scopes=APP_SCOPES),
+            "FRESHBOOKS_ACCOUNT_ID": sb.account_ids[0],
+            "FRESHBOOKS_BASE_URL": base_url,
+            "HOME": home,
+            "XDG_CONFIG_HOME": os.path.join(home, "config"),
+            "FRESHBOOKS_CURSOR_DB": os.path.join(home, "cursors.db"),
+            "PATH": os.environ.get("PATH", ""),
+        }
+        for template in fz.CLI_TEMPLATES:
+            for value in fz.CLI_VALUES:
+                argv = [value if part == "{}" else part for part in template]
+                fz.run_cli_case(argv, env, sb, tally)
+
+        def body(data: st.DataObject) -> None:
+            template = data.draw(st.sampled_from(fz.CLI_TEMPLATES))
+            value = data.draw(st.sampled_from(fz.CLI_VALUES) | st.text(max_size=30))
+            argv = [value if part == "{}" else part for part in template]
+            fz.run_cli_case(argv, env, sb, tally)
+
+        _hypothesis(examples, body)
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--examples", type=int, default=200, help="hypothesis cases per method (default 200)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the counts as JSON")
+    args = parser.parse_args(argv)
+    # A hostile `store="x"` is a valid SQLite path: those files go to a scratch folder.
+    os.chdir(tempfile.mkdtemp(prefix="fuzz-inputs-"))
+    world = fz.make_world()
+    rows: dict[str, dict[str, int]] = {}
+    failures: list[str] = []
+    started = time.perf_counter()
+    for label, run in (
+        ("28 public sync methods", lambda: sync_methods(world, args.examples)),
+        ("valid values (never refused)", lambda: valid_values(world, args.examples // 2)),
+        ("FreshBooks constructor", lambda: constructors(world, args.examples * 4)),
+        ("async methods (sample of 6)", lambda: async_methods(world, args.examples // 2)),
+        (
+            "integration catalog (6 actions + trigger)",
+            lambda: catalog_entries(world, args.examples),
+        ),
+        ("CLI", lambda: cli_runs(max(20, args.examples // 4))),
+    ):
+        tally = run()
+        rows[label] = tally.as_dict()
+        failures.extend(tally.failures)
+    total = fz.Tally()
+    for row in rows.values():
+        for key, attr in (
+            ("cases", "cases"),
+            ("typed_errors", "typed"),
+            ("successes", "ok"),
+            ("untyped_errors", "untyped"),
+            ("requests_sent", "requests"),
+            ("requests_with_bad_data", "bad_requests"),
+            ("sandbox_internal_errors", "server_faults"),
+        ):
+            setattr(total, attr, getattr(total, attr) + row[key])
+    rows["total"] = total.as_dict()
+    elapsed = time.perf_counter() - started
+    if args.json:
+        print(json.dumps({"rows": rows, "seconds": round(elapsed, 1), "failures": failures[:50]}))
+    else:
+        columns = list(rows["total"])
+        print(f"| entry points | {' | '.join(columns)} |")
+        print("|---|" + "---:|" * len(columns))
+        for label, row in rows.items():
+            print(f"| {label} | {' | '.join(str(row[c]) for c in columns)} |")
+        print(f"\n{elapsed:.1f} s")
+        for line in failures[:50]:
+            print("FAIL", line)
+    world.loop.close()
+    return 1 if total.untyped or total.bad_requests or total.server_faults else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

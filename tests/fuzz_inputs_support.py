@@ -1,0 +1,1176 @@
+"""Bad-input fuzzing shared by ``tests/test_fuzz_inputs.py`` and ``scripts/fuzz_report.py``.
+
+Every public entry point (sync methods, the constructors, a sample of async methods, the
+integration catalog and the CLI) gets hostile values per parameter through a client whose
+transport records every request and answers from the in-process sandbox. Each case ends as:
+
+* ``typed``: ``InvalidRequestError`` naming the parameter, with zero requests sent;
+* ``ok``: success (or a typed API answer such as ``NotFoundError``) where every request sent
+  was valid: strict JSON body (no NaN), ASCII-safe URL and headers without CR/LF, well-formed
+  query values;
+* ``untyped``: any other exception, an ``InvalidRequestError`` not naming the parameter, or one
+  raised after a request was sent (a failure of the property).
+
+``Tally`` counts cases, typed errors, untyped errors and requests with bad data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import string
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+from hypothesis import strategies as st
+
+from freshbooks_sdk import AsyncFreshBooks, FreshBooks
+from freshbooks_sdk.errors import FreshBooksError, InvalidRequestError
+from freshbooks_sdk.sandbox import Sandbox
+from freshbooks_sdk.sandbox.seed import APP_SCOPES
+
+# -- recording transports ----------------------------------------------------------------------
+
+
+@dataclass
+class Sent:
+    """One request as it left the client."""
+
+    method: str
+    url: str
+    raw_url: bytes
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+class Recorder:
+    """Keeps every request a client sends (shared by the sync and async transports)."""
+
+    def __init__(self) -> None:
+        self.sent: list[Sent] = []
+
+    def note(self, request: httpx.Request, body: bytes) -> None:
+        self.sent.append(
+            Sent(
+                request.method,
+                str(request.url),
+                request.url.raw_path,
+                list(request.headers.raw),
+                body,
+            )
+        )
+
+
+class RecordingTransport(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, recorder: Recorder) -> None:
+        self.inner = inner
+        self.recorder = recorder
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.recorder.note(request, request.read())
+        return self.inner.handle_request(request)
+
+
+class AsyncRecordingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, recorder: Recorder) -> None:
+        self.inner = inner
+        self.recorder = recorder
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.recorder.note(request, await request.aread())
+        return await self.inner.handle_async_request(request)
+
+
+# -- what a valid request looks like -------------------------------------------------------------
+
+_QUERY_NAME = re.compile(r"^(search\[[a-z0-9_]+\](\[\])?|include\[\]|page|per_page)$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def request_problems(sent: Sent) -> list[str]:
+    """Why ``sent`` is not a valid FreshBooks request (empty when it is)."""
+    problems: list[str] = []
+    try:
+        sent.raw_url.decode("ascii")
+        sent.url.encode("ascii")
+    except UnicodeError:
+        problems.append("URL is not ASCII")
+    if any(c in sent.url for c in "\r\n\x00 "):
+        problems.append("URL holds CR/LF/NUL/space")
+    if len(sent.url) > 8192:
+        problems.append("URL longer than 8 KiB")
+    for name, value in sent.headers:
+        if any(b in name + value for b in (b"\r", b"\n", b"\x00")):
+            problems.append(f"header {name!r} holds CR/LF/NUL")
+        try:
+            (name + value).decode("ascii")
+        except UnicodeDecodeError:
+            problems.append(f"header {name!r} is not ASCII")
+    for key, value in parse_qsl(urlsplit(sent.url).query, keep_blank_values=True):
+        if not _QUERY_NAME.fullmatch(key):
+            problems.append(f"query name {key!r}")
+        if _CONTROL.search(value) or len(value) > 1000 or value == "":
+            problems.append(f"query value for {key!r} is malformed")
+        if key == "include[]" and len(value) == 1:
+            problems.append("include split into letters")
+    if sent.body:
+        try:
+            json.loads(sent.body.decode("utf-8"), parse_constant=_reject_constant)
+        except ValueError as exc:
+            problems.append(f"body is not strict JSON: {exc}")
+        if len(sent.body) > 1_000_000:
+            problems.append("body larger than 1 MB")
+    return problems
+
+
+# -- hostile values ------------------------------------------------------------------------------
+
+_DEEP_LIST: Any = []
+_DEEP_DICT: Any = {}
+for _ in range(5000):
+    _DEEP_LIST = [_DEEP_LIST]
+    _DEEP_DICT = {"a": _DEEP_DICT}
+
+
+class _Weird:
+    def __str__(self) -> str:
+        return "weird@example.com"
+
+    def __repr__(self) -> str:
+        raise RuntimeError("repr refuses")
+
+
+class _BadStr(str):
+    def __str__(self) -> str:
+        return "\r\nX-Injected: 1"
+
+
+class _EvilInt(int):
+    def __str__(self) -> str:
+        return "1\r\nX-Injected: 1"
+
+    __repr__ = __str__
+
+    def __int__(self) -> int:
+        return -1
+
+
+UTC14 = timezone(timedelta(hours=14))
+UTC_14 = timezone(timedelta(hours=-14))
+SPECIAL: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**63,
+    2**64 + 1,
+    10**5000,
+    -(10**30),
+    float("nan"),
+    float("inf"),
+    -0.0,
+    1.5,
+    Decimal("NaN"),
+    Decimal("sNaN"),
+    Decimal("Infinity"),
+    Decimal("1e999999"),
+    Decimal("-1e-999999"),
+    Decimal("0E-999999"),
+    "1e999999",
+    "NaN",
+    b"x",
+    bytearray(b"abc"),
+    "",
+    " ",
+    "x",
+    "lines",
+    "../x",
+    "a@b.com\r\nBcc: evil@x.com",
+    "line\nbreak",
+    "nul\x00byte",
+    "\ud800",
+    "a\udfffb@c.d",
+    "é@ü.com",
+    "A" * 2_000_000,
+    "9" * 5000,
+    _BadStr("ok@example.com"),
+    _EvilInt(7),
+    _Weird(),
+    object(),
+    [1],
+    [None],
+    ["lines", "lines"],
+    {"x": 1},
+    {"vis_state": 1},
+    {1: "int key"},
+    {"a": float("nan")},
+    {"a": {"b": b"x"}},
+    _DEEP_LIST,
+    _DEEP_DICT,
+    (),
+    set(),
+    iter([1, 2]),
+    datetime(1, 1, 1, tzinfo=UTC14),
+    datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC_14),
+    datetime(2024, 5, 1, 12, 0),
+    datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc),
+    date(1, 1, 1),
+    date(9999, 12, 31),
+    timedelta(days=999_999_999),
+    timedelta(seconds=-1),
+]
+special = st.sampled_from(SPECIAL)
+
+_scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.text(alphabet=string.ascii_letters + "@.\r\n\x00-_", max_size=20),
+    st.binary(max_size=8),
+    st.dates(),
+    st.datetimes(timezones=st.timezones() | st.just(UTC14) | st.just(UTC_14)),
+    st.timedeltas(),
+)
+hostile: st.SearchStrategy[Any] = st.one_of(
+    special,
+    _scalar,
+    st.lists(_scalar, max_size=4),
+    st.dictionaries(st.text(max_size=12) | st.integers(), _scalar, max_size=4),
+    st.recursive(_scalar, lambda kids: st.lists(kids, max_size=3), max_leaves=8),
+)
+
+
+# -- the outcome of one case ----------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Counts of the fuzz run (what the closing note reports)."""
+
+    cases: int = 0
+    typed: int = 0
+    ok: int = 0
+    untyped: int = 0
+    bad_requests: int = 0
+    requests: int = 0
+    server_faults: int = 0  # the sandbox failed internally on a request the SDK let through
+    failures: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "cases": self.cases,
+            "typed_errors": self.typed,
+            "successes": self.ok,
+            "untyped_errors": self.untyped,
+            "requests_sent": self.requests,
+            "requests_with_bad_data": self.bad_requests,
+            "sandbox_internal_errors": self.server_faults,
+        }
+
+    def add(self, other: Tally) -> None:
+        for name in (
+            "cases",
+            "typed",
+            "ok",
+            "untyped",
+            "bad_requests",
+            "requests",
+            "server_faults",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failures.extend(other.failures)
+
+
+TALLY = Tally()
+"""The process-wide tally (the test module and the report script read it)."""
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text[:80]
+
+
+def names_param(exc: InvalidRequestError, param: str) -> bool:
+    """Whether the error names ``param`` (its ``field`` path or, failing that, its message)."""
+    fields = [exc.field or ""] + [d.field or "" for d in exc.errors]
+    head = param.split(".")[0]
+    return any(f == head or f.startswith((head + ".", head + "[")) for f in fields) or (
+        head in str(exc)
+    )
+
+
+def record(
+    tally: Tally,
+    label: str,
+    param: str,
+    value: Any,
+    recorder: Recorder,
+    before: int,
+    run: Callable[[], Any],
+    *,
+    also_named: tuple[str, ...] = (),
+    server_faults: Callable[[], int] = lambda: 0,
+) -> str:
+    """Run one case and count it; returns the outcome (``typed``, ``ok`` or ``untyped``)."""
+    tally.cases += 1
+    faults_before = server_faults()
+    outcome = "ok"
+    try:
+        run()
+    except InvalidRequestError as exc:
+        sent_now = len(recorder.sent) - before
+        if sent_now:
+            outcome = "untyped"
+            tally.failures.append(
+                f"{label}({param}={_short(value)}): refused after {sent_now} request(s)"
+            )
+        elif not any(names_param(exc, p) for p in (param, *also_named)):
+            outcome = "untyped"
+            tally.failures.append(
+                f"{label}({param}={_short(value)}): error names {exc.field!r}: {str(exc)[:120]}"
+            )
+        else:
+            outcome = "typed"
+    except FreshBooksError:
+        outcome = "ok"  # a typed API answer (404, 422) to a request that was itself valid
+    except Exception as exc:
+        outcome = "untyped"
+        tally.failures.append(
+            f"{label}({param}={_short(value)}): {type(exc).__name__}: {str(exc)[:120]}"
+        )
+    new = recorder.sent[before:]
+    tally.requests += len(new)
+    for sent in new:
+        problems = request_problems(sent)
+        if problems:
+            tally.bad_requests += 1
+            tally.failures.append(
+                f"{label}({param}={_short(value)}) sent {sent.method} {sent.url[:100]}: {problems}"
+            )
+    faults = server_faults() - faults_before
+    if faults:
+        tally.server_faults += faults
+        tally.failures.append(f"{label}({param}={_short(value)}): the sandbox failed internally")
+    if outcome == "typed":
+        tally.typed += 1
+    elif outcome == "ok":
+        tally.ok += 1
+    else:
+        tally.untyped += 1
+    return outcome
+
+
+# -- the world: a sandbox with one of everything ------------------------------------------------
+
+
+@dataclass
+class World:
+    sandbox: Sandbox
+    recorder: Recorder
+    fb: FreshBooks
+    token: str
+    account_id: str
+    client_id: int
+    invoice_id: int
+    expense_id: int
+    category_id: int
+    staff_id: int
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
+
+    def faults(self) -> int:
+        """How many requests the sandbox failed on internally so far."""
+        return len(self.sandbox.internal_errors)
+
+    def client(self, **kwargs: Any) -> FreshBooks:
+        transport = RecordingTransport(self.sandbox.transport(), self.recorder)
+        return FreshBooks(
+            http_client=httpx.Client(transport=transport), sleep=lambda s: None, **kwargs
+        )
+
+    def async_client(self) -> AsyncFreshBooks:
+        transport = AsyncRecordingTransport(self.sandbox.async_transport(), self.recorder)
+
+        async def no_sleep(seconds: float) -> None:
+            return None
+
+        return AsyncFreshBooks(
+            access_token=self.token,
+            account_id=self.account_id,
+            http_client=httpx.AsyncClient(transport=transport),
+            default_currency="USD",
+            sleep=no_sleep,
+        )
+
+
+def make_world() -> World:
+    import os
+
+    if os.path.exists("pyproject.toml"):  # hostile store="x" values create SQLite files
+        raise RuntimeError("run the fuzz harness from a scratch folder (os.chdir) first")
+    sandbox = Sandbox(seed=0)
+    recorder = Recorder()
+    token = sandbox.issue_token(scopes=APP_SCOPES)  # staff needs user:teams:read too
+    account = sandbox.account_ids[0]
+    transport = RecordingTransport(sandbox.transport(), recorder)
+    fb = FreshBooks(
+        access_token=token,
+        account_id=account,
+        http_client=httpx.Client(transport=transport),
+        default_currency="USD",
+        sleep=lambda s: None,
+    )
+    client = fb.clients.create(email="fuzz@example.com", fname="Fuzz")
+    invoice = fb.invoices.create(
+        customer_id=client.id, lines=[{"name": "Design", "qty": "1", "unit_cost": "10.00"}]
+    )
+    category = next(iter(fb.expense_categories.list(max_items=1)))
+    expense = fb.expenses.create(amount="5.00", category_id=category.id, date=date(2024, 5, 1))
+    staff = next(iter(fb.staff.list(max_items=1)))
+    return World(
+        sandbox,
+        recorder,
+        fb,
+        token,
+        account,
+        client.id,
+        invoice.id,
+        expense.id,
+        category.id,
+        staff.id,
+    )
+
+
+# -- the public surface: every method with valid arguments to start from ------------------------
+
+
+@dataclass(frozen=True)
+class Method:
+    label: str
+    call: Callable[[Any, Mapping[str, Any]], Any]  # (client, kwargs) -> result (consumed)
+    base: Callable[[World], dict[str, Any]]
+    params: tuple[str, ...]
+    positional: str | None = None  # the first argument, passed positionally
+
+
+def _consume(value: Any) -> Any:
+    """Iterate a paginator a little (requests happen lazily) and return a plain value."""
+    if hasattr(value, "__next__") or type(value).__name__.endswith("Paginator"):
+        return list(islice(iter(value), 3))
+    return value
+
+
+def _invoke(
+    resource: str, method: str, positional: str | None
+) -> Callable[[Any, Mapping[str, Any]], Any]:
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        args = dict(kwargs)
+        target = getattr(getattr(fb, resource), method)
+        if positional is not None:
+            return _consume(target(args.pop(positional), **args))
+        return _consume(target(**args))
+
+    return call
+
+
+def _poll(resource: str) -> Callable[[Any, Mapping[str, Any]], Any]:
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        args = {"store": None, **kwargs}
+        store = args["store"]
+        if isinstance(store, str) and store.startswith(("/", "~")):
+            args["store"] = "./" + store  # a hostile path stays inside the scratch folder
+        poller = getattr(fb, resource).poll(**args)
+        return poller.poll_once()
+
+    return call
+
+
+LIST_PARAMS = ("per_page", "max_items", "include", "updated_since", "vis_state")
+POLL_PARAMS = (
+    "start",
+    "interval",
+    "key",
+    "cap",
+    "include_deleted",
+    "yield_empty",
+    "per_page",
+    "overlap",
+    "safety",
+    "store",
+)
+
+METHODS: tuple[Method, ...] = (
+    Method(
+        "clients.list",
+        _invoke("clients", "list", None),
+        lambda w: {},
+        (
+            *LIST_PARAMS,
+            "email",
+            "fname_like",
+            "lname_like",
+            "organization_like",
+            "address_like",
+            "phone_like",
+            "note_like",
+            "user_ids",
+            "has_credit",
+            "has_draft",
+            "has_outstanding",
+            "has_overdue",
+            "email_like",
+        ),
+    ),
+    Method(
+        "clients.get",
+        _invoke("clients", "get", "client_id"),
+        lambda w: {"client_id": w.client_id},
+        ("client_id", "include"),
+        "client_id",
+    ),
+    Method(
+        "clients.create",
+        _invoke("clients", "create", None),
+        lambda w: {"fname": "Ada"},
+        ("email", "fname", "lname", "organization", "address", "currency_code", "extra"),
+    ),
+    Method(
+        "clients.update",
+        _invoke("clients", "update", "client_id"),
+        lambda w: {"client_id": w.client_id, "fname": "Ada"},
+        (
+            "client_id",
+            "email",
+            "fname",
+            "lname",
+            "organization",
+            "address",
+            "currency_code",
+            "fields",
+        ),
+        "client_id",
+    ),
+    Method(
+        "clients.delete",
+        _invoke("clients", "delete", "client_id"),
+        lambda w: {"client_id": 10**6},
+        ("client_id",),
+        "client_id",
+    ),
+    Method("clients.poll", _poll("clients"), lambda w: {}, POLL_PARAMS),
+    Method(
+        "invoices.list",
+        _invoke("invoices", "list", None),
+        lambda w: {},
+        (*LIST_PARAMS, "customer_id", "v3_status", "date_from", "date_to", "include_lines"),
+    ),
+    Method(
+        "invoices.get",
+        _invoke("invoices", "get", "invoice_id"),
+        lambda w: {"invoice_id": w.invoice_id},
+        ("invoice_id", "include_lines"),
+        "invoice_id",
+    ),
+    Method(
+        "invoices.create",
+        _invoke("invoices", "create", None),
+        lambda w: {"customer_id": w.client_id, "lines": [{"name": "x", "unit_cost": "1.00"}]},
+        (
+            "customer_id",
+            "lines",
+            "currency_code",
+            "create_date",
+            "due_offset_days",
+            "po_number",
+            "notes",
+            "terms",
+            "invoice_number",
+            "discount_percent",
+            "language",
+            "extra",
+            "lines.0.name",
+            "lines.0.qty",
+            "lines.0.unit_cost",
+            "lines.0.description",
+            "lines.0.tax_percent1",
+            "lines.0.expenseid",
+            "lines.0.type",
+        ),
+    ),
+    Method(
+        "invoices.update",
+        _invoke("invoices", "update", "invoice_id"),
+        lambda w: {"invoice_id": w.invoice_id, "notes": "n"},
+        (
+            "invoice_id",
+            "po_number",
+            "notes",
+            "terms",
+            "due_offset_days",
+            "create_date",
+            "lines",
+            "currency_code",
+            "fields",
+        ),
+        "invoice_id",
+    ),
+    Method(
+        "invoices.send",
+        _invoke("invoices", "send", "invoice_id"),
+        lambda w: {"invoice_id": w.invoice_id, "to": ["a@example.com"]},
+        ("invoice_id", "to", "subject", "body", "include_pdf"),
+        "invoice_id",
+    ),
+    Method(
+        "invoices.mark_as_sent",
+        _invoke("invoices", "mark_as_sent", "invoice_id"),
+        lambda w: {"invoice_id": w.invoice_id},
+        ("invoice_id",),
+        "invoice_id",
+    ),
+    Method(
+        "invoices.delete",
+        _invoke("invoices", "delete", "invoice_id"),
+        lambda w: {"invoice_id": 10**6},
+        ("invoice_id",),
+        "invoice_id",
+    ),
+    Method("invoices.poll", _poll("invoices"), lambda w: {}, POLL_PARAMS),
+    Method(
+        "expenses.list",
+        _invoke("expenses", "list", None),
+        lambda w: {},
+        (*LIST_PARAMS, "client_id", "category_id", "date_from", "date_to"),
+    ),
+    Method(
+        "expenses.get",
+        _invoke("expenses", "get", "expense_id"),
+        lambda w: {"expense_id": w.expense_id},
+        ("expense_id", "include"),
+        "expense_id",
+    ),
+    Method(
+        "expenses.create",
+        _invoke("expenses", "create", None),
+        lambda w: {"amount": "5.00", "category_id": w.category_id, "date": date(2024, 5, 1)},
+        (
+            "amount",
+            "category_id",
+            "date",
+            "currency_code",
+            "vendor",
+            "client_id",
+            "project_id",
+            "notes",
+            "staff_id",
+            "tax_name1",
+            "tax_amount1",
+            "tax_name2",
+            "tax_amount2",
+            "extra",
+        ),
+    ),
+    Method(
+        "expenses.update",
+        _invoke("expenses", "update", "expense_id"),
+        lambda w: {"expense_id": w.expense_id, "vendor": "v"},
+        (
+            "expense_id",
+            "amount",
+            "currency_code",
+            "category_id",
+            "date",
+            "vendor",
+            "client_id",
+            "project_id",
+            "notes",
+            "fields",
+        ),
+        "expense_id",
+    ),
+    Method(
+        "expenses.delete",
+        _invoke("expenses", "delete", "expense_id"),
+        lambda w: {"expense_id": 10**6},
+        ("expense_id",),
+        "expense_id",
+    ),
+    Method("expenses.poll", _poll("expenses"), lambda w: {}, POLL_PARAMS),
+    Method(
+        "expense_categories.list",
+        _invoke("expense_categories", "list", None),
+        lambda w: {},
+        ("per_page", "max_items"),
+    ),
+    Method(
+        "expense_categories.get",
+        _invoke("expense_categories", "get", "category_id"),
+        lambda w: {"category_id": w.category_id},
+        ("category_id",),
+        "category_id",
+    ),
+    Method("staff.list", _invoke("staff", "list", None), lambda w: {}, ("per_page", "max_items")),
+    Method(
+        "staff.get",
+        _invoke("staff", "get", "staff_id"),
+        lambda w: {"staff_id": w.staff_id},
+        ("staff_id",),
+        "staff_id",
+    ),
+    Method("identity.me", _invoke("identity", "me", None), lambda w: {}, ("refresh",)),
+    Method("identity.businesses", _invoke("identity", "businesses", None), lambda w: {}, ()),
+    Method(
+        "identity.require_account",
+        _invoke("identity", "require_account", None),
+        lambda w: {},
+        ("account_id",),
+    ),
+    Method(
+        "identity.staff_id", _invoke("identity", "staff_id", None), lambda w: {}, ("account_id",)
+    ),
+)
+"""The 28 public sync methods."""
+
+ASYNC_SAMPLE = (
+    "clients.list",
+    "clients.create",
+    "invoices.create",
+    "invoices.send",
+    "expenses.create",
+    "invoices.update",
+)
+
+
+def with_value(base: Mapping[str, Any], param: str, value: Any) -> dict[str, Any]:
+    """``base`` with ``param`` set to ``value`` (``lines.0.qty`` edits the first line)."""
+    kwargs = dict(base)
+    if param.startswith("lines.0."):
+        line = dict(kwargs["lines"][0])
+        line[param.removeprefix("lines.0.")] = value
+        kwargs["lines"] = [line]
+    else:
+        kwargs[param] = value
+    return kwargs
+
+
+def _also(method: Method) -> tuple[str, ...]:
+    # An update whose only field is set to None has nothing to send: "fields" is then named.
+    return ("fields",) if method.label.endswith(".update") else ()
+
+
+def run_method_case(
+    world: World, method: Method, param: str, value: Any, tally: Tally = TALLY
+) -> str:
+    kwargs = with_value(method.base(world), param, value)
+    before = len(world.recorder.sent)
+    return record(
+        tally,
+        method.label,
+        param,
+        value,
+        world.recorder,
+        before,
+        lambda: method.call(world.fb, kwargs),
+        also_named=_also(method),
+        server_faults=world.faults,
+    )
+
+
+def run_async_case(
+    world: World, method: Method, param: str, value: Any, tally: Tally = TALLY
+) -> str:
+    kwargs = with_value(method.base(world), param, value)
+    before = len(world.recorder.sent)
+    resource, name = method.label.split(".")
+
+    async def go() -> Any:
+        async with world.async_client() as afb:
+            args = dict(kwargs)
+            target = getattr(getattr(afb, resource), name)
+            if method.positional is not None:
+                result = target(args.pop(method.positional), **args)
+            else:
+                result = target(**args)
+            if hasattr(result, "__aiter__"):
+                return [item async for item in islice_async(result, 3)]
+            return await result
+
+    return record(
+        tally,
+        f"async {method.label}",
+        param,
+        value,
+        world.recorder,
+        before,
+        lambda: world.loop.run_until_complete(go()),
+        also_named=_also(method),
+        server_faults=world.faults,
+    )
+
+
+async def islice_async(iterable: Any, n: int) -> Any:
+    count = 0
+    async for item in iterable:
+        if count >= n:
+            break
+        count += 1
+        yield item
+
+
+CONSTRUCTOR_PARAMS = (
+    "access_token",
+    "account_id",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "max_retry_wait",
+    "default_currency",
+    "user_agent",
+    "on_retry",
+    "clock",
+    "rng",
+)
+
+
+def run_constructor_case(world: World, param: str, value: Any, tally: Tally = TALLY) -> str:
+    """Build a client with ``param`` hostile, then list clients with it (when it was accepted)."""
+    kwargs: dict[str, Any] = {
+        "access_token": world.token,
+        "account_id": world.account_id,
+        param: value,
+    }
+    before = len(world.recorder.sent)
+
+    def go() -> None:
+        fb = world.client(**kwargs)
+        with fb:
+            list(islice(iter(fb.clients.list(max_items=1)), 1))
+
+    return record(
+        tally, "FreshBooks", param, value, world.recorder, before, go, server_faults=world.faults
+    )
+
+
+def iter_method_params() -> Iterator[tuple[Method, str]]:
+    for method in METHODS:
+        for param in method.params:
+            yield method, param
+
+
+# -- the integration catalog and the CLI ----------------------------------------------------------
+
+ACTION_BASES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "freshbooks/list-clients": lambda w: {"limit": 2},
+    "freshbooks/create-client": lambda w: {"fname": "Ada"},
+    "freshbooks/list-invoices": lambda w: {"limit": 2},
+    "freshbooks/create-invoice": lambda w: {
+        "client_id": w.client_id,
+        "currency_code": "USD",
+        "lines": [{"name": "x", "unit_cost": "1.00"}],
+    },
+    "freshbooks/send-invoice": lambda w: {"invoice_id": w.invoice_id, "method": "mark_as_sent"},
+    "freshbooks/create-expense": lambda w: {
+        "amount": "1.00",
+        "currency_code": "USD",
+        "category_id": w.category_id,
+        "date": "2024-05-01",
+    },
+    "freshbooks/invoice-updated": lambda w: {"start": "backfill:1h"},
+}
+
+
+def catalog_params(name: str) -> tuple[str, ...]:
+    from freshbooks_sdk.integration import catalog
+
+    entry = catalog[name]
+    names = tuple(entry.input_model.model_fields)
+    return (*names, "cursor") if entry.kind == "trigger" else names
+
+
+def run_catalog_case(
+    world: World, name: str, param: str | None, value: Any, tally: Tally = TALLY
+) -> str:
+    """Run a catalog entry with ``param`` hostile (``param=None``: ``value`` is the whole input).
+
+    An answer is fine unless it is an ``internal_error``; an ``invalid_input`` must come before
+    any request.
+    """
+    from freshbooks_sdk.integration import catalog
+
+    entry = catalog[name]
+    data: Any = value if param is None else {**ACTION_BASES[name](world), param: value}
+    before = len(world.recorder.sent)
+
+    def go() -> None:
+        result = entry.run(world.fb, data)
+        if result.ok:
+            json.dumps(result.to_dict(), allow_nan=False)
+            return
+        assert result.error is not None
+        kind = result.error["type"]
+        if kind == "internal_error":
+            raise RuntimeError(f"internal_error: {result.error['message'][:160]}")
+        if kind == "invalid_input":
+            fields = [f["field"] for f in result.error["fields"] if f["field"]]
+            raise InvalidRequestError(result.error["message"], field=fields[0] if fields else None)
+
+    # A whole input that is wrong may be refused for any of its fields (a missing one).
+    also = catalog_params(name) if param is None else ()
+    return record(tally, name, param or "input", value, world.recorder, before, go, also_named=also)
+
+
+CLI_TEMPLATES: tuple[tuple[str, ...], ...] = (
+    ("clients", "list", "--email", "{}"),
+    ("clients", "list", "--organization", "{}"),
+    ("clients", "list", "--updated-since", "{}"),
+    ("clients", "list", "--limit", "{}"),
+    ("clients", "create", "--fname", "{}"),
+    ("clients", "create", "--email", "{}"),
+    ("invoices", "list", "--status", "{}"),
+    ("invoices", "list", "--client-id", "{}"),
+    ("invoices", "create", "--client-id", "1", "--currency", "USD", "--line", "n", "{}", "1"),
+    ("invoices", "create", "--client-id", "1", "--currency", "USD", "--line", "n", "1", "{}"),
+    ("invoices", "create", "--client-id", "1", "--currency", "{}", "--line", "n", "1", "1"),
+    (
+        "invoices",
+        "create",
+        "--client-id",
+        "1",
+        "--currency",
+        "USD",
+        "--line",
+        "n",
+        "1",
+        "1",
+        "--date",
+        "{}",
+    ),
+    (
+        "invoices",
+        "create",
+        "--client-id",
+        "1",
+        "--currency",
+        "USD",
+        "--line",
+        "n",
+        "1",
+        "1",
+        "--due-days",
+        "{}",
+    ),
+    ("invoices", "send", "{}", "--mark-sent"),
+    ("invoices", "send", "1", "--to", "{}"),
+    (
+        "expenses",
+        "create",
+        "--amount",
+        "{}",
+        "--category-id",
+        "1",
+        "--date",
+        "2024-05-01",
+        "--currency",
+        "USD",
+    ),
+    (
+        "expenses",
+        "create",
+        "--amount",
+        "1",
+        "--category-id",
+        "1",
+        "--date",
+        "{}",
+        "--currency",
+        "USD",
+    ),
+    ("poll", "invoices", "--once", "--start", "{}"),
+    ("poll", "invoices", "--once", "--interval", "{}"),
+    ("poll", "invoices", "--once", "--cap", "{}"),
+    ("action", "freshbooks/create-client", "--input", "{}"),
+    ("action", "freshbooks/invoice-updated", "--input", "{}"),
+)
+
+CLI_VALUES: tuple[str, ...] = (
+    "",
+    "x",
+    "-1",
+    "0",
+    "NaN",
+    "nan",
+    "inf",
+    "1e999999",
+    "9" * 5000,
+    "a@b.com\r\nBcc: x@y.z",
+    "\ud800",
+    "\udcff@x.com",
+    "9999-12-31T23:59:59-14:00",
+    "0001-01-01T00:00:00+14:00",
+    "2024-02-30",
+    "9999-99-99",
+    '"x"',
+    "[1]",
+    '{"start": "9999-12-31T23:59:59-14:00"}',
+    '{"fname": "\\ud800"}',
+    '{"email": "a@b.c\\r\\n"}',
+    '{"fname": 1e999}',
+    "[" * 5000,
+    "backfill:9999999d",
+    "A" * 100_000,
+)
+
+
+@dataclass
+class CliOutcome:
+    code: int
+    out: str
+    err: str
+    requests: int
+
+
+def run_cli_case(
+    argv: list[str], env: Mapping[str, str], sandbox: Sandbox, tally: Tally = TALLY
+) -> CliOutcome:
+    """Run ``freshbooks <argv>`` in-process; a traceback, an internal error, or an exit code
+    other than 0/2/3/4/5 counts as untyped, and exit 2 after a request as a failure."""
+    import contextlib
+    import io
+    import os
+
+    from freshbooks_sdk import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    before = len(sandbox.request_log)
+    faults_before = len(sandbox.internal_errors)
+    saved = dict(os.environ)
+    tally.cases += 1
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(argv)
+            except SystemExit as exc:  # argparse usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+    except Exception as exc:
+        code = -1
+        err.write(f"Traceback (raised): {type(exc).__name__}: {exc}")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    outcome = CliOutcome(code, out.getvalue(), err.getvalue(), len(sandbox.request_log) - before)
+    tally.requests += outcome.requests
+    label = f"cli {' '.join(a[:40] for a in argv)[:160]!r}"
+    faults = len(sandbox.internal_errors) - faults_before
+    if faults:
+        tally.server_faults += faults
+        tally.failures.append(f"{label}: the sandbox failed internally")
+    if "Traceback" in outcome.err or "internal_error" in outcome.err + outcome.out:
+        tally.untyped += 1
+        tally.failures.append(f"{label}: exit {code}: {outcome.err[-300:]}")
+    elif code not in (0, 2, 3, 4, 5):
+        tally.untyped += 1
+        tally.failures.append(f"{label}: exit {code}: {outcome.err[-300:]}")
+    elif code == 2 and outcome.requests:
+        tally.untyped += 1
+        tally.failures.append(f"{label}: exit 2 after {outcome.requests} request(s)")
+    elif code == 2:
+        tally.typed += 1
+    else:
+        tally.ok += 1
+    return outcome
+
+
+# -- valid values: never refused ----------------------------------------------------------------
+
+_text = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"
+    ),
+    min_size=1,
+    max_size=40,
+).filter(lambda t: t.strip() != "")
+_money = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False).map(str)
+_instant = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2199, 1, 1), timezones=st.timezones()
+)
+_email = st.emails().filter(lambda e: len(e) <= 254 and len(e.split("@")[0]) <= 64)
+
+VALID: dict[str, st.SearchStrategy[Any]] = {
+    "email": _email,
+    "fname": _text,
+    "lname": _text,
+    "organization": _text,
+    "fname_like": _text,
+    "lname_like": _text,
+    "organization_like": _text,
+    "address_like": _text,
+    "phone_like": _text,
+    "note_like": _text,
+    "po_number": _text,
+    "invoice_number": _text,
+    "vendor": _text,
+    "subject": _text,
+    "notes": st.text(  # multi-line text: newlines and tabs, no other control characters
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\r\t"),
+        max_size=200,
+    )
+    | _text,
+    "terms": _text,
+    "body": _text,
+    "tax_name1": _text,
+    "tax_name2": _text,
+    "lines.0.name": _text,
+    "lines.0.description": _text,
+    "lines.0.qty": st.integers(0, 10**6) | st.decimals(0, 10**6, places=3).map(str),
+    "lines.0.unit_cost": _money | st.integers(-(10**6), 10**6),
+    "lines.0.tax_percent1": st.decimals(0, 100, places=2).map(str),
+    "amount": _money,
+    "tax_amount1": _money,
+    "tax_amount2": _money,
+    "discount_percent": st.integers(0, 100),
+    "currency_code": st.sampled_from(["USD", "cad", "EUR", "GBP"]),
+    "due_offset_days": st.integers(0, 3650),
+    "create_date": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "date": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "date_from": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "date_to": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "updated_since": _instant,
+    "per_page": st.integers(1, 100),
+    "max_items": st.none() | st.integers(1, 10**6),
+    "vis_state": st.none() | st.sampled_from([0, 1, 2]),
+    "include_pdf": st.booleans(),
+    "include_lines": st.booleans(),
+    "has_outstanding": st.none() | st.just(True),
+    "user_ids": st.lists(st.integers(1, 2**63 - 1), min_size=1, max_size=5),
+    "v3_status": st.sampled_from(["draft", "sent", "viewed", "paid", "partial", "overdue"]),
+    "to": st.lists(_email, min_size=1, max_size=3),
+    "start": st.just("now") | st.timedeltas(timedelta(0), timedelta(days=400)) | _instant,
+    "interval": st.floats(0.01, 86_400) | st.integers(1, 86_400),
+    "cap": st.none() | st.integers(1, 10_000),
+    "overlap": st.timedeltas(timedelta(0), timedelta(days=2)),
+    "safety": st.timedeltas(timedelta(0), timedelta(days=2)),
+}
+"""Valid values per parameter: each must be accepted (any API answer, but no refusal)."""
+
+
+def valid_params(method: Method) -> tuple[str, ...]:
+    return tuple(p for p in method.params if p in VALID)
