@@ -72,6 +72,9 @@ def _ids(method: fz.Method) -> str:
 # -- every public sync method --------------------------------------------------------------------
 
 
+# extra=/fields= values are sent on purpose (the escape hatch for what the fragment does not model);
+# the harness checks every request it sees itself (strict JSON, safe headers and URL).
+@pytest.mark.spec_exempt
 @pytest.mark.parametrize("method", fz.METHODS, ids=_ids)
 def test_every_parameter_with_every_hostile_value(world: fz.World, method: fz.Method) -> None:
     tally = fz.Tally()
