@@ -21,11 +21,12 @@ at any length. In Python code a ``float`` is refused outright: it is inexact by 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, final
 
 from pydantic import (
     BaseModel,
@@ -39,7 +40,13 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import (
+    PydanticKnownError,
+    SchemaSerializer,
+    SchemaValidator,
+    ValidationError,
+    core_schema,
+)
 
 from freshbooks_sdk._core.fbtime import (
     ensure_aware,
@@ -102,6 +109,17 @@ _DECIMAL_TEXT = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _DECIMAL_ERROR = "Input should be a decimal string such as '12.50', an int, or a Decimal"
 
 
+# The same text with an exponent of at most 17 digits (leading zeros aside): Decimal() takes every
+# such string, so the JSON path can call it directly. A wider exponent ("1e999999999999999999999",
+# beyond Decimal's range) is refused like any other malformed amount.
+_DECIMAL_TEXT_IN_RANGE = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?0*[0-9]{1,17})?$"
+
+
+def _decimal_from_float(value: float) -> Decimal:
+    # A JSON number with a fraction: its shortest repr, exact up to 15 significant digits.
+    return Decimal(repr(value))
+
+
 def _decimal_core_schema() -> core_schema.CoreSchema:
     def accepted(*others: core_schema.CoreSchema) -> core_schema.CoreSchema:
         return core_schema.union_schema(
@@ -116,10 +134,26 @@ def _decimal_core_schema() -> core_schema.CoreSchema:
 
     value = core_schema.decimal_schema(allow_inf_nan=False)
     return core_schema.json_or_python_schema(
-        # JSON: a decimal string, or a JSON number (read through its shortest repr: exact up to
-        # 15 significant digits). All in pydantic-core, no Python call per value.
-        json_schema=core_schema.chain_schema(
-            [accepted(core_schema.float_schema(strict=True, allow_inf_nan=False)), value]
+        # JSON (every page read), left to right: the first choice whose type fits checks the
+        # text and builds the Decimal straight away (Decimal itself is the validator function),
+        # instead of a union then a second pass through pydantic's generic decimal validator.
+        # A JSON int is read as is, a fraction through its shortest repr.
+        json_schema=core_schema.union_schema(
+            [
+                core_schema.no_info_after_validator_function(
+                    Decimal, core_schema.str_schema(pattern=_DECIMAL_TEXT_IN_RANGE, strict=True)
+                ),
+                core_schema.no_info_after_validator_function(
+                    Decimal, core_schema.int_schema(strict=True)
+                ),
+                core_schema.no_info_after_validator_function(
+                    _decimal_from_float,
+                    core_schema.float_schema(strict=True, allow_inf_nan=False),
+                ),
+            ],
+            custom_error_type="invalid_decimal",
+            custom_error_message=_DECIMAL_ERROR,
+            mode="left_to_right",
         ),
         # Python: a float is refused first, with the reason; then str / int / Decimal.
         python_schema=core_schema.chain_schema(
@@ -182,7 +216,13 @@ class WireModel(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-class Money(BaseModel):
+_CURRENCY_TEXT = r"^[A-Z]{3}$"
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+@final
+class Money:
     """A FreshBooks money value: an exact ``Decimal`` amount and a currency code.
 
     On the wire it is always ``{"amount": "<decimal string>", "code": "XXX"}``. The amount is
@@ -199,12 +239,34 @@ class Money(BaseModel):
     '3 EUR'
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # A slotted immutable value, not a BaseModel: a page of invoices holds about 13 of these per
+    # invoice, and a model instance (its __dict__, its fields-set, its validator plumbing) cost
+    # three times as much to build and to collect. The model methods callers use are here with
+    # the same behaviour: model_dump, model_dump_json, model_validate, model_validate_json,
+    # model_copy, model_json_schema, ==, hash, repr.
+    #
+    # ``_amount`` holds the validated amount: from a page, the decimal string as written (the
+    # pattern was checked while the page was validated, so it always converts), turned into the
+    # Decimal on first read of ``amount`` and kept; from Python code, the Decimal already.
+    __slots__ = ("_amount", "code")
 
-    amount: DecimalString
-    """The exact amount (``Decimal``); a decimal string on the wire."""
-    code: CurrencyCode
+    _amount: Decimal | str
+    code: str
     """ISO 4217 currency code, three uppercase letters."""
+
+    def __init__(self, **data: Any) -> None:
+        fields = _money_python_fields().validate_python(data)
+        _set_slot(self, "_amount", fields["amount"])
+        _set_slot(self, "code", fields["code"])
+
+    @property
+    def amount(self) -> Decimal:
+        """The exact amount (``Decimal``); a decimal string on the wire."""
+        value = self._amount
+        if value.__class__ is str:
+            value = Decimal(value)
+            _set_slot(self, "_amount", value)
+        return value  # type: ignore[return-value]  # a str was replaced just above
 
     @classmethod
     def of(cls, amount: str | int | Decimal, code: str) -> Money:
@@ -215,8 +277,236 @@ class Money(BaseModel):
         """
         return cls(amount=amount, code=code)
 
+    # --- value behaviour ----------------------------------------------------------------------
+
     def __str__(self) -> str:
         return f"{decimal_to_wire(self.amount)} {self.code}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(amount={self.amount!r}, code={self.code!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Money)
+        return self.code == other.code and self.amount == other.amount
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.code))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ValidationError.from_exception_data(
+            type(self).__name__, [{"type": "frozen_instance", "loc": (name,), "input": value}]
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise ValidationError.from_exception_data(
+            type(self).__name__, [{"type": "frozen_instance", "loc": (name,), "input": None}]
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_money_from_parts, (self.amount, self.code))
+
+    def __copy__(self) -> Money:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Money:
+        return self
+
+    # --- the BaseModel methods callers use ------------------------------------------------------
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["json", "python"] | str = "python",
+        include: Any = None,
+        exclude: Any = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """The fields as a dict, as ``BaseModel.model_dump`` would write them.
+
+        >>> Money.of("1.10", "USD").model_dump()
+        {'amount': Decimal('1.10'), 'code': 'USD'}
+        >>> Money.of("1E+2", "USD").model_dump(mode="json")
+        {'amount': '100', 'code': 'USD'}
+        """
+        dumped: dict[str, Any] = _money_serializer().to_python(
+            self, mode=mode, include=include, exclude=exclude, **options
+        )
+        return dumped
+
+    def model_dump_json(
+        self, *, indent: int | None = None, include: Any = None, exclude: Any = None, **options: Any
+    ) -> str:
+        """The wire JSON: ``{"amount":"12.50","code":"USD"}``.
+
+        >>> Money.of("12.50", "USD").model_dump_json()
+        '{"amount":"12.50","code":"USD"}'
+        """
+        return (
+            _money_serializer()
+            .to_json(self, indent=indent, include=include, exclude=exclude, **options)
+            .decode()
+        )
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None) -> Money:
+        """Validate a dict (or a ``Money``) from Python code: a float amount is refused.
+
+        >>> Money.model_validate({"amount": "3.50", "code": "EUR"})
+        Money(amount=Decimal('3.50'), code='EUR')
+        """
+        money: Money = _money_validator().validate_python(obj, strict=strict)
+        return money
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes | bytearray) -> Money:
+        """Validate wire JSON: ``{"amount": "12.50", "code": "USD"}`` (unknown keys ignored).
+
+        >>> Money.model_validate_json('{"amount": "12.50", "code": "USD"}').amount
+        Decimal('12.50')
+        """
+        money: Money = _money_validator().validate_json(data)
+        return money
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Money:
+        """A copy with ``update`` applied; unlike ``BaseModel.model_copy`` the update is validated.
+
+        >>> Money.of("1.00", "USD").model_copy(update={"amount": "2.00"})
+        Money(amount=Decimal('2.00'), code='USD')
+        """
+        if not update:
+            return self
+        return type(self)(**{"amount": self.amount, "code": self.code, **update})
+
+    @classmethod
+    def model_json_schema(cls, **options: Any) -> dict[str, Any]:
+        """The JSON Schema of a ``Money`` (what ``BaseModel.model_json_schema`` gives)."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).json_schema(**options)
+
+    # --- pydantic integration -------------------------------------------------------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _money_core_schema()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "description": inspect.cleandoc(cls.__doc__ or ""),
+            "properties": {
+                "amount": {
+                    "format": "decimal",
+                    "pattern": r"^-?\d+(\.\d+)?$",
+                    "title": "Amount",
+                    "type": "string",
+                },
+                "code": {"pattern": _CURRENCY_TEXT, "title": "Code", "type": "string"},
+            },
+            "required": ["amount", "code"],
+            "title": "Money",
+            "type": "object",
+        }
+
+
+def _money_from_parts(amount: Decimal | str, code: str) -> Money:
+    """A ``Money`` from parts that are already valid (used by pickling and page validation)."""
+    money = _new_object(Money)
+    _set_slot(money, "_amount", amount)
+    _set_slot(money, "code", code)
+    return money
+
+
+def _money_from_fields(fields: dict[str, Any]) -> Money:
+    money = _new_object(Money)
+    _set_slot(money, "_amount", fields["amount"])
+    _set_slot(money, "code", fields["code"])
+    return money
+
+
+def _money_fields_schema(amount: core_schema.CoreSchema) -> core_schema.CoreSchema:
+    return core_schema.typed_dict_schema(
+        {
+            "amount": core_schema.typed_dict_field(amount),
+            "code": core_schema.typed_dict_field(core_schema.str_schema(pattern=_CURRENCY_TEXT)),
+        },
+        extra_behavior="ignore",  # FreshBooks adds keys to money objects at times: not fatal
+    )
+
+
+def _money_or_fields(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    # Python input: a Money is taken as is (like a model instance); anything else but a dict
+    # gets the error a model field gives.
+    if isinstance(value, Money):
+        return value
+    if not isinstance(value, dict):
+        raise PydanticKnownError("model_type", {"class_name": "Money"})
+    return handler(value)
+
+
+def _money_as_fields(money: Money, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
+    return handler({"amount": money.amount, "code": money.code})
+
+
+@functools.cache
+def _money_core_schema() -> core_schema.CoreSchema:
+    # Page validation (JSON): the object is checked field by field in pydantic-core (amount
+    # pattern, currency pattern, missing keys, each error at its own location), then one Python
+    # call builds the slotted value. A decimal string is kept as text until ``amount`` is read.
+    amount_json = core_schema.union_schema(
+        [
+            core_schema.str_schema(pattern=_DECIMAL_TEXT_IN_RANGE, strict=True),
+            core_schema.no_info_after_validator_function(
+                Decimal, core_schema.int_schema(strict=True)
+            ),
+            core_schema.no_info_after_validator_function(
+                _decimal_from_float, core_schema.float_schema(strict=True, allow_inf_nan=False)
+            ),
+        ],
+        custom_error_type="invalid_decimal",
+        custom_error_message=_DECIMAL_ERROR,
+        mode="left_to_right",
+    )
+    from_json = core_schema.no_info_after_validator_function(
+        _money_from_fields, _money_fields_schema(amount_json)
+    )
+    from_python = core_schema.no_info_wrap_validator_function(
+        _money_or_fields,
+        core_schema.no_info_after_validator_function(
+            _money_from_fields, _money_fields_schema(_DECIMAL_SCHEMA)
+        ),
+    )
+    return core_schema.json_or_python_schema(
+        json_schema=from_json,
+        python_schema=from_python,
+        serialization=core_schema.wrap_serializer_function_ser_schema(
+            _money_as_fields, schema=_money_fields_schema(_DECIMAL_SCHEMA)
+        ),
+        ref=f"{__name__}.Money:{id(Money)}",
+    )
+
+
+@functools.cache
+def _money_python_fields() -> SchemaValidator:
+    return SchemaValidator(
+        _money_fields_schema(_DECIMAL_SCHEMA), core_schema.CoreConfig(title="Money")
+    )
+
+
+@functools.cache
+def _money_validator() -> SchemaValidator:
+    return SchemaValidator(_money_core_schema(), core_schema.CoreConfig(title="Money"))
+
+
+@functools.cache
+def _money_serializer() -> SchemaSerializer:
+    return SchemaSerializer(_money_core_schema())
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,14 +514,12 @@ class Money(BaseModel):
 # --------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=8192)
 def _eastern_from_str(value: str) -> datetime:
-    # Timestamps repeat a lot inside one page (an invoice's created_at is every line's updated),
-    # and a datetime is immutable, so a bounded cache is safe. Errors are not cached.
+    # No cache: the accounting layout takes a fast path in fbtime (C ISO parser plus a table of
+    # hourly offsets), about as cheap as a cache lookup and not flattered by repeated values.
     return parse_any_datetime(value)
 
 
-@functools.lru_cache(maxsize=8192)
 def _utc_from_str(value: str) -> datetime:
     return parse_any_datetime(value, utc_sql=True)
 
