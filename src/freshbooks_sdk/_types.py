@@ -9,8 +9,9 @@ everything else in the models is generated. Public names are re-exported from
 * :data:`EasternDateTime`, :data:`UTCSqlDateTime`, :data:`IsoDateTime`: FreshBooks timestamps as
   aware UTC ``datetime`` values, written back to the wire in their own format.
 * :data:`LenientDate`: a calendar date that also tolerates a ``" HH:MM:SS"`` suffix.
-* Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...): the documented
-  values as members, and any other value accepted as a pseudo-member instead of failing.
+* Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...; defined in
+  ``freshbooks_sdk._enums``): the documented values as members, and any other value accepted as
+  a pseudo-member instead of failing.
 
 Numbers read from JSON: ``model_validate_json`` turns a JSON *number* into ``Decimal`` through the
 shortest float representation, which is exact for numbers of up to 15 significant digits
@@ -25,7 +26,6 @@ import inspect
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Annotated, Any, Literal, final
 
 from pydantic import (
@@ -54,6 +54,17 @@ from freshbooks_sdk._core.fbtime import (
     format_iso_z,
     format_utc_sql,
     parse_any_datetime,
+)
+from freshbooks_sdk._enums import (
+    DepositStatus,
+    DisplayStatus,
+    ExpenseStatus,
+    InvoiceStatus,
+    InvoiceV3Status,
+    OpenIntEnum,
+    OpenStrEnum,
+    PaymentStatus,
+    VisState,
 )
 
 __all__ = [
@@ -514,16 +525,6 @@ def _money_serializer() -> SchemaSerializer:
 # --------------------------------------------------------------------------------------------
 
 
-def _eastern_from_str(value: str) -> datetime:
-    # No cache: the accounting layout takes a fast path in fbtime (C ISO parser plus a table of
-    # hourly offsets), about as cheap as a cache lookup and not flattered by repeated values.
-    return parse_any_datetime(value)
-
-
-def _utc_from_str(value: str) -> datetime:
-    return parse_any_datetime(value, utc_sql=True)
-
-
 def _datetime_validator(parse: Callable[[str], datetime], kind: str) -> Callable[[Any], datetime]:
     def validate(value: Any) -> datetime:
         if isinstance(value, str):
@@ -537,9 +538,24 @@ def _datetime_validator(parse: Callable[[str], datetime], kind: str) -> Callable
     return validate
 
 
-_validate_eastern = _datetime_validator(_eastern_from_str, "FreshBooks US/Eastern timestamp")
-_validate_utc_sql = _datetime_validator(_utc_from_str, "FreshBooks UTC timestamp")
-_validate_iso = _datetime_validator(_utc_from_str, "ISO 8601 timestamp")
+# No cache in front of the parsers: the accounting layout takes a fast path in fbtime (the C ISO
+# parser plus a table of hourly offsets), about as cheap as a cache lookup, and a page of
+# distinct timestamps would only miss it.
+_validate_eastern_any = _datetime_validator(parse_any_datetime, "FreshBooks US/Eastern timestamp")
+_validate_utc_sql = _datetime_validator(
+    functools.partial(parse_any_datetime, utc_sql=True), "FreshBooks UTC timestamp"
+)
+_validate_iso = _datetime_validator(
+    functools.partial(parse_any_datetime, utc_sql=True), "ISO 8601 timestamp"
+)
+
+
+def _validate_eastern(value: Any) -> datetime:
+    # Two Python frames for a page's timestamp (this one and the parser), not four.
+    if value.__class__ is str:
+        return parse_any_datetime(value)
+    return _validate_eastern_any(value)
+
 
 EasternDateTime = Annotated[
     datetime,
@@ -606,182 +622,3 @@ wall-clock date as written is kept.
 >>> TypeAdapter(LenientDate).validate_python("2019-11-25 15:43:26")
 datetime.date(2019, 11, 25)
 """
-
-
-# --------------------------------------------------------------------------------------------
-# Open enums
-# --------------------------------------------------------------------------------------------
-
-
-class _OpenMembers:
-    """What both open enums share: pseudo-members named ``UNKNOWN`` for unlisted values."""
-
-    _name_: str
-    _value_: Any
-
-    @property
-    def is_known(self) -> bool:
-        """True for a documented value, False for a pseudo-member made for an unknown one."""
-        return self._name_ != "UNKNOWN"
-
-    def __str__(self) -> str:
-        return str(self._value_)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
-
-
-class OpenStrEnum(_OpenMembers, str, Enum):
-    """A string enum that accepts values it does not list (a new FreshBooks status).
-
-    Documented values are members; any other string becomes a *pseudo-member* whose ``value``
-    is that string and whose ``name`` is ``"UNKNOWN"``. Pseudo-members compare equal to their
-    string, serialize back unchanged, and are not added to the class (``list(cls)`` only shows
-    the documented values).
-
-    >>> InvoiceV3Status("paid") is InvoiceV3Status.PAID
-    True
-    >>> future = InvoiceV3Status("refunded")
-    >>> (future.name, future.value, future == "refunded", future.is_known)
-    ('UNKNOWN', 'refunded', True, False)
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = "UNKNOWN"
-        member._value_ = value
-        return member
-
-
-class OpenIntEnum(_OpenMembers, int, Enum):
-    """An integer enum that accepts values it does not list (see :class:`OpenStrEnum`).
-
-    >>> InvoiceStatus(4) is InvoiceStatus.PAID
-    True
-    >>> InvoiceStatus(9).is_known, InvoiceStatus(9) == 9
-    (False, True)
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None
-        member = int.__new__(cls, value)
-        member._name_ = "UNKNOWN"
-        member._value_ = value
-        return member
-
-
-class InvoiceV3Status(OpenStrEnum):
-    """Invoice ``v3_status``, the status meant for filtering (``search[v3_status]=paid``).
-
-    >>> InvoiceV3Status("deposit-partial") is InvoiceV3Status.DEPOSIT_PARTIAL
-    True
-    """
-
-    CREATED = "created"
-    DRAFT = "draft"
-    SENT = "sent"
-    VIEWED = "viewed"
-    FAILED = "failed"
-    RETRY = "retry"
-    SUCCESS = "success"
-    AUTOPAID = "autopaid"
-    PAID = "paid"
-    PARTIAL = "partial"
-    DISPUTED = "disputed"
-    RESOLVED = "resolved"
-    OVERDUE = "overdue"
-    DEPOSIT_PARTIAL = "deposit-partial"
-    DEPOSIT_PAID = "deposit-paid"
-    DECLINED = "declined"
-    PENDING = "pending"
-
-
-class InvoiceStatus(OpenIntEnum):
-    """Invoice ``status`` (an int on the wire; ``v3_status`` is the richer one).
-
-    >>> InvoiceStatus(2).name
-    'SENT'
-    """
-
-    DISPUTED = 0
-    DRAFT = 1
-    SENT = 2
-    VIEWED = 3
-    PAID = 4
-    AUTO_PAID = 5
-    RETRY = 6
-    FAILED = 7
-    PARTIAL = 8
-
-
-class ExpenseStatus(OpenIntEnum):
-    """Expense ``status`` (read-only): 0 internal, 1 outstanding, 2 invoiced, 4 recouped.
-
-    >>> ExpenseStatus(4).name
-    'RECOUPED'
-    """
-
-    INTERNAL = 0
-    OUTSTANDING = 1
-    INVOICED = 2
-    RECOUPED = 4
-
-
-class PaymentStatus(OpenStrEnum):
-    """Invoice ``payment_status``.
-
-    >>> PaymentStatus("auto-paid") is PaymentStatus.AUTO_PAID
-    True
-    """
-
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    PAID = "paid"
-    AUTO_PAID = "auto-paid"
-
-
-class DisplayStatus(OpenStrEnum):
-    """Invoice ``display_status`` (what the FreshBooks UI shows).
-
-    >>> DisplayStatus("outstanding").name
-    'OUTSTANDING'
-    """
-
-    DRAFT = "draft"
-    CREATED = "created"
-    SENT = "sent"
-    VIEWED = "viewed"
-    OUTSTANDING = "outstanding"
-
-
-class DepositStatus(OpenStrEnum):
-    """Invoice ``deposit_status``.
-
-    >>> DepositStatus("none") is DepositStatus.NONE
-    True
-    """
-
-    PAID = "paid"
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    NONE = "none"
-    CONVERTED = "converted"
-
-
-class VisState(OpenIntEnum):
-    """``vis_state`` of accounting objects: 0 active, 1 deleted, 2 archived.
-
-    Never send it in a normal update: a PUT carrying ``vis_state`` drops every other field.
-
-    >>> VisState(2).name
-    'ARCHIVED'
-    """
-
-    ACTIVE = 0
-    DELETED = 1
-    ARCHIVED = 2

@@ -34,7 +34,6 @@ it when it has been handled::
 
 from __future__ import annotations
 
-import asyncio  # unasync: # (the blocking poller calls the cursor store inline: no event loop to spare)
 import collections.abc
 import logging
 import os
@@ -110,6 +109,8 @@ class PollingFetcher(Protocol[T]):
 async def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
     inline otherwise. Cursor stores are blocking by contract (see :mod:`freshbooks_sdk.cursors`)."""
+    import asyncio  # unasync: # (inline: no event loop to spare; imported here, not at import)
+
     return await asyncio.to_thread(fn, *args, **kwargs)  # unasync: return fn(*args, **kwargs)
 
 

@@ -157,7 +157,31 @@ def parse_iso_datetime(value: str) -> datetime:
 
 def parse_any_datetime(value: str, *, utc_sql: bool = False) -> datetime:
     """Parse either family: ``YYYY-MM-DDT...`` is ISO (UTC unless an offset says otherwise);
-    otherwise an accounting SQL-style value, Eastern unless ``utc_sql`` is true."""
+    otherwise an accounting SQL-style value, Eastern unless ``utc_sql`` is true.
+
+    >>> parse_any_datetime("2021-04-16 10:31:19")
+    datetime.datetime(2021, 4, 16, 14, 31, 19, tzinfo=datetime.timezone.utc)
+    >>> parse_any_datetime("2017-05-23T05:57:24Z")
+    datetime.datetime(2017, 5, 23, 5, 57, 24, tzinfo=datetime.timezone.utc)
+    """
+    # The Eastern fast path of parse_accounting_datetime, inlined: this runs for every
+    # timestamp of every page, and a Python call costs as much as the parse itself.
+    if (
+        not utc_sql
+        and len(value) == 19
+        and value[10] == " "
+        and value[13] == ":"
+        and value[16] == ":"
+        and "1970" <= value[:4] <= "2199"
+    ):
+        try:
+            wall = _fromisoformat(value + "+00:00")
+        except ValueError:
+            return _parse_accounting_full(value)
+        offset = _HOUR_OFFSETS.get(value[:13])
+        if offset is None:
+            offset = _hour_offset(wall, value[:13])
+        return wall - offset
     if len(value) > 10 and value[10] in "Tt" and _ISO_RE.match(value):
         return parse_iso_datetime(value)
     return parse_utc_sql_datetime(value) if utc_sql else parse_accounting_datetime(value)

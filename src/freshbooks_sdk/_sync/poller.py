@@ -35,7 +35,6 @@ it when it has been handled::
 
 from __future__ import annotations
 
-# (the blocking poller calls the cursor store inline: no event loop to spare)
 import collections.abc
 import logging
 import os
@@ -111,6 +110,8 @@ class PollingFetcher(Protocol[T]):
 def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
     inline otherwise. Cursor stores are blocking by contract (see :mod:`freshbooks_sdk.cursors`)."""
+    # (inline: no event loop to spare; imported here, not at import)
+
     return fn(*args, **kwargs)
 
 

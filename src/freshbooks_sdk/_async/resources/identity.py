@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
-from freshbooks_sdk.models import Identity, IdentityResponse
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
+    from freshbooks_sdk.models import Identity, IdentityResponse
 
 ME_PATH = "/auth/api/v1/users/me"
-_ME: Unwrap[IdentityResponse, Identity] = Unwrap(IdentityResponse, lambda env: env.response)
+_ME: Unwrap[IdentityResponse, Identity] = Unwrap("IdentityResponse", lambda env: env.response)
 
 
 class AsyncIdentityResource:
