@@ -434,10 +434,15 @@ def _money_from_parts(amount: Decimal | str, code: str) -> Money:
     return money
 
 
+_set_amount = vars(Money)["_amount"].__set__  # the slots' member descriptors
+_set_code = vars(Money)["code"].__set__
+
+
 def _money_from_fields(fields: dict[str, Any]) -> Money:
+    # Runs once per money object of every page: slot descriptors set directly (no name lookup).
     money = _new_object(Money)
-    _set_slot(money, "_amount", fields["amount"])
-    _set_slot(money, "code", fields["code"])
+    _set_amount(money, fields["amount"])
+    _set_code(money, fields["code"])
     return money
 
 
@@ -550,10 +555,23 @@ _validate_iso = _datetime_validator(
 )
 
 
+# The timestamps of a page just read: an invoice's lines carry its created_at as their updated,
+# so about half of a page's timestamps repeat one read a moment before. A plain dict, emptied
+# when it reaches its bound (datetimes are immutable: sharing one is safe).
+_recent_eastern: dict[str, datetime] = {}
+_RECENT_MAX = 4096
+
+
 def _validate_eastern(value: Any) -> datetime:
-    # Two Python frames for a page's timestamp (this one and the parser), not four.
+    # One Python frame for a repeated page timestamp, two for a new one.
     if value.__class__ is str:
-        return parse_any_datetime(value)
+        parsed = _recent_eastern.get(value)
+        if parsed is None:
+            parsed = parse_any_datetime(value)
+            if len(_recent_eastern) >= _RECENT_MAX:
+                _recent_eastern.clear()
+            _recent_eastern[value] = parsed
+        return parsed
     return _validate_eastern_any(value)
 
 
