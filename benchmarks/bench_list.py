@@ -179,7 +179,8 @@ def run(cfg: Config) -> Section:
         key="list",
         title=f"1. List {expected:,} invoices with lines ({cfg.list_pages} pages of 100)",
         goal=(
-            f"SDK sync wall time at most {GOAL_SYNC}x the floor and below the official SDK; "
+            "judged on client CPU time (wall time shown too): "
+            f"SDK sync at most {GOAL_SYNC}x the floor and below the official SDK; "
             f"async at most {GOAL_ASYNC}x; sync reading every money field at most {GOAL_MONEY}x"
         ),
         columns=["wall s", "CPU s", "wall vs floor", "CPU vs floor", "invoices/s"],
@@ -211,6 +212,7 @@ def run(cfg: Config) -> Section:
     floor_wall = [t.wall for t in floor.timings]
     floor_cpu = [t.cpu for t in floor.timings]
     wall_ratio: dict[str, Stats] = {}
+    cpu_ratio: dict[str, Stats] = {}
     for v in variants:
         if v.failed is not None:
             section.skip(v.label, v.failed)
@@ -220,6 +222,7 @@ def run(cfg: Config) -> Section:
         wr = ratios([t.wall for t in v.timings], floor_wall)
         cr = ratios([t.cpu for t in v.timings], floor_cpu)
         wall_ratio[v.label] = wr
+        cpu_ratio[v.label] = cr
         section.rows.append(
             Row(
                 v.label,
@@ -241,19 +244,23 @@ def run(cfg: Config) -> Section:
         )
 
     verdicts = []
-    official = wall_ratio.get(OFFICIAL)
+    official = cpu_ratio.get(OFFICIAL)
     goals = (
         (SDK_SYNC, GOAL_SYNC, True),
         (SDK_ASYNC, GOAL_ASYNC, False),
         (SDK_MONEY, GOAL_MONEY, False),
     )
     for label, goal, versus_official in goals:
-        r = wall_ratio.get(label)
+        r = cpu_ratio.get(label)
         if r is None:
             verdicts.append(f"{label}: not measured")
             continue
         ok = r.median <= goal
-        text = f"{label}: {r.median:.2f}x floor ({'met' if ok else 'MISSED'} <= {goal}x)"
+        wall = wall_ratio[label].median
+        text = (
+            f"{label}: CPU {r.median:.2f}x floor ({'met' if ok else 'MISSED'} <= {goal}x; "
+            f"wall {wall:.2f}x)"
+        )
         if versus_official and official is not None:
             faster = r.median < official.median
             text += f", official {official.median:.2f}x ({'faster' if faster else 'NOT faster'})"
