@@ -53,7 +53,7 @@ def _variants() -> dict[str, tuple[Callable[[bytes], Any], str]]:
     return {
         BASE: (json.loads, ""),
         NOW: (now, ""),
-        "without: Money as a slotted value (BaseModel Money)": (
+        "without: lazy slotted Money (BaseModel Money built with the page)": (
             _decode_with(_before.list_model(money=True)),
             "Money",
         ),

@@ -437,3 +437,60 @@ def test_resources_resolve_their_envelopes_on_first_use() -> None:
         )
         invoices = list(fb.invoices.list(max_items=3))
     assert all(type(inv).__name__ == "Invoice" for inv in invoices)
+
+
+# --- money fields of wire models: validated with the page, built on first read ----------------
+
+_INVOICE = {
+    "id": 1,
+    "customerid": 2,
+    "create_date": "2024-01-01",
+    "updated": "2024-01-01 10:00:00",
+    "status": 2,
+    "v3_status": "sent",
+    "vis_state": 0,
+    "amount": {"amount": "1E+2", "code": "CAD"},
+    "paid": {"amount": 10, "code": "CAD"},
+    "lines": [{"lineid": 1, "unit_cost": {"amount": "5.00", "code": "CAD"}}],
+}
+
+
+def _invoice() -> Any:
+    from freshbooks_sdk.models import Invoice
+
+    return Invoice.model_validate_json(json.dumps(_INVOICE))
+
+
+def test_money_fields_are_built_on_first_read_and_kept() -> None:
+    invoice = _invoice()
+    pair = invoice.__dict__["amount"]
+    assert pair == {"amount": "1E+2", "code": "CAD"}
+    assert not gc.is_tracked(pair)  # nothing for the cyclic collector to walk
+    money = invoice.amount
+    assert money == Money.of(Decimal("1E+2"), "CAD") and money.amount.as_tuple() == (0, (1,), 2)
+    assert invoice.amount is money and invoice.__dict__["amount"] is money
+    assert invoice.paid == Money.of(10, "CAD")
+    assert invoice.lines[0].unit_cost == Money.of("5.00", "CAD")
+    assert invoice.outstanding is None
+
+
+def test_read_and_unread_money_fields_look_the_same() -> None:
+    unread, read = _invoice(), _invoice()
+    read.amount, read.paid, read.lines[0].unit_cost
+    assert unread.model_dump() == read.model_dump()
+    assert unread.model_dump(mode="json") == read.model_dump(mode="json")
+    assert unread.model_dump_json() == read.model_dump_json()
+    assert _invoice() == read and read == _invoice()
+    assert repr(_invoice()) == repr(read)
+    assert dict(_invoice())["amount"] == read.amount
+    assert pickle.loads(pickle.dumps(_invoice())) == read
+    assert copy.deepcopy(_invoice()) == read
+    assert _invoice().model_copy() == read
+
+
+def test_money_fields_can_be_assigned() -> None:
+    invoice = _invoice()
+    invoice.amount = Money.of("3.00", "USD")
+    assert invoice.amount == Money.of("3.00", "USD")
+    assert "amount" in invoice.model_fields_set
+    assert invoice.model_dump(mode="json")["amount"] == {"amount": "3.00", "code": "USD"}
