@@ -3,9 +3,8 @@
 Benchmark 7 (``bench_levers``) validates the same pages with the SDK's models as they are now and
 with variants where one lever is put back the way it was:
 
-* ``Money`` as a frozen ``BaseModel`` built with the page (now a slotted value; in a wire model
-  the money field keeps its checked ``{"amount", "code"}`` pair and builds the ``Money`` on
-  first read);
+* ``Money`` as a frozen ``BaseModel`` with an eagerly built ``Decimal`` amount (now a slotted
+  value built with the page, whose amount is kept as the checked text until first read);
 * the decimal schema as a union then a second pass through pydantic's ``decimal_schema`` (now the
   pattern check, then ``Decimal()`` directly);
 * US/Eastern timestamps through the regular-expression parser and ``zoneinfo`` behind an
@@ -118,7 +117,7 @@ def list_model(
     source = re.sub(r"from freshbooks_sdk\._types import \([^)]*\)\n", "", source)
     namespace: dict[str, Any] = {n: getattr(_types, n) for n in (*_types.__all__, "WireModel")}
     if money:
-        namespace["MoneyField"] = OldMoney
+        namespace["Money"] = OldMoney
     if decimal:
         namespace["DecimalString"] = OldDecimalString
     if eastern:

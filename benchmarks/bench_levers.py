@@ -53,7 +53,7 @@ def _variants() -> dict[str, tuple[Callable[[bytes], Any], str]]:
     return {
         BASE: (json.loads, ""),
         NOW: (now, ""),
-        "without: lazy slotted Money (BaseModel Money built with the page)": (
+        "without: slotted Money (BaseModel Money)": (
             _decode_with(_before.list_model(money=True)),
             "Money",
         ),

@@ -26,7 +26,7 @@ import inspect
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, final, get_args, get_origin
+from typing import Annotated, Any, Literal, final
 
 from pydantic import (
     BaseModel,
@@ -79,7 +79,6 @@ __all__ = [
     "IsoDateTime",
     "LenientDate",
     "Money",
-    "MoneyField",
     "OpenIntEnum",
     "OpenStrEnum",
     "PaymentStatus",
@@ -221,135 +220,11 @@ CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 """
 
 
-def _no_money_field_titles(schema: dict[str, Any], model: type[Any]) -> None:
-    # A money field is described as a Money ($ref), which brings its own title: like a plain
-    # Money field, it gets no field title of its own (the JSON Schema is unchanged).
-    properties = schema.get("properties", {})
-    for name in getattr(model, "__lazy_money__", ()):
-        field = properties.get(name)
-        if isinstance(field, dict):
-            field.pop("title", None)
-
-
 class WireModel(BaseModel):
     """Base of the generated wire models: the validation schema is built on first use
-    (``defer_build``), so importing the SDK does not pay for every model up front.
+    (``defer_build``), so importing the SDK does not pay for every model up front."""
 
-    Money fields (annotated :data:`MoneyField` by the generator) are validated in full while a
-    page is read, then kept as the checked ``{"amount", "code"}`` pair and turned into the
-    :class:`Money` on first attribute access: reading ``invoice.amount`` gives a ``Money`` as
-    always, while a page whose money is never read builds none (and the collector has nine
-    fewer objects per invoice to track). ``==``, ``repr``, ``dict(model)``, ``model_dump`` and
-    ``model_dump_json`` see the same values either way.
-
-    >>> from freshbooks_sdk.models import Invoice
-    >>> raw = ('{"id": 1, "customerid": 2, "create_date": "2024-01-01", "status": 2,'
-    ...        ' "updated": "2024-01-01 09:00:00", "v3_status": "sent", "vis_state": 0,'
-    ...        ' "amount": {"amount": "12.50", "code": "USD"}}')
-    >>> Invoice.model_validate_json(raw).amount
-    Money(amount=Decimal('12.50'), code='USD')
-    """
-
-    model_config = ConfigDict(defer_build=True, json_schema_extra=_no_money_field_titles)
-
-    __lazy_money__: ClassVar[tuple[str, ...]] = ()
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        names = tuple(
-            name for name, field in cls.__pydantic_fields__.items() if _is_money_field(field)
-        )
-        cls.__lazy_money__ = names
-        for name in names:
-            setattr(cls, name, _MoneyAttribute(name))
-
-    def _build_money(self) -> None:
-        values = self.__dict__
-        for name in type(self).__lazy_money__:
-            value = values.get(name)
-            if value.__class__ is dict:
-                values[name] = _money_from_pair(value)
-
-    def __eq__(self, other: object) -> bool:
-        self._build_money()
-        if isinstance(other, WireModel):
-            other._build_money()
-        return super().__eq__(other)
-
-    __hash__ = BaseModel.__hash__
-
-    def __repr_args__(self) -> Any:
-        self._build_money()
-        return super().__repr_args__()
-
-    def __iter__(self) -> Any:
-        self._build_money()
-        return super().__iter__()
-
-
-class _MoneyFieldMark:
-    """The marker (and core schema) of :data:`MoneyField`."""
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        # Described in JSON Schema exactly as a Money (the same $defs entry), through the schema
-        # pydantic builds for the Money class itself.
-        money = handler.generate_schema(Money)
-
-        def as_money(schema: Any, json_handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-            return json_handler(schema["python_schema"])  # the Money schema, after cleaning
-
-        field: Any = dict(_money_field_core_schema())
-        field["python_schema"] = money  # from Python: a Money, as anywhere else
-        # Written as the Money it makes (this second use of the Money schema also keeps it a
-        # shared definition, so JSON Schema shows {"$ref": "#/$defs/Money"} as before).
-        field["serialization"] = core_schema.wrap_serializer_function_ser_schema(
-            _money_or_pair, schema=money
-        )
-        field["metadata"] = {"pydantic_js_annotation_functions": [as_money]}
-        schema: core_schema.CoreSchema = field
-        return schema
-
-
-_MONEY_FIELD = _MoneyFieldMark()
-
-
-def _is_money_field(field: Any) -> bool:
-    if any(meta is _MONEY_FIELD for meta in field.metadata):
-        return True
-
-    def walk(tp: Any) -> bool:
-        if get_origin(tp) is Annotated:
-            return any(meta is _MONEY_FIELD for meta in tp.__metadata__)
-        return any(walk(arg) for arg in get_args(tp))
-
-    return walk(field.annotation)
-
-
-class _MoneyAttribute:
-    """Class attribute of a wire model's money field: builds the ``Money`` on first read."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        values = obj.__dict__
-        try:
-            value = values[self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-        if value.__class__ is dict:
-            value = values[self.name] = _money_from_pair(value)
-        return value
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.name] = value
+    model_config = ConfigDict(defer_build=True)
 
 
 _CURRENCY_TEXT = r"^[A-Z]{3}$"
@@ -375,26 +250,34 @@ class Money:
     '3 EUR'
     """
 
-    # A slotted immutable value, not a BaseModel: a page of invoices holds about 9 of these per
+    # A slotted immutable value, not a BaseModel: a page of invoices holds about 13 of these per
     # invoice, and a model instance (its __dict__, its fields-set, its validator plumbing) cost
     # three times as much to build and to collect. The model methods callers use are here with
     # the same behaviour: model_dump, model_dump_json, model_validate, model_validate_json,
     # model_copy, model_json_schema, ==, hash, repr.
     #
-    # In a wire model (a page), a money field is kept as its checked {"amount", "code"} pair and
-    # this value is built on first access (see WireModel): a page whose money is not read builds
-    # none.
-    __slots__ = ("amount", "code")
+    # ``_amount`` holds the validated amount: from a page, the decimal string as written (the
+    # pattern was checked while the page was validated, so it always converts), turned into the
+    # Decimal on first read of ``amount`` and kept; from Python code, the Decimal already.
+    __slots__ = ("_amount", "code")
 
-    amount: Decimal
-    """The exact amount (``Decimal``); a decimal string on the wire."""
+    _amount: Decimal | str
     code: str
     """ISO 4217 currency code, three uppercase letters."""
 
     def __init__(self, **data: Any) -> None:
         fields = _money_python_fields().validate_python(data)
-        _set_slot(self, "amount", fields["amount"])
+        _set_slot(self, "_amount", fields["amount"])
         _set_slot(self, "code", fields["code"])
+
+    @property
+    def amount(self) -> Decimal:
+        """The exact amount (``Decimal``); a decimal string on the wire."""
+        value = self._amount
+        if value.__class__ is str:
+            value = Decimal(value)
+            _set_slot(self, "_amount", value)
+        return value  # type: ignore[return-value]  # a str was replaced just above
 
     @classmethod
     def of(cls, amount: str | int | Decimal, code: str) -> Money:
@@ -543,32 +426,23 @@ class Money:
         }
 
 
-def _money_from_parts(amount: Decimal, code: str) -> Money:
-    """A ``Money`` from parts that are already valid (used by pickling)."""
+def _money_from_parts(amount: Decimal | str, code: str) -> Money:
+    """A ``Money`` from parts that are already valid (used by pickling and page validation)."""
     money = _new_object(Money)
-    _set_slot(money, "amount", amount)
+    _set_slot(money, "_amount", amount)
     _set_slot(money, "code", code)
     return money
 
 
-_set_amount = vars(Money)["amount"].__set__  # the slots' member descriptors: no name lookup
+_set_amount = vars(Money)["_amount"].__set__  # the slots' member descriptors
 _set_code = vars(Money)["code"].__set__
 
 
 def _money_from_fields(fields: dict[str, Any]) -> Money:
+    # Runs once per money object of every page: slot descriptors set directly (no name lookup).
     money = _new_object(Money)
     _set_amount(money, fields["amount"])
     _set_code(money, fields["code"])
-    return money
-
-
-def _money_from_pair(pair: dict[str, Any]) -> Money:
-    # A wire model's checked pair: the amount is a decimal string that matched the in-range
-    # pattern (Decimal() cannot fail on it) or, from a JSON number, a Decimal already.
-    amount = pair["amount"]
-    money = _new_object(Money)
-    _set_amount(money, Decimal(amount) if amount.__class__ is str else amount)
-    _set_code(money, pair["code"])
     return money
 
 
@@ -597,9 +471,11 @@ def _money_as_fields(money: Money, handler: core_schema.SerializerFunctionWrapHa
 
 
 @functools.cache
-def _money_pair_schema() -> core_schema.CoreSchema:
-    """A wire model's money from JSON: checked field by field, kept as a pair of strings."""
-    amount = core_schema.union_schema(
+def _money_core_schema() -> core_schema.CoreSchema:
+    # Page validation (JSON): the object is checked field by field in pydantic-core (amount
+    # pattern, currency pattern, missing keys, each error at its own location), then one Python
+    # call builds the slotted value. A decimal string is kept as text until ``amount`` is read.
+    amount_json = core_schema.union_schema(
         [
             core_schema.str_schema(pattern=_DECIMAL_TEXT_IN_RANGE, strict=True),
             core_schema.no_info_after_validator_function(
@@ -613,16 +489,8 @@ def _money_pair_schema() -> core_schema.CoreSchema:
         custom_error_message=_DECIMAL_ERROR,
         mode="left_to_right",
     )
-    return _money_fields_schema(amount)
-
-
-@functools.cache
-def _money_core_schema() -> core_schema.CoreSchema:
-    # Page validation (JSON): the object is checked field by field in pydantic-core (amount
-    # pattern, currency pattern, missing keys, each error at its own location), then one Python
-    # call builds the slotted value. A decimal string is kept as text until ``amount`` is read.
     from_json = core_schema.no_info_after_validator_function(
-        _money_from_fields, _money_fields_schema(_DECIMAL_SCHEMA)
+        _money_from_fields, _money_fields_schema(amount_json)
     )
     from_python = core_schema.no_info_wrap_validator_function(
         _money_or_fields,
@@ -638,33 +506,6 @@ def _money_core_schema() -> core_schema.CoreSchema:
         ),
         ref=f"{__name__}.Money:{id(Money)}",
     )
-
-
-def _money_or_pair(value: Any, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
-    # A wire model's money not read yet is its checked pair: serialized as the Money it makes.
-    return handler(_money_from_pair(value) if value.__class__ is dict else value)
-
-
-@functools.cache
-def _money_field_core_schema() -> core_schema.CoreSchema:
-    # A wire model's money field: from JSON, the checked pair only (a dict of two strings, which
-    # CPython's collector does not track); from Python, a Money as anywhere else.
-    money = _money_core_schema()
-    return core_schema.json_or_python_schema(
-        json_schema=_money_pair_schema(),
-        python_schema=money["python_schema"],
-        serialization=core_schema.wrap_serializer_function_ser_schema(_money_or_pair, schema=money),
-    )
-
-
-MoneyField = Annotated[Money, _MONEY_FIELD]
-"""A :class:`Money` field of a generated wire model (read lazily, see :class:`WireModel`).
-
->>> from freshbooks_sdk.models import InvoiceLine
->>> InvoiceLine.model_validate_json(
-...     '{"lineid": 1, "unit_cost": {"amount": "5.00", "code": "CAD"}}').unit_cost.amount
-Decimal('5.00')
-"""
 
 
 @functools.cache

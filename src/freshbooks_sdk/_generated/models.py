@@ -16,7 +16,7 @@ from freshbooks_sdk._types import (
     InvoiceV3Status,
     IsoDateTime,
     LenientDate,
-    MoneyField,
+    Money,
     PaymentStatus,
     UTCSqlDateTime,
     VisState,
@@ -364,7 +364,7 @@ class ClientBalance(WireModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: MoneyField | None = None
+    amount: Money | None = None
 
 
 class Client(WireModel):
@@ -612,8 +612,8 @@ class InvoiceLine(WireModel):
     name: str | None = None
     description: str | None = None
     qty: DecimalString | None = None
-    unit_cost: MoneyField | None = None
-    amount: MoneyField | None = None
+    unit_cost: Money | None = None
+    amount: Money | None = None
     """
     Calculated line amount.
     """
@@ -672,22 +672,22 @@ class Invoice(WireModel):
     """
     currency_code: str | None = None
     language: str | None = None
-    amount: MoneyField
-    paid: MoneyField | None = None
-    outstanding: MoneyField | None = None
-    discount_total: MoneyField | None = None
+    amount: Money
+    paid: Money | None = None
+    outstanding: Money | None = None
+    discount_total: Money | None = None
     discount_value: DecimalString | None = None
     """
     Discount percent (decimal string), not money.
     """
     discount_description: str | None = None
-    deposit_amount: MoneyField | None = None
+    deposit_amount: Money | None = None
     deposit_percentage: DecimalString | None = None
     """
     Deposit percent (decimal string), not money.
     """
     deposit_status: DepositStatus | None = None
-    net_paid_amount: MoneyField | None = None
+    net_paid_amount: Money | None = None
     status: InvoiceStatus
     v3_status: InvoiceV3Status
     display_status: DisplayStatus | None = None
@@ -755,7 +755,7 @@ class InvoiceLineCreate(WireModel):
     name: str | None = None
     description: str | None = None
     qty: DecimalString | None = None
-    unit_cost: MoneyField | None = None
+    unit_cost: Money | None = None
     taxName1: str | None = None
     taxAmount1: DecimalString | None = None
     """
@@ -796,7 +796,7 @@ class InvoiceCreate(WireModel):
     terms: str | None = None
     discount_value: DecimalString | None = None
     discount_description: str | None = None
-    deposit_amount: MoneyField | None = None
+    deposit_amount: Money | None = None
     deposit_percentage: DecimalString | None = None
     organization: str | None = None
     fname: str | None = None
@@ -858,7 +858,7 @@ class InvoiceUpdate(WireModel):
     terms: str | None = None
     discount_value: DecimalString | None = None
     discount_description: str | None = None
-    deposit_amount: MoneyField | None = None
+    deposit_amount: Money | None = None
     deposit_percentage: DecimalString | None = None
     organization: str | None = None
     fname: str | None = None
@@ -1053,7 +1053,7 @@ class Expense(WireModel):
     id: int
     expenseid: int | None = None
     accounting_systemid: str | None = None
-    amount: MoneyField
+    amount: Money
     categoryid: int
     date: date_aliased
     vendor: str | None = None
@@ -1074,10 +1074,10 @@ class Expense(WireModel):
     billable: bool | None = None
     markup_percent: DecimalString | None = None
     taxName1: str | None = None
-    taxAmount1: MoneyField | None = None
+    taxAmount1: Money | None = None
     taxPercent1: DecimalString | None = None
     taxName2: str | None = None
-    taxAmount2: MoneyField | None = None
+    taxAmount2: Money | None = None
     taxPercent2: DecimalString | None = None
     compounded_tax: bool | None = None
     has_receipt: bool | None = None
@@ -1123,7 +1123,7 @@ class ExpenseCreate(WireModel):
         extra="forbid",
     )
     categoryid: int
-    amount: MoneyField
+    amount: Money
     date: date_aliased
     staffid: int
     vendor: str | None = None
@@ -1139,10 +1139,10 @@ class ExpenseCreate(WireModel):
     billable: bool | None = None
     markup_percent: DecimalString | None = None
     taxName1: str | None = None
-    taxAmount1: MoneyField | None = None
+    taxAmount1: Money | None = None
     taxPercent1: DecimalString | None = None
     taxName2: str | None = None
-    taxAmount2: MoneyField | None = None
+    taxAmount2: Money | None = None
     taxPercent2: DecimalString | None = None
     compounded_tax: bool | None = None
     has_receipt: bool | None = None
@@ -1166,7 +1166,7 @@ class ExpenseUpdate(WireModel):
         extra="forbid",
     )
     categoryid: int | None = None
-    amount: MoneyField | None = None
+    amount: Money | None = None
     date: date_aliased | None = None
     staffid: int | None = None
     vendor: str | None = None
@@ -1182,10 +1182,10 @@ class ExpenseUpdate(WireModel):
     billable: bool | None = None
     markup_percent: DecimalString | None = None
     taxName1: str | None = None
-    taxAmount1: MoneyField | None = None
+    taxAmount1: Money | None = None
     taxPercent1: DecimalString | None = None
     taxName2: str | None = None
-    taxAmount2: MoneyField | None = None
+    taxAmount2: Money | None = None
     taxPercent2: DecimalString | None = None
     compounded_tax: bool | None = None
     has_receipt: bool | None = None
