@@ -14,7 +14,7 @@ class Config:
     mem_large: int = 100_000
     fanout_requests: int = 50  # benchmark 3
     fanout_latency: float = 0.050
-    fanout_reps: int = 3
+    fanout_reps: int = 5
     poll_invoices: int = 250  # benchmark 4: n invoices updated the same day
     poll_changes: int = 5  # k of them changed between two cycles
     import_runs: int = 9  # benchmark 5: fresh interpreters per row

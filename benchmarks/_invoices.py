@@ -4,11 +4,15 @@ Every invoice has the 67 top-level keys of ``get_invoice_response.json`` (amcint
 fixture, see ``../shared/freshbooks-api.md`` section 4.3) including two ``lines`` and a
 ``presentation`` block, so one invoice is about 3.4 kB of JSON and a page of 100 about 340 kB.
 Values vary per invoice (ids, numbers, amounts, dates, statuses) so nothing is accidentally cached.
+Timestamps are distinct: invoice n is created about an hour after invoice n-1 (10,000 invoices span
+14 months, DST changes included) at a varying minute and second, and updated later the same or the
+next day; a line's ``updated`` is its invoice's ``created_at``, as in FreshBooks' bodies.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 ACCOUNT_ID = "ACM123"
@@ -58,14 +62,21 @@ def _line(invoice_id: int, lineid: int, n: int, updated: str) -> dict[str, Any]:
     }
 
 
+_EPOCH = datetime(2021, 1, 1, 8, 0, 0)  # Eastern wall clock
+
+
+def _timestamps(n: int) -> tuple[str, str, str]:
+    """(create_date, created_at, updated) of invoice n: distinct for every n."""
+    created = _EPOCH + timedelta(seconds=n * 3607 + (n * 7919) % 600)
+    updated = created + timedelta(seconds=60 + (n * 104_729) % 86_400)
+    fmt = "%Y-%m-%d %H:%M:%S"
+    return created.strftime("%Y-%m-%d"), created.strftime(fmt), updated.strftime(fmt)
+
+
 def make_invoice(n: int) -> dict[str, Any]:
     """The n-th synthetic invoice (n >= 0): 67 top-level fields, two lines, a presentation."""
     invoice_id = 100_000 + n
-    day = 1 + n % 28
-    month = 1 + (n // 28) % 12
-    date = f"2021-{month:02d}-{day:02d}"
-    created = f"{date} {n % 24:02d}:{n % 60:02d}:{(n * 7) % 60:02d}"
-    updated = f"{date} {n % 24:02d}:{(n + 1) % 60:02d}:{(n * 7) % 60:02d}"
+    date, created, updated = _timestamps(n)
     lines = [_line(invoice_id, 1, n, created), _line(invoice_id, 2, n, created)]
     total = sum(int(line["amount"]["amount"].replace(".", "")) for line in lines)
     paid = total // 2 if n % 3 == 0 else 0

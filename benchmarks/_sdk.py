@@ -63,6 +63,32 @@ def walk_sync(fb: Any) -> int:
     return n
 
 
+MONEY_FIELDS = (
+    "amount",
+    "paid",
+    "outstanding",
+    "discount_total",
+    "deposit_amount",
+    "net_paid_amount",
+)
+
+
+def walk_sync_all_money(fb: Any) -> int:
+    """Every invoice, reading every money amount of it and of its lines (a lazy design that is
+    only fast when nothing is read would show here)."""
+    n = 0
+    total = 0
+    for inv in fb.invoices.list(include_lines=True, per_page=100):
+        for name in MONEY_FIELDS:
+            money = getattr(inv, name)
+            if money is not None:
+                total += money.amount
+        for line in inv.lines or ():
+            total += line.amount.amount + line.unit_cost.amount
+        n += 1
+    return n
+
+
 async def walk_async(afb: Any) -> int:
     n = 0
     async for inv in afb.invoices.list(include_lines=True, per_page=100):

@@ -25,8 +25,28 @@ ROWS = {
     "import httpx; from pydantic import BaseModel": "import httpx; from pydantic import BaseModel",
     "import freshbooks_sdk": "import freshbooks_sdk",
     "from freshbooks_sdk import FreshBooks, AsyncFreshBooks": "from freshbooks_sdk import FreshBooks, AsyncFreshBooks",
+    "import freshbooks_sdk.models": "import freshbooks_sdk.models (every model, for information)",
     "import freshbooks": "import freshbooks (official SDK)",
 }
+# What the client import must not build: checked in a fresh interpreter, reported in the verdict.
+FORBIDDEN = ("freshbooks_sdk.models", "freshbooks_sdk._generated", "pydantic.main", "asyncio")
+_CHECK = (
+    "import sys\n"
+    "from freshbooks_sdk import FreshBooks, AsyncFreshBooks\n"
+    f"print(','.join(m for m in sys.modules if m.startswith({FORBIDDEN!r})))"
+)
+
+
+def forbidden_modules() -> list[str] | str:
+    """The forbidden modules ``from freshbooks_sdk import FreshBooks, AsyncFreshBooks`` loads."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHECK], env=_env(), cwd="/", capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        return (proc.stderr.strip().splitlines() or ["failed"])[-1]
+    return [m for m in proc.stdout.strip().split(",") if m]
+
+
 GOAL = 1.5
 
 
@@ -145,6 +165,15 @@ def run(cfg: Config) -> Section:
                 f"({'met' if r <= GOAL else 'MISSED'} <= {GOAL}x; judged on this line: "
                 "no use of the SDK imports less)"
             )
+            loaded = forbidden_modules()
+            if isinstance(loaded, str):
+                verdict.append(f"module check failed: {loaded}")
+            else:
+                verdict.append(
+                    "no models, no BaseModel, no asyncio loaded by it (met)"
+                    if not loaded
+                    else f"it loads {', '.join(loaded)} (MISSED: no models, BaseModel, asyncio)"
+                )
             slow = _slowest(full)
             if slow:
                 section.notes.append(

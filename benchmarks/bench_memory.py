@@ -8,14 +8,20 @@ many invoices go by: the small and the large run must show the same growth.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import tracemalloc
+from collections.abc import Callable
 from typing import Any
 
+import httpx
+
+from benchmarks import _before, _sdk
 from benchmarks._config import Config
-from benchmarks._invoices import PER_PAGE
+from benchmarks._invoices import LIST_PATH, PER_PAGE, render_page
 from benchmarks._measure import Row, Section, Stats
 from benchmarks._report import HERE
 from benchmarks._server import PageServer
@@ -44,6 +50,84 @@ def _child(mode: str, base_url: str) -> dict[str, Any]:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         return {"error": f"child exited {proc.returncode}: {tail}"}
     return json.loads(lines[-1])  # type: ignore[no-any-return]
+
+
+def _held_per_invoice(pages: list[bytes], decode: Callable[[bytes], list[Any]]) -> float:
+    """Bytes still allocated per invoice once every invoice of ``pages`` is kept (tracemalloc)."""
+    decode(pages[0])  # warm-up: schemas built, offset tables filled
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept: list[Any] = []
+        for page in pages:
+            kept.extend(decode(page))
+        gc.collect()
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return held / len(kept)
+
+
+def _held_rows(n_pages: int) -> list[tuple[str, float]]:
+    from freshbooks_sdk._core.envelope import decode
+    from freshbooks_sdk.models import InvoiceListResponse
+
+    pages = [render_page(p, n_pages) for p in range(1, n_pages + 1)]
+    before = _before.list_model(money=True, decimal=True, eastern=True)
+
+    def read_all(page: bytes) -> list[Any]:
+        invoices = decode(InvoiceListResponse, page).response.result.invoices
+        for inv in invoices:
+            for name in _sdk.MONEY_FIELDS:
+                money = getattr(inv, name)
+                if money is not None:
+                    money.amount  # noqa: B018 - builds the lazily kept Decimal
+            for line in inv.lines or ():
+                line.amount.amount  # noqa: B018
+                line.unit_cost.amount  # noqa: B018
+        return invoices  # type: ignore[no-any-return]
+
+    return [
+        (
+            "json.loads dicts",
+            _held_per_invoice(pages, lambda p: json.loads(p)["response"]["result"]["invoices"]),
+        ),
+        (
+            "freshbooks_sdk models",
+            _held_per_invoice(
+                pages, lambda p: decode(InvoiceListResponse, p).response.result.invoices
+            ),
+        ),
+        ("freshbooks_sdk models, every money amount read", _held_per_invoice(pages, read_all)),
+        (
+            "models before issue 12 (BaseModel Money)",
+            _held_per_invoice(
+                pages, lambda p: before.model_validate_json(p).response.result.invoices
+            ),  # type: ignore[attr-defined]
+        ),
+    ]
+
+
+def _invoices_alive_at_fetch(n_pages: int) -> int:
+    """Most Invoice objects alive while the paginator fetches a page (after the first)."""
+    from freshbooks_sdk.models import Invoice
+
+    pages = {p: render_page(p, n_pages) for p in range(1, n_pages + 1)}
+    most = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal most
+        number = int(request.url.params.get("page", "1"))
+        if number > 1:
+            most = max(most, sum(1 for o in gc.get_objects() if type(o) is Invoice))
+        return httpx.Response(200, content=pages.get(number, render_page(number, n_pages)))
+
+    with httpx.Client(transport=httpx.MockTransport(handler), base_url="http://bench") as http:
+        fb = _sdk.sdk_sync("http://bench", http_client=http)
+        for inv in fb.invoices.list(include_lines=True, per_page=PER_PAGE):
+            inv.id  # noqa: B018
+    assert LIST_PATH  # the same listing path the page server serves
+    return most
 
 
 def run(cfg: Config) -> Section:
@@ -115,7 +199,37 @@ def run(cfg: Config) -> Section:
             f"({delta:+.1f} MB for {sizes[1] // sizes[0]}x the invoices, raw httpx {raw_delta:+.1f} MB: "
             f"{'flat, met' if flat else 'GROWS, missed'})"
         )
+    alive = _invoices_alive_at_fetch(4 if cfg.quick else 10)
+    verdicts.append(
+        f"invoices alive while the next page is fetched: {alive} "
+        f"({'one page at a time, met' if alive <= PER_PAGE else 'MORE than one page, missed'}; "
+        "the caller's loop variable holds the last invoice of the page before)"
+    )
+    n_held = 10 if cfg.quick else 100
+    held = _held_rows(n_held)
+    base_held = held[0][1]
+    for label, per in held:
+        section.rows.append(
+            Row(
+                f"held, {n_held * PER_PAGE:,} invoices kept: {label}",
+                {
+                    "invoices": f"{n_held * PER_PAGE:,}",
+                    "peak growth MB": f"{per / 1024:.1f} KB/invoice",
+                },
+                {
+                    "bytes_per_invoice": per,
+                    "vs_json": per / base_held,
+                    "note": f"{per / base_held:.2f}x json.loads",
+                },
+            )
+        )
     section.verdict = "; ".join(verdicts)
+    section.notes.append(
+        "'held' rows: bytes still allocated per invoice (tracemalloc, after gc.collect()) once "
+        "every invoice of the listing is kept in a list, in this process; the page bytes "
+        "themselves are not kept. A Money amount is kept as its checked decimal text until "
+        "first read, so the 'every money amount read' row shows the cost once they are Decimals"
+    )
     section.notes.append(
         f"a page is {page_bytes / 1024:.0f} KiB of JSON; 'growth in pages' = peak growth / that; "
         "'end-start MB' = RSS after the last page minus RSS after the first page; "

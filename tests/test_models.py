@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+import freshbooks_sdk._enums as enums_module
 import freshbooks_sdk._generated.models as generated
 import freshbooks_sdk._types as types_module
 from freshbooks_sdk import models
@@ -653,13 +654,13 @@ def _documented_names(module: Any) -> dict[str, str]:
 
 
 def test_hand_written_public_names_have_docstrings_with_examples() -> None:
-    docs = _documented_names(types_module)
+    docs = {**_documented_names(types_module), **_documented_names(enums_module)}
     for name in types_module.__all__:
         assert ">>>" in docs.get(name, ""), f"{name} needs a docstring with a usage example"
     assert models.__doc__ is not None and ">>>" in models.__doc__
 
 
-@pytest.mark.parametrize("module", [types_module, models])
+@pytest.mark.parametrize("module", [types_module, enums_module, models])
 def test_docstring_examples_run(module: Any) -> None:
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 5

@@ -9,8 +9,9 @@ everything else in the models is generated. Public names are re-exported from
 * :data:`EasternDateTime`, :data:`UTCSqlDateTime`, :data:`IsoDateTime`: FreshBooks timestamps as
   aware UTC ``datetime`` values, written back to the wire in their own format.
 * :data:`LenientDate`: a calendar date that also tolerates a ``" HH:MM:SS"`` suffix.
-* Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...): the documented
-  values as members, and any other value accepted as a pseudo-member instead of failing.
+* Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...; defined in
+  ``freshbooks_sdk._enums``): the documented values as members, and any other value accepted as
+  a pseudo-member instead of failing.
 
 Numbers read from JSON: ``model_validate_json`` turns a JSON *number* into ``Decimal`` through the
 shortest float representation, which is exact for numbers of up to 15 significant digits
@@ -21,11 +22,11 @@ at any length. In Python code a ``float`` is refused outright: it is inexact by 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, final
 
 from pydantic import (
     BaseModel,
@@ -39,7 +40,13 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic_core import (
+    PydanticKnownError,
+    SchemaSerializer,
+    SchemaValidator,
+    ValidationError,
+    core_schema,
+)
 
 from freshbooks_sdk._core.fbtime import (
     ensure_aware,
@@ -47,6 +54,17 @@ from freshbooks_sdk._core.fbtime import (
     format_iso_z,
     format_utc_sql,
     parse_any_datetime,
+)
+from freshbooks_sdk._enums import (
+    DepositStatus,
+    DisplayStatus,
+    ExpenseStatus,
+    InvoiceStatus,
+    InvoiceV3Status,
+    OpenIntEnum,
+    OpenStrEnum,
+    PaymentStatus,
+    VisState,
 )
 
 __all__ = [
@@ -102,6 +120,17 @@ _DECIMAL_TEXT = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _DECIMAL_ERROR = "Input should be a decimal string such as '12.50', an int, or a Decimal"
 
 
+# The same text with an exponent of at most 17 digits (leading zeros aside): Decimal() takes every
+# such string, so the JSON path can call it directly. A wider exponent ("1e999999999999999999999",
+# beyond Decimal's range) is refused like any other malformed amount.
+_DECIMAL_TEXT_IN_RANGE = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?0*[0-9]{1,17})?$"
+
+
+def _decimal_from_float(value: float) -> Decimal:
+    # A JSON number with a fraction: its shortest repr, exact up to 15 significant digits.
+    return Decimal(repr(value))
+
+
 def _decimal_core_schema() -> core_schema.CoreSchema:
     def accepted(*others: core_schema.CoreSchema) -> core_schema.CoreSchema:
         return core_schema.union_schema(
@@ -116,10 +145,26 @@ def _decimal_core_schema() -> core_schema.CoreSchema:
 
     value = core_schema.decimal_schema(allow_inf_nan=False)
     return core_schema.json_or_python_schema(
-        # JSON: a decimal string, or a JSON number (read through its shortest repr: exact up to
-        # 15 significant digits). All in pydantic-core, no Python call per value.
-        json_schema=core_schema.chain_schema(
-            [accepted(core_schema.float_schema(strict=True, allow_inf_nan=False)), value]
+        # JSON (every page read), left to right: the first choice whose type fits checks the
+        # text and builds the Decimal straight away (Decimal itself is the validator function),
+        # instead of a union then a second pass through pydantic's generic decimal validator.
+        # A JSON int is read as is, a fraction through its shortest repr.
+        json_schema=core_schema.union_schema(
+            [
+                core_schema.no_info_after_validator_function(
+                    Decimal, core_schema.str_schema(pattern=_DECIMAL_TEXT_IN_RANGE, strict=True)
+                ),
+                core_schema.no_info_after_validator_function(
+                    Decimal, core_schema.int_schema(strict=True)
+                ),
+                core_schema.no_info_after_validator_function(
+                    _decimal_from_float,
+                    core_schema.float_schema(strict=True, allow_inf_nan=False),
+                ),
+            ],
+            custom_error_type="invalid_decimal",
+            custom_error_message=_DECIMAL_ERROR,
+            mode="left_to_right",
         ),
         # Python: a float is refused first, with the reason; then str / int / Decimal.
         python_schema=core_schema.chain_schema(
@@ -182,7 +227,13 @@ class WireModel(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-class Money(BaseModel):
+_CURRENCY_TEXT = r"^[A-Z]{3}$"
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+@final
+class Money:
     """A FreshBooks money value: an exact ``Decimal`` amount and a currency code.
 
     On the wire it is always ``{"amount": "<decimal string>", "code": "XXX"}``. The amount is
@@ -199,12 +250,34 @@ class Money(BaseModel):
     '3 EUR'
     """
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # A slotted immutable value, not a BaseModel: a page of invoices holds about 13 of these per
+    # invoice, and a model instance (its __dict__, its fields-set, its validator plumbing) cost
+    # three times as much to build and to collect. The model methods callers use are here with
+    # the same behaviour: model_dump, model_dump_json, model_validate, model_validate_json,
+    # model_copy, model_json_schema, ==, hash, repr.
+    #
+    # ``_amount`` holds the validated amount: from a page, the decimal string as written (the
+    # pattern was checked while the page was validated, so it always converts), turned into the
+    # Decimal on first read of ``amount`` and kept; from Python code, the Decimal already.
+    __slots__ = ("_amount", "code")
 
-    amount: DecimalString
-    """The exact amount (``Decimal``); a decimal string on the wire."""
-    code: CurrencyCode
+    _amount: Decimal | str
+    code: str
     """ISO 4217 currency code, three uppercase letters."""
+
+    def __init__(self, **data: Any) -> None:
+        fields = _money_python_fields().validate_python(data)
+        _set_slot(self, "_amount", fields["amount"])
+        _set_slot(self, "code", fields["code"])
+
+    @property
+    def amount(self) -> Decimal:
+        """The exact amount (``Decimal``); a decimal string on the wire."""
+        value = self._amount
+        if value.__class__ is str:
+            value = Decimal(value)
+            _set_slot(self, "_amount", value)
+        return value  # type: ignore[return-value]  # a str was replaced just above
 
     @classmethod
     def of(cls, amount: str | int | Decimal, code: str) -> Money:
@@ -215,25 +288,246 @@ class Money(BaseModel):
         """
         return cls(amount=amount, code=code)
 
+    # --- value behaviour ----------------------------------------------------------------------
+
     def __str__(self) -> str:
         return f"{decimal_to_wire(self.amount)} {self.code}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(amount={self.amount!r}, code={self.code!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Money)
+        return self.code == other.code and self.amount == other.amount
+
+    def __hash__(self) -> int:
+        return hash((self.amount, self.code))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise ValidationError.from_exception_data(
+            type(self).__name__, [{"type": "frozen_instance", "loc": (name,), "input": value}]
+        )
+
+    def __delattr__(self, name: str) -> None:
+        raise ValidationError.from_exception_data(
+            type(self).__name__, [{"type": "frozen_instance", "loc": (name,), "input": None}]
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_money_from_parts, (self.amount, self.code))
+
+    def __copy__(self) -> Money:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Money:
+        return self
+
+    # --- the BaseModel methods callers use ------------------------------------------------------
+
+    def model_dump(
+        self,
+        *,
+        mode: Literal["json", "python"] | str = "python",
+        include: Any = None,
+        exclude: Any = None,
+        **options: Any,
+    ) -> dict[str, Any]:
+        """The fields as a dict, as ``BaseModel.model_dump`` would write them.
+
+        >>> Money.of("1.10", "USD").model_dump()
+        {'amount': Decimal('1.10'), 'code': 'USD'}
+        >>> Money.of("1E+2", "USD").model_dump(mode="json")
+        {'amount': '100', 'code': 'USD'}
+        """
+        dumped: dict[str, Any] = _money_serializer().to_python(
+            self, mode=mode, include=include, exclude=exclude, **options
+        )
+        return dumped
+
+    def model_dump_json(
+        self, *, indent: int | None = None, include: Any = None, exclude: Any = None, **options: Any
+    ) -> str:
+        """The wire JSON: ``{"amount":"12.50","code":"USD"}``.
+
+        >>> Money.of("12.50", "USD").model_dump_json()
+        '{"amount":"12.50","code":"USD"}'
+        """
+        return (
+            _money_serializer()
+            .to_json(self, indent=indent, include=include, exclude=exclude, **options)
+            .decode()
+        )
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None) -> Money:
+        """Validate a dict (or a ``Money``) from Python code: a float amount is refused.
+
+        >>> Money.model_validate({"amount": "3.50", "code": "EUR"})
+        Money(amount=Decimal('3.50'), code='EUR')
+        """
+        money: Money = _money_validator().validate_python(obj, strict=strict)
+        return money
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes | bytearray) -> Money:
+        """Validate wire JSON: ``{"amount": "12.50", "code": "USD"}`` (unknown keys ignored).
+
+        >>> Money.model_validate_json('{"amount": "12.50", "code": "USD"}').amount
+        Decimal('12.50')
+        """
+        money: Money = _money_validator().validate_json(data)
+        return money
+
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Money:
+        """A copy with ``update`` applied; unlike ``BaseModel.model_copy`` the update is validated.
+
+        >>> Money.of("1.00", "USD").model_copy(update={"amount": "2.00"})
+        Money(amount=Decimal('2.00'), code='USD')
+        """
+        if not update:
+            return self
+        return type(self)(**{"amount": self.amount, "code": self.code, **update})
+
+    @classmethod
+    def model_json_schema(cls, **options: Any) -> dict[str, Any]:
+        """The JSON Schema of a ``Money`` (what ``BaseModel.model_json_schema`` gives)."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).json_schema(**options)
+
+    # --- pydantic integration -------------------------------------------------------------------
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _money_core_schema()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "description": inspect.cleandoc(cls.__doc__ or ""),
+            "properties": {
+                "amount": {
+                    "format": "decimal",
+                    "pattern": r"^-?\d+(\.\d+)?$",
+                    "title": "Amount",
+                    "type": "string",
+                },
+                "code": {"pattern": _CURRENCY_TEXT, "title": "Code", "type": "string"},
+            },
+            "required": ["amount", "code"],
+            "title": "Money",
+            "type": "object",
+        }
+
+
+def _money_from_parts(amount: Decimal | str, code: str) -> Money:
+    """A ``Money`` from parts that are already valid (used by pickling and page validation)."""
+    money = _new_object(Money)
+    _set_slot(money, "_amount", amount)
+    _set_slot(money, "code", code)
+    return money
+
+
+_set_amount = vars(Money)["_amount"].__set__  # the slots' member descriptors
+_set_code = vars(Money)["code"].__set__
+
+
+def _money_from_fields(fields: dict[str, Any]) -> Money:
+    # Runs once per money object of every page: slot descriptors set directly (no name lookup).
+    money = _new_object(Money)
+    _set_amount(money, fields["amount"])
+    _set_code(money, fields["code"])
+    return money
+
+
+def _money_fields_schema(amount: core_schema.CoreSchema) -> core_schema.CoreSchema:
+    return core_schema.typed_dict_schema(
+        {
+            "amount": core_schema.typed_dict_field(amount),
+            "code": core_schema.typed_dict_field(core_schema.str_schema(pattern=_CURRENCY_TEXT)),
+        },
+        extra_behavior="ignore",  # FreshBooks adds keys to money objects at times: not fatal
+    )
+
+
+def _money_or_fields(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+    # Python input: a Money is taken as is (like a model instance); anything else but a dict
+    # gets the error a model field gives.
+    if isinstance(value, Money):
+        return value
+    if not isinstance(value, dict):
+        raise PydanticKnownError("model_type", {"class_name": "Money"})
+    return handler(value)
+
+
+def _money_as_fields(money: Money, handler: core_schema.SerializerFunctionWrapHandler) -> Any:
+    return handler({"amount": money.amount, "code": money.code})
+
+
+@functools.cache
+def _money_core_schema() -> core_schema.CoreSchema:
+    # Page validation (JSON): the object is checked field by field in pydantic-core (amount
+    # pattern, currency pattern, missing keys, each error at its own location), then one Python
+    # call builds the slotted value. A decimal string is kept as text until ``amount`` is read.
+    amount_json = core_schema.union_schema(
+        [
+            core_schema.str_schema(pattern=_DECIMAL_TEXT_IN_RANGE, strict=True),
+            core_schema.no_info_after_validator_function(
+                Decimal, core_schema.int_schema(strict=True)
+            ),
+            core_schema.no_info_after_validator_function(
+                _decimal_from_float, core_schema.float_schema(strict=True, allow_inf_nan=False)
+            ),
+        ],
+        custom_error_type="invalid_decimal",
+        custom_error_message=_DECIMAL_ERROR,
+        mode="left_to_right",
+    )
+    from_json = core_schema.no_info_after_validator_function(
+        _money_from_fields, _money_fields_schema(amount_json)
+    )
+    from_python = core_schema.no_info_wrap_validator_function(
+        _money_or_fields,
+        core_schema.no_info_after_validator_function(
+            _money_from_fields, _money_fields_schema(_DECIMAL_SCHEMA)
+        ),
+    )
+    return core_schema.json_or_python_schema(
+        json_schema=from_json,
+        python_schema=from_python,
+        serialization=core_schema.wrap_serializer_function_ser_schema(
+            _money_as_fields, schema=_money_fields_schema(_DECIMAL_SCHEMA)
+        ),
+        ref=f"{__name__}.Money:{id(Money)}",
+    )
+
+
+@functools.cache
+def _money_python_fields() -> SchemaValidator:
+    return SchemaValidator(
+        _money_fields_schema(_DECIMAL_SCHEMA), core_schema.CoreConfig(title="Money")
+    )
+
+
+@functools.cache
+def _money_validator() -> SchemaValidator:
+    return SchemaValidator(_money_core_schema(), core_schema.CoreConfig(title="Money"))
+
+
+@functools.cache
+def _money_serializer() -> SchemaSerializer:
+    return SchemaSerializer(_money_core_schema())
 
 
 # --------------------------------------------------------------------------------------------
 # Time
 # --------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=8192)
-def _eastern_from_str(value: str) -> datetime:
-    # Timestamps repeat a lot inside one page (an invoice's created_at is every line's updated),
-    # and a datetime is immutable, so a bounded cache is safe. Errors are not cached.
-    return parse_any_datetime(value)
-
-
-@functools.lru_cache(maxsize=8192)
-def _utc_from_str(value: str) -> datetime:
-    return parse_any_datetime(value, utc_sql=True)
 
 
 def _datetime_validator(parse: Callable[[str], datetime], kind: str) -> Callable[[Any], datetime]:
@@ -249,9 +543,37 @@ def _datetime_validator(parse: Callable[[str], datetime], kind: str) -> Callable
     return validate
 
 
-_validate_eastern = _datetime_validator(_eastern_from_str, "FreshBooks US/Eastern timestamp")
-_validate_utc_sql = _datetime_validator(_utc_from_str, "FreshBooks UTC timestamp")
-_validate_iso = _datetime_validator(_utc_from_str, "ISO 8601 timestamp")
+# No cache in front of the parsers: the accounting layout takes a fast path in fbtime (the C ISO
+# parser plus a table of hourly offsets), about as cheap as a cache lookup, and a page of
+# distinct timestamps would only miss it.
+_validate_eastern_any = _datetime_validator(parse_any_datetime, "FreshBooks US/Eastern timestamp")
+_validate_utc_sql = _datetime_validator(
+    functools.partial(parse_any_datetime, utc_sql=True), "FreshBooks UTC timestamp"
+)
+_validate_iso = _datetime_validator(
+    functools.partial(parse_any_datetime, utc_sql=True), "ISO 8601 timestamp"
+)
+
+
+# The timestamps of a page just read: an invoice's lines carry its created_at as their updated,
+# so about half of a page's timestamps repeat one read a moment before. A plain dict, emptied
+# when it reaches its bound (datetimes are immutable: sharing one is safe).
+_recent_eastern: dict[str, datetime] = {}
+_RECENT_MAX = 4096
+
+
+def _validate_eastern(value: Any) -> datetime:
+    # One Python frame for a repeated page timestamp, two for a new one.
+    if value.__class__ is str:
+        parsed = _recent_eastern.get(value)
+        if parsed is None:
+            parsed = parse_any_datetime(value)
+            if len(_recent_eastern) >= _RECENT_MAX:
+                _recent_eastern.clear()
+            _recent_eastern[value] = parsed
+        return parsed
+    return _validate_eastern_any(value)
+
 
 EasternDateTime = Annotated[
     datetime,
@@ -318,182 +640,3 @@ wall-clock date as written is kept.
 >>> TypeAdapter(LenientDate).validate_python("2019-11-25 15:43:26")
 datetime.date(2019, 11, 25)
 """
-
-
-# --------------------------------------------------------------------------------------------
-# Open enums
-# --------------------------------------------------------------------------------------------
-
-
-class _OpenMembers:
-    """What both open enums share: pseudo-members named ``UNKNOWN`` for unlisted values."""
-
-    _name_: str
-    _value_: Any
-
-    @property
-    def is_known(self) -> bool:
-        """True for a documented value, False for a pseudo-member made for an unknown one."""
-        return self._name_ != "UNKNOWN"
-
-    def __str__(self) -> str:
-        return str(self._value_)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}.{self._name_}: {self._value_!r}>"
-
-
-class OpenStrEnum(_OpenMembers, str, Enum):
-    """A string enum that accepts values it does not list (a new FreshBooks status).
-
-    Documented values are members; any other string becomes a *pseudo-member* whose ``value``
-    is that string and whose ``name`` is ``"UNKNOWN"``. Pseudo-members compare equal to their
-    string, serialize back unchanged, and are not added to the class (``list(cls)`` only shows
-    the documented values).
-
-    >>> InvoiceV3Status("paid") is InvoiceV3Status.PAID
-    True
-    >>> future = InvoiceV3Status("refunded")
-    >>> (future.name, future.value, future == "refunded", future.is_known)
-    ('UNKNOWN', 'refunded', True, False)
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if not isinstance(value, str):
-            return None
-        member = str.__new__(cls, value)
-        member._name_ = "UNKNOWN"
-        member._value_ = value
-        return member
-
-
-class OpenIntEnum(_OpenMembers, int, Enum):
-    """An integer enum that accepts values it does not list (see :class:`OpenStrEnum`).
-
-    >>> InvoiceStatus(4) is InvoiceStatus.PAID
-    True
-    >>> InvoiceStatus(9).is_known, InvoiceStatus(9) == 9
-    (False, True)
-    """
-
-    @classmethod
-    def _missing_(cls, value: object) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None
-        member = int.__new__(cls, value)
-        member._name_ = "UNKNOWN"
-        member._value_ = value
-        return member
-
-
-class InvoiceV3Status(OpenStrEnum):
-    """Invoice ``v3_status``, the status meant for filtering (``search[v3_status]=paid``).
-
-    >>> InvoiceV3Status("deposit-partial") is InvoiceV3Status.DEPOSIT_PARTIAL
-    True
-    """
-
-    CREATED = "created"
-    DRAFT = "draft"
-    SENT = "sent"
-    VIEWED = "viewed"
-    FAILED = "failed"
-    RETRY = "retry"
-    SUCCESS = "success"
-    AUTOPAID = "autopaid"
-    PAID = "paid"
-    PARTIAL = "partial"
-    DISPUTED = "disputed"
-    RESOLVED = "resolved"
-    OVERDUE = "overdue"
-    DEPOSIT_PARTIAL = "deposit-partial"
-    DEPOSIT_PAID = "deposit-paid"
-    DECLINED = "declined"
-    PENDING = "pending"
-
-
-class InvoiceStatus(OpenIntEnum):
-    """Invoice ``status`` (an int on the wire; ``v3_status`` is the richer one).
-
-    >>> InvoiceStatus(2).name
-    'SENT'
-    """
-
-    DISPUTED = 0
-    DRAFT = 1
-    SENT = 2
-    VIEWED = 3
-    PAID = 4
-    AUTO_PAID = 5
-    RETRY = 6
-    FAILED = 7
-    PARTIAL = 8
-
-
-class ExpenseStatus(OpenIntEnum):
-    """Expense ``status`` (read-only): 0 internal, 1 outstanding, 2 invoiced, 4 recouped.
-
-    >>> ExpenseStatus(4).name
-    'RECOUPED'
-    """
-
-    INTERNAL = 0
-    OUTSTANDING = 1
-    INVOICED = 2
-    RECOUPED = 4
-
-
-class PaymentStatus(OpenStrEnum):
-    """Invoice ``payment_status``.
-
-    >>> PaymentStatus("auto-paid") is PaymentStatus.AUTO_PAID
-    True
-    """
-
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    PAID = "paid"
-    AUTO_PAID = "auto-paid"
-
-
-class DisplayStatus(OpenStrEnum):
-    """Invoice ``display_status`` (what the FreshBooks UI shows).
-
-    >>> DisplayStatus("outstanding").name
-    'OUTSTANDING'
-    """
-
-    DRAFT = "draft"
-    CREATED = "created"
-    SENT = "sent"
-    VIEWED = "viewed"
-    OUTSTANDING = "outstanding"
-
-
-class DepositStatus(OpenStrEnum):
-    """Invoice ``deposit_status``.
-
-    >>> DepositStatus("none") is DepositStatus.NONE
-    True
-    """
-
-    PAID = "paid"
-    UNPAID = "unpaid"
-    PARTIAL = "partial"
-    NONE = "none"
-    CONVERTED = "converted"
-
-
-class VisState(OpenIntEnum):
-    """``vis_state`` of accounting objects: 0 active, 1 deleted, 2 archived.
-
-    Never send it in a normal update: a PUT carrying ``vis_state`` drops every other field.
-
-    >>> VisState(2).name
-    'ARCHIVED'
-    """
-
-    ACTIVE = 0
-    DELETED = 1
-    ARCHIVED = 2

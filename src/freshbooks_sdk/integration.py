@@ -75,6 +75,7 @@ from typing_extensions import TypedDict  # pydantic needs this one on Python < 3
 
 from freshbooks_sdk._core.fbtime import format_iso_z
 from freshbooks_sdk._core.inputs import check_instant, describe
+from freshbooks_sdk._types import Money
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -785,7 +786,7 @@ def to_json(value: Any) -> Any:
     >>> to_json({"paid": Money.of("7.60133524082021936099189318", "CAD")})
     {'paid': {'amount': '7.60133524082021936099189318', 'code': 'CAD'}}
     """
-    if isinstance(value, BaseModel):
+    if isinstance(value, (BaseModel, Money)):  # Money is a slotted value, not a BaseModel
         return to_json(value.model_dump(mode="python"))
     if isinstance(value, Enum):
         return to_json(value.value)

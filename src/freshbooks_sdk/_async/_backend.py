@@ -1,18 +1,44 @@
-"""Concurrency primitives for the async side (hand-written twin of ``_sync/_backend.py``)."""
+"""Concurrency primitives for the async side (hand-written twin of ``_sync/_backend.py``).
+
+``asyncio`` is imported when a primitive is first used, not when the SDK is imported: a program
+that only uses the blocking client never loads it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-Lock = asyncio.Lock
+if TYPE_CHECKING:
+    import asyncio
+
 SleepFn = Callable[[float], Awaitable[None]]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def Lock() -> asyncio.Lock:  # named like threading.Lock, its twin on the sync side
+    """A new ``asyncio.Lock``."""
+    import asyncio
+
+    return asyncio.Lock()
 
 
 async def default_sleep(seconds: float) -> None:
     """Sleep without blocking the event loop."""
+    import asyncio
+
     await asyncio.sleep(seconds)
+
+
+async def run_blocking(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a blocking call (a SQLite or Postgres store, a shared gate) in a worker thread, so the
+    event loop keeps running; the sync twin calls it inline."""
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 def is_coroutine_backend() -> bool:
@@ -45,6 +71,8 @@ class Wakeup:
     async def wait(self, sleep: SleepFn, seconds: float) -> bool:
         """Sleep ``seconds`` with ``sleep`` unless woken; True when woken (the wake is used up)."""
         if not self._flag.is_set():
+            import asyncio
+
             self._loop = asyncio.get_running_loop()
             self._event = asyncio.Event()
             if not self._flag.is_set():

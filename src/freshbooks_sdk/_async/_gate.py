@@ -12,21 +12,17 @@ Gates are blocking by contract; the async side calls a shared one in a worker th
 
 from __future__ import annotations
 
-import asyncio  # unasync: # (the blocking core calls the gate inline)
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import ParamSpec, TypeVar
 
 from freshbooks_sdk.errors import RateLimitError
 from freshbooks_sdk.stores import MemoryRateGate, RateGate
 
-from ._backend import SleepFn
+from ._backend import SleepFn, run_blocking
 
 logger = logging.getLogger("freshbooks_sdk")
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 GATE_CHECKS = 8
 """Most waits before one request: a gate that keeps moving its time further raises instead."""
@@ -35,22 +31,17 @@ DEFAULT_429_BLOCK = 1.0
 """Seconds the gate is closed after a 429 that gave no usable ``Retry-After``."""
 
 
-async def _call(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """A shared gate blocks: run it in a worker thread (inline on the blocking side)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)  # unasync: return fn(*args, **kwargs)
-
-
 async def _wait_time(gate: RateGate, key: str, now: float) -> float:
     if isinstance(gate, MemoryRateGate):
         return gate.wait_time(key, now)
-    return await _call(gate.wait_time, key, now)
+    return await run_blocking(gate.wait_time, key, now)
 
 
 async def _block(gate: RateGate, key: str, until: float) -> None:
     if isinstance(gate, MemoryRateGate):
         gate.block(key, until)
         return
-    await _call(gate.block, key, until)
+    await run_blocking(gate.block, key, until)
 
 
 async def gate_before_send(

@@ -84,22 +84,27 @@ class AsyncPaginator(Generic[T]):
         number: int | None = self.start_page
         while number is not None:
             raw = await self._get(number)
+            number = next_page_number(raw.info, len(raw.items))
             page = self._filtered(raw)
+            del raw
             if remaining is not None:
                 if len(page.items) >= remaining:
                     yield Page(items=page.items[:remaining], info=page.info)
                     return
                 remaining -= len(page.items)
             yield page
-            number = next_page_number(raw.info, len(raw.items))
+            del page  # one page alive at a time: dropped before the next one is fetched
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iter_items()
 
     async def _iter_items(self) -> AsyncIterator[T]:
         async for page in self.iter_pages():
-            for item in page.items:
+            items = page.items
+            del page
+            for item in items:
                 yield item
+            del items  # dropped before the next page is fetched (one page alive at a time)
 
     async def to_list(self) -> list[T]:
         """Collect every item (mind ``max_items`` on large listings)."""

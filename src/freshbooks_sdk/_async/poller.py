@@ -41,14 +41,13 @@ it when it has been handled::
 
 from __future__ import annotations
 
-import asyncio  # unasync: # (the blocking poller calls the cursor store inline: no event loop to spare)
 import collections.abc
 import logging
 import os
 import random
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Generic, ParamSpec, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -89,13 +88,11 @@ from freshbooks_sdk.errors import (
     RateLimitError,
 )
 
-from ._backend import SleepFn, Wakeup, default_sleep
+from ._backend import SleepFn, Wakeup, default_sleep, run_blocking
 
 __all__ = ["AsyncActivation", "AsyncPoller", "PollingFetcher"]
 
 T = TypeVar("T")
-R = TypeVar("R")
-P = ParamSpec("P")
 
 logger = logging.getLogger("freshbooks_sdk.poller")
 
@@ -122,12 +119,6 @@ class PollingFetcher(Protocol[T]):
     async def __call__(
         self, updated_min: date, page: int, per_page: int, vis_state: int | None, /
     ) -> Page[T]: ...
-
-
-async def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
-    inline otherwise. Cursor stores are blocking by contract (see :mod:`freshbooks_sdk.cursors`)."""
-    return await asyncio.to_thread(fn, *args, **kwargs)  # unasync: return fn(*args, **kwargs)
 
 
 def _utc_now() -> datetime:
@@ -372,7 +363,7 @@ class AsyncPoller(Generic[T]):
                 field="activation",
             )
         if activation.cursor_after != activation.cursor_before:
-            await _call_store(self._store.save, self._key, activation.cursor_after, state.version)
+            await run_blocking(self._store.save, self._key, activation.cursor_after, state.version)
         state.acked = True
 
     async def _cycle(
@@ -387,7 +378,7 @@ class AsyncPoller(Generic[T]):
         version: int | None = None
         seed_at: datetime | None = None
         if cursor is None:
-            stored = await _call_store(self._store.load, self._key)
+            stored = await run_blocking(self._store.load, self._key)
             if stored is None:
                 if self._seed_started is None:
                     self._seed_started = started  # "now" is the first attempt, not a retry
@@ -413,7 +404,7 @@ class AsyncPoller(Generic[T]):
                 settled = settled and more_settled
                 self._measure(counters)
             try:
-                version = await _call_store(self._store.save, self._key, before.to_json(), None)
+                version = await run_blocking(self._store.save, self._key, before.to_json(), None)
             except CursorConflictError:
                 if not may_seed:
                     raise

@@ -84,7 +84,7 @@ def business_path(
     return path
 
 
-def bare_single(envelope: type[E], key: str) -> Unwrap[E, Any]:
+def bare_single(envelope: type[E] | str, key: str) -> Unwrap[E, Any]:
     """Unwrap ``{key: {...}}`` (no ``response`` wrapper)."""
 
     def extract(env: E) -> Any:
@@ -93,7 +93,7 @@ def bare_single(envelope: type[E], key: str) -> Unwrap[E, Any]:
     return Unwrap(envelope, extract)
 
 
-def meta_listing(envelope: type[E], key: str) -> Unwrap[E, Page[Any]]:
+def meta_listing(envelope: type[E] | str, key: str) -> Unwrap[E, Page[Any]]:
     """Unwrap ``{key: [...], "meta": {"page", "pages", "per_page", "total"}}``."""
 
     def extract(env: E) -> Page[Any]:

@@ -7,11 +7,9 @@ FreshBooks error carried in a 200 (``response.errors``) from a body that does no
 
 from __future__ import annotations
 
-import gc
+import importlib
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -33,7 +31,8 @@ from freshbooks_sdk.errors import (
     status_error_class,
 )
 
-E = TypeVar("E", bound=pydantic.BaseModel)
+# A string bound: evaluating pydantic.BaseModel here would import pydantic.main at import time.
+E = TypeVar("E", bound="pydantic.BaseModel")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -91,35 +90,6 @@ class RequestSpec:
             ) from None
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page is validated.
-
-    Validation allocates many short-lived objects and no reference cycles; letting the
-    collector run in the middle costs about a third of the decode time (see benchmarks/).
-    Nested and concurrent pauses are counted: the collector is re-enabled by the last one out,
-    and only if it was enabled before the first one.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 def _unencodable_field(node: Any, path: str = "") -> str | None:
     """The dotted path of the first string that cannot be encoded as UTF-8."""
     if isinstance(node, str):
@@ -151,8 +121,7 @@ def decode(
 ) -> E:
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``."""
     try:
-        with _collector_paused():
-            result = model.model_validate_json(content)
+        result = model.model_validate_json(content)
     except pydantic.ValidationError as exc:
         _raise_carried_errors(content, status_code, response)
         problems = exc.errors(include_url=False)
@@ -165,9 +134,25 @@ def decode(
             errors=[dict(p) for p in problems],
             body_excerpt=excerpt(content),
         ) from None
-    if b'"errors"' in content:  # cheap scan: FreshBooks can answer 200 with errors beside a result
+    if _carries_errors(result, content):  # FreshBooks can answer 200 with errors beside a result
         _raise_carried_errors(content, status_code, response)
     return result
+
+
+def _carries_errors(envelope: Any, content: bytes) -> bool:
+    """Whether a body that validated holds a non-empty ``response.errors``.
+
+    Read from the model when it can tell (the generated envelopes keep unknown fields), not by
+    scanning the bytes: a page whose text merely contains ``"errors"`` (a note, an unknown
+    field) then costs nothing more. A model that drops unknown fields falls back to the scan.
+    """
+    body = getattr(envelope, "response", None)
+    if isinstance(body, pydantic.BaseModel):
+        if body.__pydantic_extra__ is not None or "errors" in type(body).model_fields:
+            return bool(getattr(body, "errors", None))
+    elif isinstance(body, dict):
+        return bool(body.get("errors"))
+    return b'"errors"' in content
 
 
 def _raise_carried_errors(content: bytes, status_code: int, response: Any) -> None:
@@ -189,20 +174,40 @@ def _raise_carried_errors(content: bytes, status_code: int, response: Any) -> No
     )
 
 
+MODELS_MODULE = "freshbooks_sdk.models"
+
+
 @attrs.frozen
 class Unwrap(Generic[E, R]):
-    """How to get a result out of an envelope model: ``extract(envelope) -> result``."""
+    """How to get a result out of an envelope model: ``extract(envelope) -> result``.
 
-    envelope: type[E]
+    ``envelope`` is the model class, or its name in :mod:`freshbooks_sdk.models`, resolved on
+    first use: a resource module then names its envelopes without importing (and building) the
+    models, so ``from freshbooks_sdk import FreshBooks`` stays light.
+
+    >>> unwrap = single("InvoiceResponse", "invoice")
+    >>> unwrap.model().__name__
+    'InvoiceResponse'
+    """
+
+    envelope: type[E] | str
     extract: Callable[[E], R]
+
+    def model(self) -> type[E]:
+        """The envelope model class (imported on the first call when given by name)."""
+        envelope = self.envelope
+        if isinstance(envelope, str):
+            envelope = getattr(importlib.import_module(MODELS_MODULE), envelope)
+            object.__setattr__(self, "envelope", envelope)  # a one-time cache on a frozen value
+        return envelope
 
     def __call__(self, content: bytes, status_code: int = 200, response: Any = None) -> R:
         return self.extract(
-            decode(self.envelope, content, status_code=status_code, response=response)
+            decode(self.model(), content, status_code=status_code, response=response)
         )
 
 
-def single(envelope: type[E], key: str) -> Unwrap[E, Any]:
+def single(envelope: type[E] | str, key: str) -> Unwrap[E, Any]:
     """Unwrap ``{"response": {"result": {key: {...}}}}``."""
 
     def extract(env: E) -> Any:
@@ -211,7 +216,7 @@ def single(envelope: type[E], key: str) -> Unwrap[E, Any]:
     return Unwrap(envelope, extract)
 
 
-def listing(envelope: type[E], key: str) -> Unwrap[E, Page[Any]]:
+def listing(envelope: type[E] | str, key: str) -> Unwrap[E, Page[Any]]:
     """Unwrap a list page: items under ``key`` and ``page/pages/per_page/total`` beside them."""
 
     def extract(env: E) -> Page[Any]:

@@ -5,14 +5,23 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 Lock = threading.Lock
 SleepFn = Callable[[float], None]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def default_sleep(seconds: float) -> None:
     """Block the calling thread."""
     time.sleep(seconds)
+
+
+def run_blocking(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Call ``fn`` inline (the async twin runs it in a worker thread)."""
+    return fn(*args, **kwargs)
 
 
 def is_coroutine_backend() -> bool:

@@ -13,21 +13,17 @@ Gates are blocking by contract; the sync side calls a shared one in a worker thr
 
 from __future__ import annotations
 
-# (the blocking core calls the gate inline)
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import ParamSpec, TypeVar
 
 from freshbooks_sdk.errors import RateLimitError
 from freshbooks_sdk.stores import MemoryRateGate, RateGate
 
-from ._backend import SleepFn
+from ._backend import SleepFn, run_blocking
 
 logger = logging.getLogger("freshbooks_sdk")
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 GATE_CHECKS = 8
 """Most waits before one request: a gate that keeps moving its time further raises instead."""
@@ -36,22 +32,17 @@ DEFAULT_429_BLOCK = 1.0
 """Seconds the gate is closed after a 429 that gave no usable ``Retry-After``."""
 
 
-def _call(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """A shared gate blocks: run it in a worker thread (inline on the blocking side)."""
-    return fn(*args, **kwargs)
-
-
 def _wait_time(gate: RateGate, key: str, now: float) -> float:
     if isinstance(gate, MemoryRateGate):
         return gate.wait_time(key, now)
-    return _call(gate.wait_time, key, now)
+    return run_blocking(gate.wait_time, key, now)
 
 
 def _block(gate: RateGate, key: str, until: float) -> None:
     if isinstance(gate, MemoryRateGate):
         gate.block(key, until)
         return
-    _call(gate.block, key, until)
+    run_blocking(gate.block, key, until)
 
 
 def gate_before_send(

@@ -20,25 +20,22 @@ processes too: it runs under the store's refresh lock and reloads a token anothe
 
 from __future__ import annotations
 
-# (the blocking source calls the token store inline)
 import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NoReturn, ParamSpec, Protocol, TypeVar, runtime_checkable
+from typing import NoReturn, Protocol, runtime_checkable
 
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
 from freshbooks_sdk.stores import StoreUnavailableError, TokenLease, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
-from ._backend import Lock
+from ._backend import Lock, run_blocking
 from .oauth import OAuthClient
 
 logger = logging.getLogger("freshbooks_sdk")
 
-P = ParamSpec("P")
-R = TypeVar("R")
 
 RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
@@ -112,11 +109,6 @@ def _refuse_awaitable(result: object) -> NoReturn:
 
 def _no_callback(token: Token) -> None:
     return None
-
-
-def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run a blocking token-store call off the event loop (inline on the blocking side)."""
-    return fn(*args, **kwargs)
 
 
 class TokenSource:
@@ -219,7 +211,7 @@ class TokenSource:
         holds no token for ``key`` (the connection was never authorized, or was removed).
         """
         check_key(key)
-        token = _call_store(store.load, key)
+        token = run_blocking(store.load, key)
         if token is None:
             raise ReauthorizationRequiredError(
                 f"no token stored for {key!r}: authorize this connection first"
@@ -320,7 +312,7 @@ class TokenSource:
 
         Runs with this source's lock held (one caller per process reaches the store).
         """
-        lease: TokenLease = _call_store(store.lock, key)
+        lease: TokenLease = run_blocking(store.lock, key)
         try:
             stored = lease.token
             current = seen
@@ -343,13 +335,13 @@ class TokenSource:
             )
             new = self._oauth.refresh(current)
             try:
-                _call_store(lease.commit, new)  # committed before anything uses it
+                run_blocking(lease.commit, new)  # committed before anything uses it
             except StoreUnavailableError:
                 # The old refresh token is spent: losing the new one would lose the grant.
                 # The lock's session failed; store the token through a fresh one instead.
                 logger.warning("storing the refreshed token of %r under the lock failed", key)
-                _call_store(store.save, key, new)
+                run_blocking(store.save, key, new)
         finally:
-            _call_store(lease.release)
+            run_blocking(lease.release)
         _deliver(self._on_refresh, new)
         return new

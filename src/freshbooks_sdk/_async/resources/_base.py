@@ -35,7 +35,8 @@ from freshbooks_sdk.cursors import (
 if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
 
-M = TypeVar("M", bound=pydantic.BaseModel)
+# A string bound: evaluating pydantic.BaseModel here would import pydantic.main at import time.
+M = TypeVar("M", bound="pydantic.BaseModel")
 
 
 class AsyncResource(Generic[M]):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
@@ -25,16 +25,19 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
-from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse, VisState
+from freshbooks_sdk._enums import VisState
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Client
 
 
-class AsyncClientsResource(AsyncPollable[Client]):
+class AsyncClientsResource(AsyncPollable["Client"]):
     """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
 
     path = "users/clients"
     single_key = "client"
-    _single = single(ClientResponse, "client")
-    _listing = listing(ClientListResponse, "clients")
+    _single = single("ClientResponse", "client")
+    _listing = listing("ClientListResponse", "clients")
 
     def list(
         self,

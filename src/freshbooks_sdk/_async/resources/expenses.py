@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
@@ -26,16 +26,19 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
-from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse, VisState
+from freshbooks_sdk._enums import VisState
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Expense
 
 
-class AsyncExpensesResource(AsyncPollable[Expense]):
+class AsyncExpensesResource(AsyncPollable["Expense"]):
     """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
 
     path = "expenses/expenses"
     single_key = "expense"
-    _single = single(ExpenseResponse, "expense")
-    _listing = listing(ExpenseListResponse, "expenses")
+    _single = single("ExpenseResponse", "expense")
+    _listing = listing("ExpenseListResponse", "expenses")
 
     def list(
         self,

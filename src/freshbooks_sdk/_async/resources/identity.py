@@ -16,13 +16,13 @@ from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_
 from freshbooks_sdk._core.inputs import check_bool
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk.errors import InvalidRequestError, PermissionDeniedError
-from freshbooks_sdk.models import Identity, IdentityResponse
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
+    from freshbooks_sdk.models import Identity, IdentityResponse
 
 ME_PATH = "/auth/api/v1/users/me"
-_ME: Unwrap[IdentityResponse, Identity] = Unwrap(IdentityResponse, lambda env: env.response)
+_ME: Unwrap[IdentityResponse, Identity] = Unwrap("IdentityResponse", lambda env: env.response)
 
 
 class AsyncIdentityResource:

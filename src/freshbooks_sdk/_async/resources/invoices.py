@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
@@ -35,24 +35,21 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
-from freshbooks_sdk.models import (
-    Invoice,
-    InvoiceListResponse,
-    InvoiceResponse,
-    InvoiceV3Status,
-    VisState,
-)
+from freshbooks_sdk._enums import InvoiceV3Status, VisState
 
 LINES = ("lines",)
 
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Invoice
 
-class AsyncInvoicesResource(AsyncPollable[Invoice]):
+
+class AsyncInvoicesResource(AsyncPollable["Invoice"]):
     """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
 
     path = "invoices/invoices"
     single_key = "invoice"
-    _single = single(InvoiceResponse, "invoice")
-    _listing = listing(InvoiceListResponse, "invoices")
+    _single = single("InvoiceResponse", "invoice")
+    _listing = listing("InvoiceListResponse", "invoices")
     poll_include = LINES
 
     def list(

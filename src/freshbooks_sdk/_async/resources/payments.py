@@ -11,6 +11,7 @@ Recording a payment marks the invoice ``partial`` or ``paid`` (scope ``user:paym
 from __future__ import annotations
 
 from datetime import date as Date
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncResource
@@ -20,16 +21,18 @@ from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.money_input import MoneyInput, check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
-from freshbooks_sdk.models import Payment, PaymentListResponse, PaymentResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Payment
 
 
-class AsyncPaymentsResource(AsyncResource[Payment]):
+class AsyncPaymentsResource(AsyncResource["Payment"]):
     """Payments (``/accounting/account/{account_id}/payments/payments``): list, get, create."""
 
     path = "payments/payments"
     single_key = "payment"
-    _single = single(PaymentResponse, "payment")
-    _listing = listing(PaymentListResponse, "payments")
+    _single = single("PaymentResponse", "payment")
+    _listing = listing("PaymentListResponse", "payments")
 
     def list(
         self,

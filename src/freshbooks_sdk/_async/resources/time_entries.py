@@ -13,6 +13,7 @@ Needs the ``user:time_entries:read`` scope (``:write`` to create). The business 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
@@ -24,17 +25,19 @@ from freshbooks_sdk._core.business import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
-from freshbooks_sdk.models import TimeEntry, TimeEntryListResponse, TimeEntryResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import TimeEntry
 
 
-class AsyncTimeEntriesResource(AsyncBusinessResource[TimeEntry]):
+class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
     """Time entries: list (lazy, bare filters), get, create."""
 
     family = "timetracking"
     collection = "time_entries"
     single_key = "time_entry"
-    _single = bare_single(TimeEntryResponse, "time_entry")
-    _listing = meta_listing(TimeEntryListResponse, "time_entries")
+    _single = bare_single("TimeEntryResponse", "time_entry")
+    _listing = meta_listing("TimeEntryListResponse", "time_entries")
 
     def list(
         self,

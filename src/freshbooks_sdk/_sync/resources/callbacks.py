@@ -12,22 +12,26 @@ The handshake, step by step (see :mod:`freshbooks_sdk.webhooks` for the receivin
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from freshbooks_sdk._core.accounting_inputs import check_callback_uri, check_event, check_verifier
 from freshbooks_sdk._core.envelope import RequestSpec, listing, single
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import accounting_path, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import Callback, CallbackListResponse, CallbackResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Callback
 
 
-class CallbacksResource(Resource[Callback]):
+class CallbacksResource(Resource["Callback"]):
     """Webhook callbacks: list, get, create, verify, resend the verification, delete."""
 
     path = "events/callbacks"
     single_key = "callback"
-    _single = single(CallbackResponse, "callback")
-    _listing = listing(CallbackListResponse, "callbacks")
+    _single = single("CallbackResponse", "callback")
+    _listing = listing("CallbackListResponse", "callbacks")
 
     def _url(self, resource_id: int | None = None) -> str:
         # Same account check as accounting paths, under /events/account/{account_id}/events/.

@@ -6,25 +6,25 @@ travel = next(c for c in fb.expense_categories.list() if c.category == "Travel")
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import (
-    ExpenseCategory,
-    ExpenseCategoryListResponse,
-    ExpenseCategoryResponse,
-)
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import ExpenseCategory
 
 
-class ExpenseCategoriesResource(Resource[ExpenseCategory]):
+class ExpenseCategoriesResource(Resource["ExpenseCategory"]):
     """Expense categories (``/accounting/account/{account_id}/expenses/categories``)."""
 
     path = "expenses/categories"
     single_key = "category"
-    _single = single(ExpenseCategoryResponse, "category")
-    _listing = listing(ExpenseCategoryListResponse, "categories")
+    _single = single("ExpenseCategoryResponse", "category")
+    _listing = listing("ExpenseCategoryListResponse", "categories")
 
     def list(
         self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
@@ -24,18 +24,21 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
+from freshbooks_sdk._enums import VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
-from freshbooks_sdk.models import Client, ClientListResponse, ClientResponse, VisState
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Client
 
 
-class ClientsResource(Pollable[Client]):
+class ClientsResource(Pollable["Client"]):
     """FreshBooks clients (``/accounting/account/{account_id}/users/clients``)."""
 
     path = "users/clients"
     single_key = "client"
-    _single = single(ClientResponse, "client")
-    _listing = listing(ClientListResponse, "clients")
+    _single = single("ClientResponse", "client")
+    _listing = listing("ClientListResponse", "clients")
 
     def list(
         self,

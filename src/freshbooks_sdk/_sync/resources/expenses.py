@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.inputs import (
@@ -25,18 +25,21 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
+from freshbooks_sdk._enums import VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
-from freshbooks_sdk.models import Expense, ExpenseListResponse, ExpenseResponse, VisState
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Expense
 
 
-class ExpensesResource(Pollable[Expense]):
+class ExpensesResource(Pollable["Expense"]):
     """FreshBooks expenses (``/accounting/account/{account_id}/expenses/expenses``)."""
 
     path = "expenses/expenses"
     single_key = "expense"
-    _single = single(ExpenseResponse, "expense")
-    _listing = listing(ExpenseListResponse, "expenses")
+    _single = single("ExpenseResponse", "expense")
+    _listing = listing("ExpenseListResponse", "expenses")
 
     def list(
         self,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.fbtime import eastern_date
@@ -34,26 +34,23 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
+from freshbooks_sdk._enums import InvoiceV3Status, VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
-from freshbooks_sdk.models import (
-    Invoice,
-    InvoiceListResponse,
-    InvoiceResponse,
-    InvoiceV3Status,
-    VisState,
-)
 
 LINES = ("lines",)
 
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Invoice
 
-class InvoicesResource(Pollable[Invoice]):
+
+class InvoicesResource(Pollable["Invoice"]):
     """FreshBooks invoices (``/accounting/account/{account_id}/invoices/invoices``)."""
 
     path = "invoices/invoices"
     single_key = "invoice"
-    _single = single(InvoiceResponse, "invoice")
-    _listing = listing(InvoiceListResponse, "invoices")
+    _single = single("InvoiceResponse", "invoice")
+    _listing = listing("InvoiceListResponse", "invoices")
     poll_include = LINES
 
     def list(

@@ -9,6 +9,7 @@ for item in fb.items.list():
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import item_body
 from freshbooks_sdk._core.envelope import listing, single
@@ -17,16 +18,18 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import Item, ItemListResponse, ItemResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Item
 
 
-class ItemsResource(Resource[Item]):
+class ItemsResource(Resource["Item"]):
     """Items (``/accounting/account/{account_id}/items/items``): list, get, create."""
 
     path = "items/items"
     single_key = "item"
-    _single = single(ItemResponse, "item")
-    _listing = listing(ItemListResponse, "items")
+    _single = single("ItemResponse", "item")
+    _listing = listing("ItemListResponse", "items")
 
     def list(
         self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None

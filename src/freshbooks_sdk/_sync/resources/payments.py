@@ -12,6 +12,7 @@ Recording a payment marks the invoice ``partial`` or ``paid`` (scope ``user:paym
 from __future__ import annotations
 
 from datetime import date as Date
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import payment_body
 from freshbooks_sdk._core.business import check_optional_id
@@ -21,16 +22,18 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import Payment, PaymentListResponse, PaymentResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Payment
 
 
-class PaymentsResource(Resource[Payment]):
+class PaymentsResource(Resource["Payment"]):
     """Payments (``/accounting/account/{account_id}/payments/payments``): list, get, create."""
 
     path = "payments/payments"
     single_key = "payment"
-    _single = single(PaymentResponse, "payment")
-    _listing = listing(PaymentListResponse, "payments")
+    _single = single("PaymentResponse", "payment")
+    _listing = listing("PaymentListResponse", "payments")
 
     def list(
         self,

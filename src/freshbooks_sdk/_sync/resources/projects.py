@@ -15,24 +15,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._business import BusinessResource
-from freshbooks_sdk.models import Project, ProjectListResponse, ProjectResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Project
 
 
-class ProjectsResource(BusinessResource[Project]):
+class ProjectsResource(BusinessResource["Project"]):
     """Projects: list (lazy, bare filters), get, create."""
 
     family = "projects"
     collection = "projects"
     single_collection = "project"
     single_key = "project"
-    _single = bare_single(ProjectResponse, "project")
-    _listing = meta_listing(ProjectListResponse, "projects")
+    _single = bare_single("ProjectResponse", "project")
+    _listing = meta_listing("ProjectListResponse", "projects")
 
     def list(
         self,

@@ -7,21 +7,25 @@ for person in fb.staff.list():
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import Staff, StaffListResponse, StaffResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Staff
 
 
-class StaffResource(Resource[Staff]):
+class StaffResource(Resource["Staff"]):
     """Staff (``/accounting/account/{account_id}/users/staffs``)."""
 
     path = "users/staffs"
     single_key = "staff"
-    _single = single(StaffResponse, "staff")
-    _listing = listing(StaffListResponse, "staffs")
+    _single = single("StaffResponse", "staff")
+    _listing = listing("StaffListResponse", "staffs")
 
     def list(
         self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None

@@ -8,6 +8,7 @@ rates = {t.name: t.amount for t in fb.taxes.list()}   # {"HST": Decimal("13")}
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import tax_body
 from freshbooks_sdk._core.envelope import listing, single
@@ -15,16 +16,18 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
-from freshbooks_sdk.models import Tax, TaxListResponse, TaxResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Tax
 
 
-class TaxesResource(Resource[Tax]):
+class TaxesResource(Resource["Tax"]):
     """Taxes (``/accounting/account/{account_id}/taxes/taxes``): list, get, create."""
 
     path = "taxes/taxes"
     single_key = "tax"
-    _single = single(TaxResponse, "tax")
-    _listing = listing(TaxListResponse, "taxes")
+    _single = single("TaxResponse", "tax")
+    _listing = listing("TaxListResponse", "taxes")
 
     def list(
         self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None

@@ -14,6 +14,7 @@ Needs the ``user:time_entries:read`` scope (``:write`` to create). The business 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.business import (
     bare_single,
@@ -25,17 +26,19 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._business import BusinessResource
-from freshbooks_sdk.models import TimeEntry, TimeEntryListResponse, TimeEntryResponse
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import TimeEntry
 
 
-class TimeEntriesResource(BusinessResource[TimeEntry]):
+class TimeEntriesResource(BusinessResource["TimeEntry"]):
     """Time entries: list (lazy, bare filters), get, create."""
 
     family = "timetracking"
     collection = "time_entries"
     single_key = "time_entry"
-    _single = bare_single(TimeEntryResponse, "time_entry")
-    _listing = meta_listing(TimeEntryListResponse, "time_entries")
+    _single = bare_single("TimeEntryResponse", "time_entry")
+    _listing = meta_listing("TimeEntryListResponse", "time_entries")
 
     def list(
         self,

@@ -1,0 +1,155 @@
+"""The decode path as it was before issue 12, rebuilt in-process so each lever can be measured.
+
+Benchmark 7 (``bench_levers``) validates the same pages with the SDK's models as they are now and
+with variants where one lever is put back the way it was:
+
+* ``Money`` as a frozen ``BaseModel`` with an eagerly built ``Decimal`` amount (now a slotted
+  value built with the page, whose amount is kept as the checked text until first read);
+* the decimal schema as a union then a second pass through pydantic's ``decimal_schema`` (now the
+  pattern check, then ``Decimal()`` directly);
+* US/Eastern timestamps through the regular-expression parser and ``zoneinfo`` behind an
+  ``lru_cache`` (now the C ISO parser plus a table of hourly offsets);
+* the cyclic garbage collector paused around each page (now never touched);
+* a page scanned for ``b'"errors"'`` (now ``response.errors`` read from the parsed envelope).
+
+The variants are the generated models' own source (``_generated/models.py``) executed again with
+the old types substituted, so everything else is identical.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, PlainSerializer, PlainValidator
+from pydantic_core import core_schema
+
+from freshbooks_sdk import _types
+from freshbooks_sdk._core import fbtime
+
+GENERATED = Path(_types.__file__).resolve().parent / "_generated" / "models.py"
+
+
+def _old_decimal_schema() -> core_schema.CoreSchema:
+    accepted = core_schema.union_schema(
+        [
+            core_schema.str_schema(pattern=_types._DECIMAL_TEXT, strict=True),
+            core_schema.int_schema(strict=True),
+            core_schema.float_schema(strict=True, allow_inf_nan=False),
+        ],
+        custom_error_type="invalid_decimal",
+        custom_error_message=_types._DECIMAL_ERROR,
+    )
+    return core_schema.json_or_python_schema(
+        json_schema=core_schema.chain_schema(
+            [accepted, core_schema.decimal_schema(allow_inf_nan=False)]
+        ),
+        python_schema=_types._DECIMAL_SCHEMA["python_schema"],  # type: ignore[typeddict-item]
+        serialization=core_schema.plain_serializer_function_ser_schema(
+            _types.decimal_to_wire, when_used="json"
+        ),
+    )
+
+
+_OLD_DECIMAL = _old_decimal_schema()
+
+
+class _OldExactDecimal:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _OLD_DECIMAL
+
+
+OldDecimalString = Annotated[Decimal, _OldExactDecimal()]
+
+
+class OldMoney(BaseModel):
+    """``Money`` as it was: a frozen BaseModel."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
+
+    amount: OldDecimalString
+    code: _types.CurrencyCode
+
+
+def _old_eastern_parse(value: str) -> datetime:
+    if re.match(r"^\d{4}-\d{2}-\d{2}[Tt]", value):
+        return fbtime.parse_iso_datetime(value)
+    return fbtime._parse_accounting_full(value)
+
+
+_old_eastern_cached = functools.lru_cache(maxsize=8192)(_old_eastern_parse)
+
+
+def _old_validate_eastern(value: Any) -> datetime:
+    if isinstance(value, str):
+        return _old_eastern_cached(value)
+    if isinstance(value, datetime):
+        return fbtime.ensure_aware(value)
+    raise ValueError(f"expected a timestamp, got {value!r}")
+
+
+OldEasternDateTime = Annotated[
+    datetime,
+    PlainValidator(_old_validate_eastern, json_schema_input_type=str),
+    PlainSerializer(fbtime.format_accounting_datetime, return_type=str, when_used="json"),
+]
+
+
+def clear_caches() -> None:
+    """Forget cached timestamps (each measured round starts cold, as a new page would)."""
+    _old_eastern_cached.cache_clear()
+
+
+def list_model(
+    *, money: bool = False, decimal: bool = False, eastern: bool = False
+) -> type[BaseModel]:
+    """``InvoiceListResponse`` with the chosen levers put back as they were before issue 12."""
+    source = GENERATED.read_text(encoding="utf-8")
+    source = re.sub(r"from freshbooks_sdk\._types import \([^)]*\)\n", "", source)
+    namespace: dict[str, Any] = {n: getattr(_types, n) for n in (*_types.__all__, "WireModel")}
+    if money:
+        namespace["Money"] = OldMoney
+    if decimal:
+        namespace["DecimalString"] = OldDecimalString
+    if eastern:
+        namespace["EasternDateTime"] = OldEasternDateTime
+    namespace["__name__"] = "benchmarks._before_models"
+    exec(compile(source, str(GENERATED), "exec"), namespace)  # our own generated code, re-run
+    model: type[BaseModel] = namespace["InvoiceListResponse"]
+    model.model_rebuild(_types_namespace=namespace)
+    return model
+
+
+_pauses = 0
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The old GC pause of ``_core/envelope.py`` (single-threaded here, so no lock needed)."""
+    global _pauses
+    was = gc.isenabled()
+    gc.disable()
+    _pauses += 1
+    try:
+        yield
+    finally:
+        _pauses -= 1
+        if was:
+            gc.enable()
+
+
+def with_collector_paused(fn: Callable[[bytes], Any]) -> Callable[[bytes], Any]:
+    def run(content: bytes) -> Any:
+        with collector_paused():
+            return fn(content)
+
+    return run
