@@ -21,11 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-import pydantic
-
-from freshbooks_sdk._core.envelope import Unwrap
+from freshbooks_sdk._core.envelope import E, Unwrap
 from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, in_supported_range
 from freshbooks_sdk._core.money_input import decimal_text, to_decimal
 from freshbooks_sdk._core.pages import Page, PageInfo
@@ -46,8 +44,6 @@ __all__ = [
     "time_entry_body",
     "time_entry_filters",
 ]
-
-E = TypeVar("E", bound=pydantic.BaseModel)
 
 MAX_DURATION = 10 * 365 * 24 * 3600
 """The longest ``duration`` accepted (ten years, in seconds): anything longer is a unit mistake."""

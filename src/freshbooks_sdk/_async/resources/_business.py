@@ -8,12 +8,11 @@ explicitly with ``fb.time_entries.for_business(7310001)``), on first use, not at
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
-
-import pydantic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._async.pagination import AsyncPaginator
+from freshbooks_sdk._async.resources._base import M
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from freshbooks_sdk._async.client import AsyncFreshBooks
-
-M = TypeVar("M", bound=pydantic.BaseModel)
 
 
 class AsyncBusinessResource(Generic[M]):

@@ -9,9 +9,7 @@ explicitly with ``fb.time_entries.for_business(7310001)``), on first use, not at
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
-
-import pydantic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
@@ -19,13 +17,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
+from freshbooks_sdk._sync.resources._base import M
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
     from freshbooks_sdk._sync.client import FreshBooks
-
-M = TypeVar("M", bound=pydantic.BaseModel)
 
 
 class BusinessResource(Generic[M]):
