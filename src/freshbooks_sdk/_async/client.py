@@ -24,7 +24,13 @@ from freshbooks_sdk._async.resources.staff import AsyncStaffResource
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
-from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
+from freshbooks_sdk._core.transport import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    RetryEvent,
+    RetryStats,
+)
 
 
 class AsyncFreshBooks:
@@ -45,6 +51,10 @@ class AsyncFreshBooks:
         default_currency: the explicit currency for money inputs when a call gives none.
         on_retry: called with a :class:`RetryEvent` before each retry wait.
         sleep, clock, rng: injectable for tests (no wall time).
+        deadline: seconds one attempt of a call may take in all (connect, send, the whole body);
+            default 4x the timeout. A server dripping its answer ends in ``APITimeoutError``.
+        max_response_bytes: the largest decoded body read (default 32 MiB); a larger one (or a
+            compression bomb) ends in ``ResponseTooLargeError`` without reading further.
 
     >>> afb = AsyncFreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
@@ -66,6 +76,8 @@ class AsyncFreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.account_id = check_account_id(account_id)
         self.default_currency = (
@@ -86,6 +98,8 @@ class AsyncFreshBooks:
             clock=clock,
             rng=rng,
             user_agent=user_agent,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self._bind_resources()
 

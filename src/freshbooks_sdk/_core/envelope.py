@@ -18,8 +18,10 @@ import attrs
 import pydantic
 
 from freshbooks_sdk._core.errparse import (
+    NotJSON,
     body_carries_errors,
     excerpt,
+    load_json,
     parse_error_body,
     parse_error_payload,
 )
@@ -152,6 +154,12 @@ def decode(
     try:
         with _collector_paused():
             result = model.model_validate_json(content)
+    except (RecursionError, ArithmeticError) as exc:  # a hostile body past a validator's range
+        raise ResponseValidationError(
+            f"FreshBooks' response does not fit {model.__name__}: {type(exc).__name__}: {exc}",
+            response=response,
+            body_excerpt=excerpt(content),
+        ) from None
     except pydantic.ValidationError as exc:
         _raise_carried_errors(content, status_code, response)
         problems = exc.errors(include_url=False)
@@ -172,8 +180,8 @@ def decode(
 def _raise_carried_errors(content: bytes, status_code: int, response: Any) -> None:
     """Raise the typed error when a body carries ``response.errors``; else return."""
     try:
-        payload = json.loads(content) if content else None
-    except ValueError:
+        payload = load_json(content) if content else None
+    except NotJSON:
         return
     if not body_carries_errors(payload):
         return

@@ -16,7 +16,13 @@ import httpx
 
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
-from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
+from freshbooks_sdk._core.transport import (
+    DEFAULT_BASE_URL,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    RetryEvent,
+    RetryStats,
+)
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.resources.categories import ExpenseCategoriesResource
@@ -46,6 +52,10 @@ class FreshBooks:
         default_currency: the explicit currency for money inputs when a call gives none.
         on_retry: called with a :class:`RetryEvent` before each retry wait.
         sleep, clock, rng: injectable for tests (no wall time).
+        deadline: seconds one attempt of a call may take in all (connect, send, the whole body);
+            default 4x the timeout. A server dripping its answer ends in ``APITimeoutError``.
+        max_response_bytes: the largest decoded body read (default 32 MiB); a larger one (or a
+            compression bomb) ends in ``ResponseTooLargeError`` without reading further.
 
     >>> afb = FreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
@@ -67,6 +77,8 @@ class FreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.account_id = check_account_id(account_id)
         self.default_currency = (
@@ -87,6 +99,8 @@ class FreshBooks:
             clock=clock,
             rng=rng,
             user_agent=user_agent,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self._bind_resources()
 
