@@ -47,21 +47,21 @@ SECRET_FIELDS = frozenset(
 """Body and query keys whose value is a secret (exact, lower-case names: ``currency_code`` is
 not one)."""
 
-_HOP_HEADERS = ("content-encoding", "content-length", "transfer-encoding")
+_HOP_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
 
 
-def _redact_header(name: str, value: str) -> str:
-    if name.lower() not in SENSITIVE_HEADERS:
+def _redact_header(name: bytes, value: bytes) -> bytes:
+    if name.decode("latin-1").lower() not in SENSITIVE_HEADERS:
         return value
-    scheme, sep, _ = value.partition(" ")
+    scheme, sep, _ = value.partition(b" ")
     if sep and scheme.isalpha() and len(scheme) <= 16:
-        return f"{scheme} {REDACTED}"  # keep "Bearer"/"Basic": it helps, and says nothing
-    return REDACTED
+        return scheme + b" " + REDACTED.encode()  # keep "Bearer"/"Basic": it says nothing
+    return REDACTED.encode()
 
 
-def redact_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
-    """The headers as pairs, credential values replaced."""
-    return [(name, _redact_header(name, value)) for name, value in headers.multi_items()]
+def redact_headers(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
+    """The headers as raw pairs (bytes, as received), credential values replaced."""
+    return [(name, _redact_header(name, value)) for name, value in headers.raw]
 
 
 def _redact_tree(node: Any, depth: int = 0) -> Any:
@@ -141,7 +141,9 @@ def redact_request(request: httpx.Request | None) -> httpx.Request | None:
         return request
     content = redact_body(_content_of(request), request.headers.get("content-type", ""))
     headers = [
-        (name, value) for name, value in redact_headers(request.headers) if name != "content-length"
+        (name, value)
+        for name, value in redact_headers(request.headers)
+        if name.lower() != b"content-length"
     ]
     clean = httpx.Request(
         request.method,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import attrs
@@ -174,8 +175,15 @@ class UnreadableBody(Exception):
     """Raised by :class:`BodyDecoder` for an unknown or corrupt ``Content-Encoding``."""
 
 
+_OUT_CHUNK = 64 * 1024
+
+
 class _Inflater:
-    """One zlib layer (gzip or deflate) that never produces more than it is allowed to."""
+    """One zlib layer (gzip or deflate) that never produces more than it is allowed to.
+
+    Output comes in pieces of at most 64 KiB, so memory stays near what was allowed even for
+    a bomb (no buffer of the whole allowance is built and then copied).
+    """
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
@@ -183,12 +191,12 @@ class _Inflater:
         self._obj = zlib.decompressobj(self._wbits)
         self._first = True
 
-    def feed(self, data: bytes, room: int) -> bytes:
-        """Inflate ``data``; at most ``room + 1`` bytes come out (one more says: too large)."""
-        out = bytearray()
+    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
+        """Inflate ``data`` piece by piece; stops once more than ``room`` bytes came out."""
+        produced = 0
         while data:
             try:
-                chunk = self._obj.decompress(data, room + 1 - len(out))
+                piece = self._obj.decompress(data, min(_OUT_CHUNK, room + 1 - produced))
             except zlib.error as exc:
                 if self._first and self.encoding == "deflate":  # raw deflate, no zlib header
                     self._first = False
@@ -196,18 +204,20 @@ class _Inflater:
                     continue
                 raise UnreadableBody(f"corrupt {self.encoding} body: {exc}") from None
             self._first = False
-            out += chunk
-            if len(out) > room:
-                return bytes(out)
-            if self._obj.unconsumed_tail:
-                data = self._obj.unconsumed_tail
-                continue
-            if self._obj.eof and self._obj.unused_data and self.encoding == "gzip":
+            produced += len(piece)
+            if piece:
+                yield piece
+            if produced > room:
+                return
+            if self._obj.eof:  # (at the end, unconsumed_tail repeats unused_data)
+                if not (self._obj.unused_data and self.encoding == "gzip"):
+                    return  # trailing bytes after a deflate stream are ignored
                 data = self._obj.unused_data  # a further gzip member
                 self._obj = zlib.decompressobj(self._wbits)
-                continue
-            break
-        return bytes(out)
+            elif self._obj.unconsumed_tail:
+                data = self._obj.unconsumed_tail
+            else:
+                return
 
     def finish(self) -> None:
         if not self._obj.eof and not self._first:
@@ -256,17 +266,20 @@ class BodyDecoder:
 
     def feed(self, raw: bytes) -> None:
         """Decode one chunk of the body as received."""
-        data = raw
-        room = self.limit - self._size
-        for layer in self._layers:  # outermost encoding first
-            data = layer.feed(data, room)
-            if len(data) > room:
+        for piece in self._through(raw, 0):
+            self._size += len(piece)
+            if self._size > self.limit:
+                self._parts.clear()
                 raise BodyTooLarge(self.limit)
-        if self._size + len(data) > self.limit:
-            raise BodyTooLarge(self.limit)
-        self._size += len(data)
-        if data:
-            self._parts.append(data)
+            self._parts.append(piece)
+
+    def _through(self, data: bytes, index: int) -> Iterator[bytes]:
+        """``data`` decoded by the layers from ``index`` on (outermost encoding first)."""
+        if index == len(self._layers):
+            yield data
+            return
+        for piece in self._layers[index].feed(data, self.limit - self._size):
+            yield from self._through(piece, index + 1)
 
     def body(self) -> bytes:
         """The whole decoded body (checks that compressed streams ended properly)."""

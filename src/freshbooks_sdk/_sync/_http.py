@@ -28,7 +28,7 @@ import httpx
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.redact import redact_request
-from freshbooks_sdk._core.retry import Decision, Failure, RetryPolicy, decide, parse_retry_after
+from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
 from freshbooks_sdk._core.transport import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -59,7 +59,7 @@ logger = logging.getLogger("freshbooks_sdk")
 
 R = TypeVar("R")
 
-_DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
 
 class _DeadlinePassed(Exception):
@@ -226,12 +226,16 @@ class HTTPCore:
             self.stats.requests += 1
             try:
                 response = self._receive(request, deadline_at)
-            except (httpx.TransportError, _DeadlinePassed) as exc:
-                failure = (
-                    Failure.READ_TIMEOUT
-                    if isinstance(exc, _DeadlinePassed)
-                    else classify_failure(exc)
-                )
+            except _DeadlinePassed:
+                # Not retried: a server this slow would hold the call for every attempt.
+                raise APITimeoutError(
+                    f"{spec.method} {spec.path}: no complete answer within the "
+                    f"{self.deadline:g}s deadline (not retried)",
+                    request=request,
+                    may_have_applied=not spec.idempotent,
+                ) from None
+            except httpx.TransportError as exc:
+                failure = classify_failure(exc)
                 decision = decide(
                     self.policy,
                     attempt=attempt,
@@ -251,18 +255,12 @@ class HTTPCore:
                 if not decision.retry:
                     error_cls = (
                         APITimeoutError
-                        if isinstance(exc, (httpx.TimeoutException, _DeadlinePassed))
+                        if isinstance(exc, httpx.TimeoutException)
                         else APIConnectionError
                     )
-                    what = (
-                        f"no complete answer within the {self.deadline:g}s deadline"
-                        if isinstance(exc, _DeadlinePassed)
-                        else failure.value
-                    )
-                    if isinstance(exc, httpx.HTTPError):
-                        _redact_cause(exc)
+                    _redact_cause(exc)
                     raise error_cls(
-                        f"{spec.method} {spec.path}: {what} ({decision.reason})",
+                        f"{spec.method} {spec.path}: {failure.value} ({decision.reason})",
                         request=request,
                         may_have_applied=failure.request_was_sent and not spec.idempotent,
                     ) from exc
@@ -368,9 +366,9 @@ class HTTPCore:
             response.close()
         return httpx.Response(
             response.status_code,
-            headers=[
+            headers=[  # raw bytes: a header that is not ASCII must not break the copy
                 (name, value)
-                for name, value in response.headers.multi_items()
+                for name, value in response.headers.raw
                 if name.lower() not in _DROPPED_HEADERS
             ],
             content=content,

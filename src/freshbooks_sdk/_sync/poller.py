@@ -425,6 +425,8 @@ class Poller(Generic[T]):
             counters.requests += 1
             page = self._fetch_page(updated_min, page_no, self._per_page, vis_state)
             counters.pages += 1
+            # Bounded: the echoed page must be page_no, the first page bounds the walk.
+            following = walk.next_after(page_no, page.info, len(page.items))
             this_shape = (page.info.total, page.info.pages)
             settled = settled and (shape is None or this_shape >= shape)
             shape = this_shape
@@ -435,8 +437,6 @@ class Poller(Generic[T]):
                 found.append(
                     Candidate.build(item_id, wire, digest, item, deleted=vis_state == VIS_DELETED)
                 )
-            # Bounded: the echoed page must be page_no, the first page bounds the walk.
-            following = walk.next_after(page_no, page.info, len(page.items))
             if following is None:
                 return found, settled
             page_no = following
