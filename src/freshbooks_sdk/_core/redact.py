@@ -108,9 +108,10 @@ def redact_body(content: bytes, content_type: str = "") -> bytes:
         payload = json.loads(content)
     except (ValueError, RecursionError):
         return REDACTED.encode()  # names a secret field but cannot be read: keep nothing
-    return json.dumps(_redact_tree(payload), separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8", "replace"
-    )
+    clean = _redact_tree(payload)
+    if clean == payload:  # "currency_code" matched the cheap scan, but nothing is secret
+        return content
+    return json.dumps(clean, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
 
 
 def redact_url(url: httpx.URL) -> httpx.URL:
