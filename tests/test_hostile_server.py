@@ -1249,6 +1249,24 @@ def test_loopback_gzip_bomb_is_refused_with_bounded_memory() -> None:
     assert peak < 16 << 20, peak
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "freshbooks_sdk._core.transport",
+        "freshbooks_sdk._core.redact",
+        "freshbooks_sdk._core.errparse",
+    ],
+)
+def test_hardening_doctests(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(
+        importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    assert result.attempted > 0 and result.failed == 0
+
+
 if __name__ == "__main__":  # the census for the lead: python tests/test_hostile_server.py
     for scenario in SCENARIOS:
         for runner in (run_sync, run_async):
