@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import pickle
 import socket
 import threading
 import time
@@ -800,10 +801,14 @@ def check(outcome: Outcome, scenario: Scenario) -> None:
     assert outcome.peak_bytes <= scenario.max_peak, (scenario.name, outcome.peak_bytes)
     if scenario.expect is InvalidRequestError:
         assert not outcome.error.may_have_applied  # type: ignore[union-attr]  # typed above
-    # Nothing an error holds leads back to the token.
+    # Nothing an error holds leads back to the token, and it crosses a process boundary.
     error = outcome.error
     assert TOKEN not in repr(error.__dict__)
     assert scenario.token not in str(error) or scenario.token == TOKEN
+    data = pickle.dumps(error)
+    assert TOKEN.encode() not in data
+    again = pickle.loads(data)
+    assert type(again) is type(error) and str(again) == str(error)
 
 
 @pytest.fixture(scope="module", autouse=True)
