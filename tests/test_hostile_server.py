@@ -73,6 +73,7 @@ INVOICE = {
     "create_date": "2024-05-01",
     "updated": "2024-05-06 01:00:00",
     "v3_status": "draft",
+    "status": 1,
     "vis_state": 0,
 }
 
@@ -178,6 +179,7 @@ class Scenario:
     client_kw: dict[str, Any] = field(default_factory=dict)
     token: str = TOKEN
     max_peak: int = MAX_PEAK_BYTES
+    match: str = ""  # a piece of the error message: it failed for the reason meant
 
     def __str__(self) -> str:
         return self.name
@@ -293,10 +295,21 @@ def _body_scenarios() -> list[Scenario]:
         "errors_in_200_not_list": b'{"response": {"errors": {"a": 1}}}',
         "duplicate_keys": b'{"response":{"result":{"client":{"id":1,"id":"x"}}}}',
     }
+    reasons = {  # the cases fail for the reason meant
+        "deep_lists": "recursion limit",
+        "deep_objects": "recursion limit",
+        "updated_9999": "out of range",
+        "updated_0001_iso": "out of range",
+        "truncated": "Invalid JSON",
+        "html": "Invalid JSON",
+    }
     out: list[Scenario] = []
     for name, body in bodies.items():
-        out.append(Scenario(f"get-200-{name}", const(body), "get"))
-        out.append(Scenario(f"create-200-{name}", const(body, 200), "create", max_requests=1))
+        why = reasons.get(name, "")
+        out.append(Scenario(f"get-200-{name}", const(body), "get", match=why))
+        out.append(
+            Scenario(f"create-200-{name}", const(body, 200), "create", max_requests=1, match=why)
+        )
     return out
 
 
@@ -349,6 +362,8 @@ def _header_scenarios() -> list[Scenario]:
                 const(client_body(), status, to_evil),
                 "get",
                 APIStatusError,
+                max_requests=1,
+                match="a redirect to 'evil.example'",
             )
         )
         out.append(
@@ -545,8 +560,14 @@ def _paging_scenarios() -> list[Scenario]:
 
         flood_size = 50_000 if key == "clients" else 5_000  # parsed invoices weigh more
 
-        def flood(page: int, per_page: int, key: str = key, size: int = flood_size) -> bytes:
-            items = [{"id": i} for i in range(size)]
+        def flood(
+            page: int,
+            per_page: int,
+            key: str = key,
+            item: dict[str, Any] = item,
+            size: int = flood_size,
+        ) -> bytes:
+            items = [{**item, "id": i} for i in range(size)]
             return page_body(key, items, page, 1, per_page, size)
 
         def billions(
@@ -575,21 +596,25 @@ def _paging_scenarios() -> list[Scenario]:
         ) -> bytes:
             return page_body(key, [], 10**40, 10**40, per_page, 10**40)
 
-        cases: dict[str, tuple[Callable[[int, int], bytes], int]] = {
-            "pages-always-page-plus-one": (grow, 20),
-            "pages-plus-one-no-total": (grow_no_total, 20),
-            "server-ignores-page": (ignore_page, 2),
-            "server-answers-page-0": (page_zero, 2),
-            f"{flood_size}-items-for-per-page": (flood, 1),
-            "pages-1e9-total-5": (billions, 20),
-            "negative-pages": (negative, 1),
-            "wrong-page-echoed": (next_page_wrong, 2),
-            "items-not-records": (items_wrong, 1),
-            "page-number-1e40": (page_huge, 1),
+        cases: dict[str, tuple[Callable[[int, int], bytes], int, str]] = {
+            "pages-always-page-plus-one": (grow, 14, "still says there are more"),
+            "pages-plus-one-no-total": (grow_no_total, 14, "still says there are more"),
+            "server-ignores-page": (ignore_page, 2, "asked for page 2, FreshBooks answered page 1"),
+            "server-answers-page-0": (page_zero, 2, "asked for page 2"),
+            f"{flood_size}-items-for-per-page": (flood, 1, f"holds {flood_size} items"),
+            "pages-1e9-total-5": (billions, 12, "still says there are more"),
+            "negative-pages": (negative, 1, "negative pagination"),
+            "wrong-page-echoed": (
+                next_page_wrong,
+                2,
+                "asked for page 2, FreshBooks answered page 9",
+            ),
+            "items-not-records": (items_wrong, 1, "does not fit"),
+            "page-number-1e40": (page_huge, 1, "asked for page 1"),
         }
         # The poller walks the listing up to three times when it changes shape under the walk.
         factor = 3 if call.startswith("poll") else 1
-        for name, (make, bound) in cases.items():
+        for name, (make, bound, match) in cases.items():
             out.append(
                 Scenario(
                     f"{call}-{name}",
@@ -599,6 +624,7 @@ def _paging_scenarios() -> list[Scenario]:
                     max_requests=bound * factor,
                     # 50,000 parsed records weigh what they weigh (the body is only 1 MB)
                     max_peak=256 << 20 if "items-for" in name else MAX_PEAK_BYTES,
+                    match=match,
                 )
             )
     return out
@@ -796,6 +822,7 @@ def check(outcome: Outcome, scenario: Scenario) -> None:
     assert isinstance(outcome.error, scenario.expect), (
         f"{scenario} ({outcome.side}): {type(outcome.error).__name__}: {outcome.error}"
     )
+    assert scenario.match in str(outcome.error), (scenario.name, str(outcome.error))
     assert outcome.requests <= scenario.max_requests, (scenario.name, outcome.requests)
     assert outcome.fake_seconds <= MAX_FAKE_SECONDS, (scenario.name, outcome.fake_seconds)
     assert outcome.peak_bytes <= scenario.max_peak, (scenario.name, outcome.peak_bytes)
