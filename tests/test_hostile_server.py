@@ -1251,6 +1251,31 @@ def test_loopback_drip_is_cut_at_the_deadline() -> None:
     assert info.value.request.headers["authorization"] == "Bearer [REDACTED]"
 
 
+async def test_async_loopback_header_drip_is_cut_at_the_deadline() -> None:
+    """The async client bounds even a server dripping its status line and headers."""
+
+    def drip_headers(conn: socket.socket) -> None:
+        for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 200:
+            conn.sendall(bytes([byte]))
+            time.sleep(0.05)
+
+    with LoopbackServer(drip_headers) as server:
+        fb = AsyncFreshBooks(
+            access_token=TOKEN,
+            account_id=ACCOUNT,
+            base_url=server.url,
+            timeout=0.25,
+            deadline=0.5,
+            max_retries=0,
+        )
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            await fb.clients.get(11)
+        took = time.monotonic() - started
+        await fb.aclose()
+    assert took < 3.0, took  # deadline 0.5 s + 1 s grace, not the 10 s the drip would take
+
+
 def test_loopback_gzip_bomb_is_refused_with_bounded_memory() -> None:
     bomb = gzip_bomb(256)  # 256 MiB of zeros in ~270 KB
 

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from freshbooks_sdk._async._backend import SleepFn, default_sleep
+from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
@@ -57,6 +57,10 @@ from freshbooks_sdk.errors import (
 logger = logging.getLogger("freshbooks_sdk")
 
 R = TypeVar("R")
+
+_HARD_DEADLINE_GRACE = 1.0
+"""Wall seconds past ``deadline`` before the async client cancels an attempt outright (the
+deadline itself runs on the injected clock; this bounds even a server dripping its headers)."""
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
@@ -224,8 +228,10 @@ class AsyncHTTPCore:
             deadline_at = self._seconds() + self.deadline
             self.stats.requests += 1
             try:
-                response = await self._receive(request, deadline_at)
-            except _DeadlinePassed:
+                response = await within(
+                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
+                )
+            except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(
                     f"{spec.method} {spec.path}: no complete answer within the "

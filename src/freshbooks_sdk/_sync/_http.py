@@ -45,7 +45,7 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
-from freshbooks_sdk._sync._backend import SleepFn, default_sleep
+from freshbooks_sdk._sync._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
 from freshbooks_sdk.errors import (
     APIConnectionError,
@@ -58,6 +58,10 @@ from freshbooks_sdk.errors import (
 logger = logging.getLogger("freshbooks_sdk")
 
 R = TypeVar("R")
+
+_HARD_DEADLINE_GRACE = 1.0
+"""Wall seconds past ``deadline`` before the sync client cancels an attempt outright (the
+deadline itself runs on the injected clock; this bounds even a server dripping its headers)."""
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
@@ -225,8 +229,10 @@ class HTTPCore:
             deadline_at = self._seconds() + self.deadline
             self.stats.requests += 1
             try:
-                response = self._receive(request, deadline_at)
-            except _DeadlinePassed:
+                response = within(
+                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
+                )
+            except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(
                     f"{spec.method} {spec.path}: no complete answer within the "
