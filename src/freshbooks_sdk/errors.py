@@ -4,7 +4,8 @@
 FreshBooksError
 ├── InvalidRequestError          bad input, refused before anything is sent (also a ValueError)
 ├── APIConnectionError           the request could not be completed
-│   └── APITimeoutError
+│   ├── APITimeoutError            a timeout, or the overall deadline of a call passed
+│   └── ResponseTooLargeError      the (decoded) body passed ``max_response_bytes``
 ├── ResponseValidationError      FreshBooks answered, but the body does not fit the model
 ├── ReauthorizationRequiredError the refresh token was refused: the user must connect again
 ├── ClientClosedError            a call on a client after close()
@@ -31,6 +32,15 @@ Handle them by class and read FreshBooks' own details from ``errors``:
 ...                     errors=[ErrorDetail(errno=1012, field="userid", message="Client not found.")])
 >>> err.errors[0].errno, err.errors[0].field
 (1012, 'userid')
+
+Errors keep no secret and cross process boundaries: the request they hold (``exc.request``,
+``exc.response.request``) has its ``Authorization`` header and OAuth secrets redacted, and every
+error pickles and unpickles to an equal error (task queues send them between processes):
+
+>>> import pickle
+>>> again = pickle.loads(pickle.dumps(err))
+>>> type(again).__name__, again.status_code, again.errno, str(again)
+('NotFoundError', 404, 1012, '404: Client not found.')
 """
 
 from __future__ import annotations
@@ -40,6 +50,8 @@ from typing import Any
 
 import attrs
 import httpx
+
+from freshbooks_sdk._core.redact import redact_request, redact_response
 
 __all__ = [
     "APIConnectionError",
@@ -62,6 +74,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReauthorizationRequiredError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "status_error_class",
@@ -107,6 +120,21 @@ class FreshBooksError(Exception):
         """Whether trying the same call again later is safe and may succeed."""
         return False
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default rebuilds with ``cls(*args)``, which fails for errors whose constructors
+        # take required keywords (``status_code``); rebuild from the state instead.
+        return (_rebuild_error, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild_error(
+    cls: type[FreshBooksError], args: tuple[Any, ...], state: dict[str, Any]
+) -> FreshBooksError:
+    """Unpickle an error: the same class, ``args`` and attributes, no constructor call."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidRequestError(FreshBooksError, ValueError):
     """Bad input, refused before any request was sent.
@@ -144,7 +172,7 @@ class APIConnectionError(FreshBooksError):
         self, message: str, *, request: httpx.Request | None = None, may_have_applied: bool = False
     ) -> None:
         super().__init__(message)
-        self.request = request
+        self.request = redact_request(request)
         self.may_have_applied = may_have_applied
 
     @property
@@ -153,7 +181,36 @@ class APIConnectionError(FreshBooksError):
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool timeout)."""
+    """The request timed out (connect, read, write or pool timeout), or the whole call took
+    longer than the client's ``deadline`` (a server dripping its answer byte by byte)."""
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The response body, once decoded, was larger than the client's ``max_response_bytes``
+    (a runaway listing, or a compression bomb): reading stopped there.
+
+    Not ``retryable`` (the same call would get the same answer); after a create it
+    ``may_have_applied``.
+
+    >>> ResponseTooLargeError("body over 33554432 bytes", limit=33554432).limit
+    33554432
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request: httpx.Request | None = None,
+        may_have_applied: bool = False,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__(message, request=request, may_have_applied=may_have_applied)
+        self.limit = limit
+
+    @property
+    def retryable(self) -> bool:
+        """Never: the same request would get the same oversized answer."""
+        return False
 
 
 class ResponseValidationError(FreshBooksError):
@@ -171,7 +228,7 @@ class ResponseValidationError(FreshBooksError):
         body_excerpt: str = "",
     ) -> None:
         super().__init__(message)
-        self.response = response
+        self.response = redact_response(response)
         self.errors = list(errors)
         self.body_excerpt = body_excerpt
 
@@ -245,7 +302,7 @@ class APIStatusError(FreshBooksError):
         super().__init__(message)
         self.status_code = status_code
         self.errors = list(errors)
-        self.response = response
+        self.response = redact_response(response)
         self.body_excerpt = body_excerpt
 
     @property

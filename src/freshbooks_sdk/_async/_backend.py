@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 if TYPE_CHECKING:
     import asyncio
 
+T = TypeVar("T")
+
 SleepFn = Callable[[float], Awaitable[None]]
 
 P = ParamSpec("P")
@@ -88,3 +90,14 @@ class Wakeup:
         woken = self._flag.is_set()
         self._flag.clear()
         return woken
+
+
+async def within(seconds: float, awaitable: Awaitable[T]) -> T:
+    """Await ``awaitable`` for at most ``seconds`` of wall time; ``TimeoutError`` past that
+    (it bounds a whole HTTP attempt, a server dripping its headers included)."""
+    import asyncio
+
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except asyncio.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+        raise TimeoutError(f"no answer within {seconds:g}s") from None

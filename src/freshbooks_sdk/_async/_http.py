@@ -2,6 +2,14 @@
 
 Everything that is a decision (query building, retries, error parsing, envelopes) is a pure
 function in :mod:`freshbooks_sdk._core`; this module only runs the loop around them.
+
+What a hostile or broken server can do to a call is bounded here: the body is read as a stream,
+decoded by the SDK itself (gzip/deflate) and refused past ``max_response_bytes``
+(:class:`~freshbooks_sdk.errors.ResponseTooLargeError`); each attempt has an overall
+``deadline`` checked while the body arrives (a server dripping bytes ends in
+:class:`~freshbooks_sdk.errors.APITimeoutError`); redirects are never followed (a 3xx is an
+:class:`~freshbooks_sdk.errors.APIStatusError`); a token that cannot be sent in a header is
+refused before anything is sent.
 """
 
 from __future__ import annotations
@@ -16,30 +24,61 @@ from typing import Any, TypeVar
 
 import httpx
 
-from freshbooks_sdk._async._backend import SleepFn, default_sleep
+from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._async._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
+from freshbooks_sdk._core.errparse import excerpt
+from freshbooks_sdk._core.redact import redact_request
 from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
 from freshbooks_sdk._core.transport import (
+    ACCEPT_ENCODING,
+    DEFAULT_MAX_RESPONSE_BYTES,
     USER_AGENT,
+    BodyDecoder,
+    BodyTooLarge,
     RetryEvent,
     RetryStats,
+    UnreadableBody,
+    check_bearer_token,
+    check_max_response_bytes,
     check_timeout,
     classify_failure,
+    resolve_deadline,
     utc_now,
 )
 from freshbooks_sdk.errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ClientClosedError,
     InvalidRequestError,
+    ResponseTooLargeError,
 )
 from freshbooks_sdk.stores import RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
 R = TypeVar("R")
+
+_HARD_DEADLINE_GRACE = 1.0
+"""Wall seconds past ``deadline`` before the async client cancels an attempt outright (the
+deadline itself runs on the injected clock; this bounds even a server dripping its headers)."""
+
+_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
+
+class _DeadlinePassed(Exception):
+    """The attempt's overall deadline passed while the response was being read."""
+
+
+def _redact_cause(exc: httpx.HTTPError) -> None:
+    """httpx's exception (kept as ``__cause__``) holds the request: take the token out of it."""
+    if isinstance(exc, httpx.RequestError):
+        try:
+            exc.request = redact_request(exc.request)
+        except RuntimeError:  # no request attached
+            pass
 
 
 class AsyncHTTPCore:
@@ -62,6 +101,8 @@ class AsyncHTTPCore:
         user_agent: str | None,
         rate_gate: RateGate | None = None,
         rate_gate_key: str | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if token_source is not None and access_token is not None:
             raise InvalidRequestError(
@@ -98,6 +139,8 @@ class AsyncHTTPCore:
             )
         self.policy = RetryPolicy(max_retries=max_retries, max_retry_wait=float(max_retry_wait))
         self._timeout = check_timeout(timeout)
+        self.deadline = resolve_deadline(deadline, self._timeout)
+        self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
         self._owns_http = http_client is None
@@ -105,6 +148,11 @@ class AsyncHTTPCore:
         self._on_retry = on_retry
         self._sleep: SleepFn = sleep or default_sleep
         self._clock = clock or utc_now
+        # Deadlines run on the injected clock when there is one (tests take no wall time),
+        # else on a monotonic clock (a wall-clock jump cannot cut a call short).
+        self._seconds: Callable[[], float] = (
+            time.monotonic if clock is None else (lambda: clock().timestamp())
+        )
         self._rng = rng or random.random
         self._user_agent = user_agent or USER_AGENT
         self.stats = RetryStats()
@@ -135,7 +183,11 @@ class AsyncHTTPCore:
     def _headers(
         self, token: str | None, has_body: bool, accept: str = "application/json"
     ) -> dict[str, str]:
-        headers = {"Accept": accept, "User-Agent": self._user_agent}
+        headers = {
+            "Accept": accept,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": self._user_agent,
+        }
         if token is not None:
             headers["Authorization"] = f"Bearer {token}"
         if has_body:
@@ -176,6 +228,7 @@ class AsyncHTTPCore:
         while True:
             token = await self._tokens.get_token() if spec.authenticated else None
             if token is not None:
+                check_bearer_token(token)  # CR/LF or non-ASCII: refused, nothing sent
                 if self._last_token is not None and token != self._last_token:
                     self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
                 self._last_token = token
@@ -196,9 +249,20 @@ class AsyncHTTPCore:
                 timeout=self._timeout,
             )
             started = time.perf_counter()
+            deadline_at = self._seconds() + self.deadline
             self.stats.requests += 1
             try:
-                response = await self._http.send(request)
+                response = await within(
+                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
+                )
+            except (_DeadlinePassed, TimeoutError):
+                # Not retried: a server this slow would hold the call for every attempt.
+                raise APITimeoutError(
+                    f"{spec.method} {spec.path}: no complete answer within the "
+                    f"{self.deadline:g}s deadline (not retried)",
+                    request=request,
+                    may_have_applied=not spec.idempotent,
+                ) from None
             except httpx.TransportError as exc:
                 failure = classify_failure(exc)
                 decision = decide(
@@ -223,6 +287,7 @@ class AsyncHTTPCore:
                         if isinstance(exc, httpx.TimeoutException)
                         else APIConnectionError
                     )
+                    _redact_cause(exc)
                     raise error_cls(
                         f"{spec.method} {spec.path}: {failure.value} ({decision.reason})",
                         request=request,
@@ -232,7 +297,17 @@ class AsyncHTTPCore:
                 await self._sleep(decision.delay)
                 attempt += 1
                 continue
-            except httpx.HTTPError as exc:  # e.g. a body that cannot be decoded
+            except BodyTooLarge as exc:
+                raise ResponseTooLargeError(
+                    f"{spec.method} {spec.path}: the response body is larger than "
+                    f"max_response_bytes={exc.limit}; reading stopped there",
+                    request=request,
+                    may_have_applied=not spec.idempotent,
+                    limit=exc.limit,
+                ) from None
+            except (httpx.HTTPError, UnreadableBody) as exc:  # e.g. a corrupt gzip body
+                if isinstance(exc, httpx.HTTPError):
+                    _redact_cause(exc)
                 raise APIConnectionError(
                     f"{spec.method} {spec.path}: {type(exc).__name__}: {exc}",
                     request=request,
@@ -248,8 +323,10 @@ class AsyncHTTPCore:
                 time.perf_counter() - started,
             )
             status = response.status_code
-            if status < 400:
+            if 200 <= status < 300:
                 return response
+            if status < 400:
+                raise self._unexpected_status(spec, response)
             if status == 401 and token is not None and not refreshed:
                 refreshed = True
                 if await self._tokens.handle_rejected(token):
@@ -290,6 +367,76 @@ class AsyncHTTPCore:
             self._note_retry(spec, attempt, decision, status)
             await self._sleep(decision.delay)
             attempt += 1
+
+    async def _receive(self, request: httpx.Request, deadline_at: float) -> httpx.Response:
+        """Send ``request`` and read its whole body, bounded in size and time.
+
+        The returned response holds the decoded body (no ``Content-Encoding`` left).
+        """
+        response = await self._http.send(request, stream=True, follow_redirects=False)
+        try:
+            limit = self.max_response_bytes
+            if self._seconds() > deadline_at:
+                raise _DeadlinePassed
+            try:
+                already = response.content  # an in-memory transport answered with a read body
+            except httpx.ResponseNotRead:
+                encoding = response.headers.get("content-encoding")
+                declared = response.headers.get("content-length", "")
+                if (
+                    not encoding
+                    and declared.isascii()
+                    and declared.isdigit()
+                    and int(declared[:20]) > limit
+                ):
+                    raise BodyTooLarge(limit) from None
+                decoder = BodyDecoder(encoding, limit=limit)
+                async for chunk in response.aiter_raw():
+                    decoder.feed(chunk)
+                    if self._seconds() > deadline_at:
+                        raise _DeadlinePassed from None
+            else:
+                decoder = BodyDecoder(None, limit=limit)  # httpx decoded it already
+                decoder.feed(already)
+            content = decoder.body()
+        finally:
+            await response.aclose()
+        return httpx.Response(
+            response.status_code,
+            headers=[  # raw bytes: a header that is not ASCII must not break the copy
+                (name, value)
+                for name, value in response.headers.raw
+                if name.lower() not in _DROPPED_HEADERS
+            ],
+            content=content,
+            request=request,
+            extensions={
+                key: value
+                for key, value in response.extensions.items()
+                if key in ("http_version", "reason_phrase")
+            },
+        )
+
+    def _unexpected_status(self, spec: RequestSpec, response: httpx.Response) -> APIStatusError:
+        """A 1xx/3xx final answer: the API never redirects, so following one is not safe (the
+        request, token included, would go wherever the server says)."""
+        status = response.status_code
+        location = response.headers.get("location", "")
+        try:
+            target = httpx.URL(location).host if location else ""
+        except (httpx.InvalidURL, ValueError):
+            target = ""
+        kind = "a redirect" if 300 <= status < 400 else "an unexpected status"
+        where = f" to {target[:100]!r}" if target else ""
+        error = APIStatusError(
+            f"{spec.method} {spec.path}: FreshBooks answered HTTP {status}, {kind}{where}; "
+            "redirects from the API are not followed",
+            status_code=status,
+            response=response,
+            body_excerpt=excerpt(response.content),
+        )
+        error.may_have_applied = not spec.idempotent
+        return error
 
     async def call(self, spec: RequestSpec, unwrap: Unwrap[Any, R]) -> R:
         """Send ``spec`` and unwrap the body into the typed result."""

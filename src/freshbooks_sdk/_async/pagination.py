@@ -19,10 +19,11 @@ from freshbooks_sdk._core.pages import (
     DEFAULT_PER_PAGE,
     Page,
     PageInfo,
+    PageWalk,
+    check_listing_page,
     check_max_items,
     check_page,
     check_per_page,
-    next_page_number,
 )
 
 T = TypeVar("T")
@@ -60,7 +61,11 @@ class AsyncPaginator(Generic[T]):
 
     async def first_page(self) -> Page[T]:
         """Fetch only the first page (with the client-side filter applied to its items)."""
-        return self._filtered(await self._get(self.start_page))
+        page = await self._get(self.start_page)
+        check_listing_page(
+            page.info, len(page.items), requested=self.start_page, per_page=self.per_page
+        )
+        return self._filtered(page)
 
     async def _get(self, number: int) -> Page[T]:
         page = await self._fetch(number, self.per_page)
@@ -78,13 +83,17 @@ class AsyncPaginator(Generic[T]):
         """Yield pages (client-side filter applied), stopping at ``max_items`` if set.
 
         Ends on ``pages == 0``, after the last page, and on an empty page even when ``pages``
-        says there are more.
+        says there are more. A server whose pages cannot be right (another page than the one
+        asked for, more items than ``per_page``, ``pages`` growing without end) ends the walk in
+        :class:`~freshbooks_sdk.errors.ResponseValidationError` (see
+        :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
+        walk = PageWalk(per_page=self.per_page)
         number: int | None = self.start_page
         while number is not None:
             raw = await self._get(number)
-            number = next_page_number(raw.info, len(raw.items))
+            following = walk.next_after(number, raw.info, len(raw.items))
             page = self._filtered(raw)
             del raw
             if remaining is not None:
@@ -93,6 +102,7 @@ class AsyncPaginator(Generic[T]):
                     return
                 remaining -= len(page.items)
             yield page
+            number = following
             del page  # one page alive at a time: dropped before the next one is fetched
 
     def __aiter__(self) -> AsyncIterator[T]:

@@ -16,8 +16,10 @@ import attrs
 import pydantic
 
 from freshbooks_sdk._core.errparse import (
+    NotJSON,
     body_carries_errors,
     excerpt,
+    load_json,
     parse_error_body,
     parse_error_payload,
 )
@@ -122,6 +124,12 @@ def decode(
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``."""
     try:
         result = model.model_validate_json(content)
+    except (RecursionError, ArithmeticError) as exc:  # a hostile body past a validator's range
+        raise ResponseValidationError(
+            f"FreshBooks' response does not fit {model.__name__}: {type(exc).__name__}: {exc}",
+            response=response,
+            body_excerpt=excerpt(content),
+        ) from None
     except pydantic.ValidationError as exc:
         _raise_carried_errors(content, status_code, response)
         problems = exc.errors(include_url=False)
@@ -158,8 +166,8 @@ def _carries_errors(envelope: Any, content: bytes) -> bool:
 def _raise_carried_errors(content: bytes, status_code: int, response: Any) -> None:
     """Raise the typed error when a body carries ``response.errors``; else return."""
     try:
-        payload = json.loads(content) if content else None
-    except ValueError:
+        payload = load_json(content) if content else None
+    except NotJSON:
         return
     if not body_carries_errors(payload):
         return

@@ -21,8 +21,35 @@ import attrs
 from freshbooks_sdk.errors import ErrorDetail
 
 EXCERPT_LEN = 200
+MAX_ERRNO_DIGITS = 18
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
+_ASCII_INT = re.compile(rf"-?[0-9]{{1,{MAX_ERRNO_DIGITS}}}")
+
+
+class NotJSON(ValueError):
+    """A body that cannot be read as JSON (malformed, truncated, or nested too deeply)."""
+
+
+def load_json(body: bytes | str) -> Any:
+    """``json.loads`` that fails only with :class:`NotJSON` (a ``ValueError``).
+
+    A body nested deeper than the interpreter's recursion limit (``'[' * 100000``) raises
+    ``RecursionError`` in ``json.loads``; here it is just a body that is not JSON.
+
+    >>> load_json(b'{"errno": 1012}')
+    {'errno': 1012}
+    >>> load_json(b"[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk._core.errparse.NotJSON: the body is nested too deeply to be read as JSON
+    """
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise NotJSON("the body is nested too deeply to be read as JSON") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise NotJSON(f"the body is not JSON: {exc}") from None
 
 
 @attrs.frozen
@@ -46,7 +73,9 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    # ASCII digits only: "²".isdigit() is true but int("²") fails; and a bounded length, so a
+    # hostile 5,000-digit errno cannot hit int()'s digit limit.
+    if isinstance(value, str) and _ASCII_INT.fullmatch(value.strip()):
         return int(value.strip())
     return None
 
@@ -180,8 +209,8 @@ def parse_error_payload(payload: Any, status_code: int) -> ParsedError:
 def parse_error_body(status_code: int, body: bytes) -> ParsedError:
     """Parse raw error bytes; a body that is not JSON still yields a typed, readable error."""
     try:
-        payload = json.loads(body) if body else None
-    except ValueError:
+        payload = load_json(body) if body else None
+    except NotJSON:
         short = excerpt(body)
         message = f"FreshBooks answered HTTP {status_code} with a non-JSON body"
         if short:

@@ -124,7 +124,10 @@ def _hour_offset(wall: datetime, key: str) -> timedelta:
 def _parse_accounting_full(value: str) -> datetime:
     """The reference Eastern parser: regular expression, ``zoneinfo`` conversion, full errors."""
     naive = _parse_sql(value)
-    return naive.replace(tzinfo=EASTERN, fold=0).astimezone(UTC)
+    try:
+        return naive.replace(tzinfo=EASTERN, fold=0).astimezone(UTC)
+    except OverflowError:  # "9999-12-31 23:59:59" Eastern is past the last datetime in UTC
+        raise ValueError(f"FreshBooks timestamp {value!r} is out of range") from None
 
 
 def parse_utc_sql_datetime(value: str) -> datetime:
@@ -152,7 +155,10 @@ def parse_iso_datetime(value: str) -> datetime:
         raise ValueError(f"invalid ISO 8601 timestamp {value!r}") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00:00+14:00" is before the first datetime in UTC
+        raise ValueError(f"ISO 8601 timestamp {value!r} is out of range") from None
 
 
 def parse_any_datetime(value: str, *, utc_sql: bool = False) -> datetime:

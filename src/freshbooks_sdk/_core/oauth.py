@@ -359,7 +359,7 @@ def revoke_body(*, client_id: str, client_secret: str, token: str) -> dict[str, 
 def _decode(content: bytes) -> Any:
     try:
         return json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # a hostile body nested past the recursion limit
         return None
 
 

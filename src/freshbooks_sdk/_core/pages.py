@@ -2,6 +2,14 @@
 
 FreshBooks list results carry ``page``, ``pages``, ``per_page`` and ``total`` beside the items.
 ``pages`` is 0 on an empty result; a page past the last answers an empty list.
+
+A walk over the pages is bounded whatever the server says (:class:`PageWalk`, shared by the
+paginator and the poller): every page must echo the page asked for and hold at most ``per_page``
+items (:func:`check_listing_page`); the first page's ``pages``/``total`` fix how far the walk may
+go, with a little room for records added meanwhile (:func:`walk_limit`); and no walk fetches
+more than :data:`MAX_PAGES` pages. A server that breaks these rules (ignores ``?page=``, says
+``pages = page + 1`` on every page, sends 50,000 items for ``per_page=100``) ends the walk in a
+:class:`~freshbooks_sdk.errors.ResponseValidationError` instead of a loop.
 """
 
 from __future__ import annotations
@@ -11,12 +19,19 @@ from typing import Generic, TypeVar
 
 import attrs
 
-from freshbooks_sdk.errors import InvalidRequestError
+from freshbooks_sdk.errors import InvalidRequestError, ResponseValidationError
 
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 100
+MAX_PAGES = 10_000
+"""The most pages one walk fetches (a million items at 100 a page): a hard stop."""
+GROWTH_PAGES = 10
+GROWTH_RATIO = 1.0
+"""How far a walk may go past what its first page announced: records created while the walk
+runs may push the listing by ``GROWTH_PAGES`` pages plus ``GROWTH_RATIO`` of its announced size
+(so a walk announced at N pages fetches at most 2N + 10)."""
 
 
 @attrs.frozen(slots=True)
@@ -98,3 +113,95 @@ def check_max_items(max_items: int | None) -> int | None:
             value=max_items,
         )
     return max_items
+
+
+def check_listing_page(info: PageInfo, item_count: int, *, requested: int, per_page: int) -> None:
+    """Refuse a page that cannot be a true answer to ``?page=requested&per_page=per_page``.
+
+    >>> check_listing_page(PageInfo(1, 3, 100, 250), 100, requested=1, per_page=100)
+    >>> check_listing_page(PageInfo(1, 3, 100, 250), 100, requested=2, per_page=100)
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.ResponseValidationError: asked for page 2, FreshBooks answered page 1 (a server that ignores ?page= would be walked forever)
+    """
+    if info.page != requested:
+        raise ResponseValidationError(
+            f"asked for page {requested}, FreshBooks answered page {info.page} "
+            "(a server that ignores ?page= would be walked forever)"
+        )
+    if item_count > per_page:
+        raise ResponseValidationError(
+            f"page {requested} holds {item_count} items, more than per_page={per_page}"
+        )
+    if info.pages < 0 or info.total < 0 or info.per_page < 0:
+        raise ResponseValidationError(
+            f"page {requested} has negative pagination fields: pages={info.pages}, "
+            f"per_page={info.per_page}, total={info.total}"
+        )
+
+
+def walk_limit(first: PageInfo, per_page: int, *, max_pages: int = MAX_PAGES) -> int:
+    """The last page number a walk may fetch, fixed by its first page.
+
+    The first page's ``pages`` (and ``total``, when given: ``pages`` cannot be more than
+    ``total / per_page`` says) plus room for growth, never past ``max_pages`` pages from it.
+
+    >>> walk_limit(PageInfo(page=1, pages=3, per_page=100, total=250), 100)
+    16
+    >>> walk_limit(PageInfo(page=1, pages=10**9, per_page=100, total=5), 100)  # total bounds it
+    12
+    >>> walk_limit(PageInfo(page=1, pages=10**9, per_page=100, total=0), 100)  # hard cap
+    10000
+    """
+    announced = first.pages
+    if first.total > 0:
+        announced = min(announced, -(-first.total // per_page))
+    announced = max(announced, first.page)
+    room = GROWTH_PAGES + int(announced * GROWTH_RATIO)
+    return min(announced + room, first.page + max_pages - 1)
+
+
+@attrs.define
+class PageWalk:
+    """The rules of one walk over a listing's pages (pure; the caller fetches).
+
+    Feed it every page received; it checks the page and answers the next page number, ``None``
+    at the end, or raises :class:`~freshbooks_sdk.errors.ResponseValidationError` when the
+    server breaks the rules (so a hostile server costs a bounded number of requests).
+
+    >>> walk = PageWalk(per_page=2)
+    >>> walk.next_after(1, PageInfo(page=1, pages=2, per_page=2, total=3), 2)
+    2
+    >>> walk.next_after(2, PageInfo(page=2, pages=2, per_page=2, total=3), 1) is None
+    True
+    >>> endless = PageWalk(per_page=1)
+    >>> for n in range(1, 100):   # every page says "one more page"
+    ...     _ = endless.next_after(n, PageInfo(page=n, pages=n + 1, per_page=1, total=n + 1), 1)
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.ResponseValidationError: the listing's first page announced 2 page(s); page 14 still says there are more (14 fetched, limit 14): the pagination is not trustworthy
+    """
+
+    per_page: int
+    max_pages: int = MAX_PAGES
+    limit: int | None = None
+    announced: int = 0
+    fetched: int = 0
+
+    def next_after(self, requested: int, info: PageInfo, item_count: int) -> int | None:
+        """Check the page received for ``?page=requested``; return the page to fetch next."""
+        check_listing_page(info, item_count, requested=requested, per_page=self.per_page)
+        self.fetched += 1
+        if self.limit is None:
+            self.limit = walk_limit(info, self.per_page, max_pages=self.max_pages)
+            self.announced = info.pages
+        following = next_page_number(info, item_count)
+        if following is None:
+            return None
+        if following > self.limit or self.fetched >= self.max_pages:
+            raise ResponseValidationError(
+                f"the listing's first page announced {self.announced} page(s); page {requested} "
+                f"still says there are more ({self.fetched} fetched, limit {self.limit}): "
+                "the pagination is not trustworthy"
+            )
+        return following

@@ -22,7 +22,12 @@ from freshbooks_sdk._core.inputs import check_client_args, check_timeout_arg
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
-from freshbooks_sdk._core.transport import DEFAULT_TIMEOUT, RetryEvent, RetryStats
+from freshbooks_sdk._core.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    RetryEvent,
+    RetryStats,
+)
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.resources.callbacks import CallbacksResource
@@ -71,6 +76,10 @@ class FreshBooks:
             its ``Retry-After`` (a wait beyond ``max_retry_wait`` raises ``RateLimitError``).
         rate_gate_key: the gate's key, ``account_id`` by default (``with_account`` views
             share their parent's key).
+        deadline: seconds one attempt of a call may take in all (connect, send, the whole body);
+            default 4x the timeout. A server dripping its answer ends in ``APITimeoutError``.
+        max_response_bytes: the largest decoded body read (default 32 MiB); a larger one (or a
+            compression bomb) ends in ``ResponseTooLargeError`` without reading further.
 
     An argument given always wins over its environment variable; an empty variable counts as
     unset, and a variable that cannot be used raises ``InvalidRequestError`` naming it
@@ -99,6 +108,8 @@ class FreshBooks:
         user_agent: str | None = None,
         rate_gate: RateGate | None = None,
         rate_gate_key: str | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         access_token, account_id, base_url = resolve_client_env(
             access_token, token_source is not None, account_id, base_url, os.environ
@@ -156,6 +167,8 @@ class FreshBooks:
             user_agent=user_agent,
             rate_gate=rate_gate,
             rate_gate_key=rate_gate_key or self.account_id,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
         )
         self._bind_resources()
         warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)

@@ -20,10 +20,11 @@ from freshbooks_sdk._core.pages import (
     DEFAULT_PER_PAGE,
     Page,
     PageInfo,
+    PageWalk,
+    check_listing_page,
     check_max_items,
     check_page,
     check_per_page,
-    next_page_number,
 )
 
 T = TypeVar("T")
@@ -61,7 +62,11 @@ class Paginator(Generic[T]):
 
     def first_page(self) -> Page[T]:
         """Fetch only the first page (with the client-side filter applied to its items)."""
-        return self._filtered(self._get(self.start_page))
+        page = self._get(self.start_page)
+        check_listing_page(
+            page.info, len(page.items), requested=self.start_page, per_page=self.per_page
+        )
+        return self._filtered(page)
 
     def _get(self, number: int) -> Page[T]:
         page = self._fetch(number, self.per_page)
@@ -79,13 +84,17 @@ class Paginator(Generic[T]):
         """Yield pages (client-side filter applied), stopping at ``max_items`` if set.
 
         Ends on ``pages == 0``, after the last page, and on an empty page even when ``pages``
-        says there are more.
+        says there are more. A server whose pages cannot be right (another page than the one
+        asked for, more items than ``per_page``, ``pages`` growing without end) ends the walk in
+        :class:`~freshbooks_sdk.errors.ResponseValidationError` (see
+        :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
+        walk = PageWalk(per_page=self.per_page)
         number: int | None = self.start_page
         while number is not None:
             raw = self._get(number)
-            number = next_page_number(raw.info, len(raw.items))
+            following = walk.next_after(number, raw.info, len(raw.items))
             page = self._filtered(raw)
             del raw
             if remaining is not None:
@@ -94,6 +103,7 @@ class Paginator(Generic[T]):
                     return
                 remaining -= len(page.items)
             yield page
+            number = following
             del page  # one page alive at a time: dropped before the next one is fetched
 
     def __iter__(self) -> Iterator[T]:

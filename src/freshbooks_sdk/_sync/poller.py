@@ -52,7 +52,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 
-from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, check_per_page, next_page_number
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, PageWalk, check_per_page
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
     DEFAULT_INTERVAL,
@@ -502,9 +502,12 @@ class Poller(Generic[T]):
         shape: tuple[int, int] | None = None
         settled = True
         page_no = 1
+        walk = PageWalk(per_page=self._per_page)
         while True:
             page = self._fetch_timed(updated_min, page_no, self._per_page, vis_state, counters)
             counters.pages += 1
+            # Bounded: the echoed page must be page_no, the first page bounds the walk.
+            following = walk.next_after(page_no, page.info, len(page.items))
             this_shape = (page.info.total, page.info.pages)
             settled = settled and (shape is None or this_shape >= shape)
             shape = this_shape
@@ -515,8 +518,6 @@ class Poller(Generic[T]):
                 found.append(
                     Candidate.build(item_id, wire, digest, item, deleted=vis_state == VIS_DELETED)
                 )
-            # Our own page number, not the echoed one: a server repeating page=1 cannot loop us.
-            following = next_page_number(attrs.evolve(page.info, page=page_no), len(page.items))
             if following is None:
                 return found, settled
             page_no = following

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import NoReturn, Protocol, runtime_checkable
 
 from freshbooks_sdk._core.oauth import Token, fingerprint
+from freshbooks_sdk._core.transport import check_bearer_token
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
 from freshbooks_sdk.stores import StoreUnavailableError, TokenLease, TokenStore, check_key
 
@@ -77,7 +78,8 @@ class StaticToken:
             raise InvalidRequestError(
                 "access_token must be a non-empty string", field="access_token"
             )
-        self._access_token = access_token
+        # CR/LF, spaces or non-ASCII cannot go in a header: refused now, nothing sent.
+        self._access_token = check_bearer_token(access_token)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<{fingerprint(self._access_token)}>)"

@@ -1,0 +1,192 @@
+"""Secrets taken out of the requests and responses that errors keep (pure).
+
+An error carries the request it is about (``exc.request``, ``exc.response.request``) so that it
+can be logged, shown and sent across a process boundary (a task queue pickles it). None of that
+may carry a credential: the ``Authorization`` header becomes ``Bearer [REDACTED]``, and the
+values of OAuth fields (``client_secret``, ``code``, ``refresh_token``, ...) in a JSON or form
+body or in the query string become ``[REDACTED]``.
+
+>>> import httpx
+>>> req = httpx.Request("POST", "https://api.freshbooks.com/auth/oauth/token",
+...                     headers={"Authorization": "Bearer s3cret"},
+...                     json={"grant_type": "refresh_token", "refresh_token": "r3fresh"})
+>>> clean = redact_request(req)
+>>> clean.headers["authorization"], b"r3fresh" in clean.content, b"grant_type" in clean.content
+('Bearer [REDACTED]', False, True)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, overload
+from urllib.parse import parse_qsl, urlencode
+
+import httpx
+
+REDACTED = "[REDACTED]"
+
+SENSITIVE_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
+)
+"""Headers whose value is a credential (compared lower-case)."""
+
+SECRET_FIELDS = frozenset(
+    {
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "token",
+        "client_secret",
+        "code",
+        "code_verifier",
+        "password",
+        "secret",
+        "assertion",
+    }
+)
+"""Body and query keys whose value is a secret (exact, lower-case names: ``currency_code`` is
+not one)."""
+
+_HOP_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
+
+
+def _redact_header(name: bytes, value: bytes) -> bytes:
+    if name.decode("latin-1").lower() not in SENSITIVE_HEADERS:
+        return value
+    scheme, sep, _ = value.partition(b" ")
+    if sep and scheme.isalpha() and len(scheme) <= 16:
+        return scheme + b" " + REDACTED.encode()  # keep "Bearer"/"Basic": it says nothing
+    return REDACTED.encode()
+
+
+def redact_headers(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
+    """The headers as raw pairs (bytes, as received), credential values replaced."""
+    return [(name, _redact_header(name, value)) for name, value in headers.raw]
+
+
+def _redact_tree(node: Any, depth: int = 0) -> Any:
+    if depth > 64:  # a body this deep is not an OAuth form: drop what is below
+        return REDACTED
+    if isinstance(node, dict):
+        return {
+            key: (
+                REDACTED
+                if isinstance(key, str) and key.lower() in SECRET_FIELDS
+                else _redact_tree(value, depth + 1)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_redact_tree(value, depth + 1) for value in node]
+    return node
+
+
+def redact_body(content: bytes, content_type: str = "") -> bytes:
+    """``content`` with the values of :data:`SECRET_FIELDS` replaced (JSON or form bodies).
+
+    A body that holds no secret field is returned unchanged (the same bytes); one that cannot be
+    read as JSON or as a form is returned unchanged too.
+
+    >>> redact_body(b"client_secret=abc&grant_type=authorization_code",
+    ...             "application/x-www-form-urlencoded")
+    b'client_secret=%5BREDACTED%5D&grant_type=authorization_code'
+    """
+    if not content:
+        return content
+    lowered = content.lower()
+    if not any(name.encode() in lowered for name in SECRET_FIELDS):
+        return content
+    if "x-www-form-urlencoded" in content_type.lower():
+        try:
+            pairs = parse_qsl(content.decode("ascii"), keep_blank_values=True)
+        except (UnicodeDecodeError, ValueError):
+            return REDACTED.encode()
+        return urlencode(
+            [(k, REDACTED if k.lower() in SECRET_FIELDS else v) for k, v in pairs]
+        ).encode()
+    try:
+        payload = json.loads(content)
+    except (ValueError, RecursionError):
+        return REDACTED.encode()  # names a secret field but cannot be read: keep nothing
+    clean = _redact_tree(payload)
+    if clean == payload:  # "currency_code" matched the cheap scan, but nothing is secret
+        return content
+    return json.dumps(clean, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
+
+
+def redact_url(url: httpx.URL) -> httpx.URL:
+    """``url`` with secret query parameters (``?code=...``) replaced."""
+    if not url.query:
+        return url
+    pairs = list(url.params.multi_items())
+    if not any(key.lower() in SECRET_FIELDS for key, _ in pairs):
+        return url
+    clean = [(key, REDACTED if key.lower() in SECRET_FIELDS else value) for key, value in pairs]
+    return url.copy_with(query=urlencode(clean).encode("ascii"))
+
+
+def _content_of(message: httpx.Request | httpx.Response) -> bytes:
+    try:
+        return message.content
+    except (httpx.RequestNotRead, httpx.ResponseNotRead):
+        return b""  # a stream never read: nothing of it is kept
+
+
+@overload
+def redact_request(request: httpx.Request) -> httpx.Request: ...
+@overload
+def redact_request(request: None) -> None: ...
+def redact_request(request: httpx.Request | None) -> httpx.Request | None:
+    """A copy of ``request`` that holds no credential (headers, body, query)."""
+    if not isinstance(request, httpx.Request) or getattr(request, "_fb_redacted", False):
+        return request
+    content = redact_body(_content_of(request), request.headers.get("content-type", ""))
+    headers = [
+        (name, value)
+        for name, value in redact_headers(request.headers)
+        if name.lower() != b"content-length"
+    ]
+    clean = httpx.Request(
+        request.method,
+        redact_url(request.url),
+        headers=headers,
+        content=content,
+    )
+    clean._fb_redacted = True  # type: ignore[attr-defined]  # a marker only: already clean
+    return clean
+
+
+@overload
+def redact_response(response: httpx.Response) -> httpx.Response: ...
+@overload
+def redact_response(response: None) -> None: ...
+def redact_response(response: httpx.Response | None) -> httpx.Response | None:
+    """A copy of ``response`` (status, headers, decoded body) whose request holds no credential.
+
+    The copy is read in full (it pickles); ``Content-Encoding`` is dropped since its body is the
+    decoded one.
+    """
+    if not isinstance(response, httpx.Response) or getattr(response, "_fb_redacted", False):
+        return response
+    try:
+        request: httpx.Request | None = response.request
+    except RuntimeError:  # a response built without a request
+        request = None
+    headers = [
+        (name, value)
+        for name, value in redact_headers(response.headers)
+        if name.lower() not in _HOP_HEADERS
+    ]
+    clean = httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=_content_of(response),
+        request=redact_request(request),
+        extensions={
+            key: value
+            for key, value in response.extensions.items()
+            if key in ("http_version", "reason_phrase")
+        },
+    )
+    clean._fb_redacted = True  # type: ignore[attr-defined]  # a marker only: already clean
+    return clean
