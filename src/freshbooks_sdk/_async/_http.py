@@ -30,7 +30,7 @@ from freshbooks_sdk._core.transport import (
     utc_now,
 )
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, InvalidRequestError
-from freshbooks_sdk.stores import RateGate
+from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
@@ -55,7 +55,7 @@ class AsyncHTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | AsyncRateGate | None = None,
         rate_gate_key: str | None = None,
     ) -> None:
         if token_source is not None and access_token is not None:

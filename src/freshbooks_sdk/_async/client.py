@@ -26,7 +26,7 @@ from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, RetryEvent, RetryStats
 from freshbooks_sdk.errors import InvalidRequestError
-from freshbooks_sdk.stores import RateGate
+from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 
 class AsyncFreshBooks:
@@ -73,7 +73,7 @@ class AsyncFreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | AsyncRateGate | None = None,
         rate_gate_key: str | None = None,
     ) -> None:
         self.account_id = check_account_id(account_id)

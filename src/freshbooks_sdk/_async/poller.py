@@ -43,15 +43,17 @@ from __future__ import annotations
 
 import asyncio  # unasync: # (the blocking poller calls the cursor store inline: no event loop to spare)
 import collections.abc
+import inspect
 import logging
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Generic, ParamSpec, Protocol, TypeVar
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar, cast
 
 import attrs
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, check_per_page, next_page_number
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
@@ -124,9 +126,16 @@ class PollingFetcher(Protocol[T]):
     ) -> Page[T]: ...
 
 
+def _refused() -> InvalidRequestError:
+    return InvalidRequestError("an asyncio cursor store needs the asyncio poller", field="store")
+
+
 async def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
-    inline otherwise. Cursor stores are blocking by contract (see :mod:`freshbooks_sdk.cursors`)."""
+    inline otherwise. An asyncio store (:class:`~freshbooks_sdk.stores.AsyncCursorStore`) is
+    awaited directly; the blocking poller refuses one."""
+    if inspect.iscoroutinefunction(fn):  # unasync: if inspect.iscoroutinefunction(fn):
+        return await cast("Awaitable[R]", fn(*args, **kwargs))  # unasync: raise _refused()
     return await asyncio.to_thread(fn, *args, **kwargs)  # unasync: return fn(*args, **kwargs)
 
 
@@ -250,7 +259,7 @@ class AsyncPoller(Generic[T]):
         fetch_page: PollingFetcher[T],
         *,
         key: str,
-        store: CursorStore | str | os.PathLike[str] | None = None,
+        store: CursorStore | stores.AsyncCursorStore | str | os.PathLike[str] | None = None,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
         cap: int | None = None,
@@ -682,7 +691,9 @@ class AsyncPoller(Generic[T]):
                 await self._sleep(delay)
 
 
-def _resolve_store(store: CursorStore | str | os.PathLike[str] | None) -> CursorStore:
+def _resolve_store(
+    store: CursorStore | stores.AsyncCursorStore | str | os.PathLike[str] | None,
+) -> CursorStore:
     if store is None:
         return MemoryCursorStore()
     if isinstance(store, (str, os.PathLike)):

@@ -56,7 +56,7 @@ class HTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | RateGate | None = None,
         rate_gate_key: str | None = None,
     ) -> None:
         if token_source is not None and access_token is not None:

@@ -74,7 +74,7 @@ class FreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | RateGate | None = None,
         rate_gate_key: str | None = None,
     ) -> None:
         self.account_id = check_account_id(account_id)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 # (the blocking poller calls the cursor store inline: no event loop to spare)
 import collections.abc
+import inspect
 import logging
 import os
 import random
@@ -53,6 +54,7 @@ from typing import Any, Generic, ParamSpec, Protocol, TypeVar
 
 import attrs
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, check_per_page, next_page_number
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
@@ -125,9 +127,16 @@ class PollingFetcher(Protocol[T]):
     ) -> Page[T]: ...
 
 
+def _refused() -> InvalidRequestError:
+    return InvalidRequestError("an asyncio cursor store needs the asyncio poller", field="store")
+
+
 def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
-    inline otherwise. Cursor stores are blocking by contract (see :mod:`freshbooks_sdk.cursors`)."""
+    inline otherwise. An asyncio store (:class:`~freshbooks_sdk.stores.CursorStore`) is
+    awaited directly; the blocking poller refuses one."""
+    if inspect.iscoroutinefunction(fn):
+        raise _refused()
     return fn(*args, **kwargs)
 
 
@@ -251,7 +260,7 @@ class Poller(Generic[T]):
         fetch_page: PollingFetcher[T],
         *,
         key: str,
-        store: CursorStore | str | os.PathLike[str] | None = None,
+        store: CursorStore | stores.CursorStore | str | os.PathLike[str] | None = None,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
         cap: int | None = None,
@@ -677,7 +686,9 @@ class Poller(Generic[T]):
                 self._sleep(delay)
 
 
-def _resolve_store(store: CursorStore | str | os.PathLike[str] | None) -> CursorStore:
+def _resolve_store(
+    store: CursorStore | stores.CursorStore | str | os.PathLike[str] | None,
+) -> CursorStore:
     if store is None:
         return MemoryCursorStore()
     if isinstance(store, (str, os.PathLike)):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
@@ -23,7 +24,7 @@ from freshbooks_sdk._core.polling import (
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.poller import Poller
+from freshbooks_sdk._sync.poller import DEFAULT_MAX_STORE_RETRIES, Poller
 from freshbooks_sdk.cursors import (
     DEFAULT_STORE,
     CursorStore,
@@ -124,7 +125,12 @@ class Pollable(Resource[M]):
         *,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
-        store: CursorStore | str | os.PathLike[str] | DefaultStore | None = DEFAULT_STORE,
+        store: CursorStore
+        | stores.CursorStore
+        | str
+        | os.PathLike[str]
+        | DefaultStore
+        | None = DEFAULT_STORE,
         key: str | None = None,
         cap: int | None = None,
         include_deleted: bool = False,
@@ -132,6 +138,7 @@ class Pollable(Resource[M]):
         per_page: int = DEFAULT_PER_PAGE,
         overlap: timedelta = DEFAULT_OVERLAP,
         safety: timedelta = DEFAULT_SAFETY,
+        max_store_retries: int = DEFAULT_MAX_STORE_RETRIES,
     ) -> Poller[M]:
         """A poller yielding one activation per cycle with every record updated since the
         cursor (at-least-once; see :mod:`freshbooks_sdk._sync.poller` and the README).
@@ -141,6 +148,7 @@ class Pollable(Resource[M]):
         :func:`~freshbooks_sdk.cursors.default_cursor_path` (a restarted service resumes where it
         stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
         ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
+        ``max_store_retries``: times in a row an unavailable cursor store is waited for.
         """
         path = self._url()
         includes = self.poll_include
@@ -172,4 +180,5 @@ class Pollable(Resource[M]):
             safety=safety,
             clock=self._core.now,
             sleep=self._core.sleep,
+            max_store_retries=max_store_retries,
         )
