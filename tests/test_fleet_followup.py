@@ -519,3 +519,24 @@ def test_celery_poll_cycle_retries_the_ack_max_store_retries_times(
     with pytest.raises(InvalidRequestError) as info:
         fleet(cursors, -1)
     assert info.value.field == "max_store_retries"
+
+
+def test_a_store_without_dead_marks_still_spends_one_request_per_source(
+    served: tuple[Sandbox, str], tmp_path: Any
+) -> None:
+    from freshbooks_sdk.stores import SQLiteTokenStore
+
+    sb, base_url = served
+    store = SQLiteTokenStore(tmp_path / "t.db")
+    grant = _grant(sb)
+    store.save("ACM123", grant)
+    sb.revoke_token(grant.refresh_token)
+    oauth = OAuthClient(*_app(sb), api_base_url=base_url, auth_base_url=base_url)
+    source = TokenSource.from_store(oauth, store, "ACM123")
+    for _ in range(3):
+        with pytest.raises(ReauthorizationRequiredError):
+            source.get_token()
+    assert _refreshes(sb) == 1  # the source remembers the refusal
+    store.save("ACM123", _grant(sb, expired=False))  # re-connect
+    assert source.get_token() == store.load("ACM123").access_token  # type: ignore[union-attr] # saved above
+    assert _refreshes(sb) == 1

@@ -292,7 +292,7 @@ class TokenSource:
         """Refresh ``seen`` (the lock is held) unless another caller already dealt with it."""
         if self._token is not seen:
             return self._token  # refreshed while we waited: reuse it
-        if self._dead is not None:
+        if self._dead is not None and self._store is None:
             # A new instance each time: re-raising one object would grow its traceback forever.
             raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
         if self._attempts != attempts and self._last_error is not None:
@@ -303,6 +303,7 @@ class TokenSource:
             if self._store is not None and self._key is not None:
                 new = self._refresh_shared(self._store, self._key, seen)
                 if new is None:
+                    self._dead = None  # a token saved since (a re-connect) is alive
                     return self._token  # another process had rotated it: reloaded
             else:
                 logger.debug(
@@ -311,16 +312,15 @@ class TokenSource:
                 new = self._oauth.refresh(seen)
                 _deliver(self._on_refresh, new)  # persisted before anything uses it
         except ReauthorizationRequiredError as exc:
-            self._last_error = exc
-            if self._store is None:
-                # Without a store the grant stays dead; with one, the store's dead mark is
-                # consulted on each call (no request) and a re-connect's token is picked up.
-                self._dead = exc
+            # Dead: later calls raise without a request. With a store they still look at it
+            # under its lock (no FreshBooks request) to pick up a re-connect's new token.
+            self._dead = self._last_error = exc
             raise
         except Exception as exc:
             self._last_error = exc
             raise
         self._token = new
+        self._dead = None
         if self._due(new):
             self._trusted = new
             logger.warning(
@@ -352,6 +352,9 @@ class TokenSource:
                     f"the grant of {key!r} was refused by FreshBooks ({dead}): "
                     "authorize this connection again"
                 )
+            if self._dead is not None and stored.refresh_token == seen.refresh_token:
+                # Refused before and nothing new saved (a store without dead marks).
+                raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
             current = seen
             if stored.refresh_token != seen.refresh_token:
                 # Another process refreshed since this one loaded the token: use theirs.
