@@ -47,4 +47,6 @@ def test_fleet_simulation_loses_nothing() -> None:
     # by the next round, never a loss
     assert set(report.cycle_errors) <= {"RateLimitError"}, shown
     assert report.sandbox_internal_errors == 0, shown
+    # the gate's in-process cache: fewer database round trips than requests
+    assert 0 < report.gate_round_trips < report.requests, shown
     assert report.duplicate_deliveries <= report.deliveries // 4, shown
