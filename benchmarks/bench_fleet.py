@@ -96,6 +96,7 @@ class Report:
     grants_lost: int = 0
     requests: int = 0
     responses_429: int = 0
+    gate_round_trips: int = 0
     cycle_errors: dict[str, int] = field(default_factory=dict)
     cycles_per_s: float = 0.0
     cycles_per_s_per_core: float = 0.0
@@ -123,12 +124,13 @@ def _worker_main(pipe: Pipe, cfg: dict[str, Any]) -> None:
 
     dsn, base, t = cfg["dsn"], cfg["base_url"], cfg["tables"]
     http = httpx.Client(timeout=30.0)
+    gate = PostgresRateGate(dsn, table=f"gate_{t}")
     fleet = FreshBooksFleet(
         Celery("fleet-bench"),
         oauth=OAuthClient(*cfg["app"], api_base_url=base, auth_base_url=base, http_client=http),
         token_store=PostgresTokenStore(dsn, table=f"tokens_{t}"),
         cursor_store=PostgresCursorStore(dsn, table=f"cursors_{t}"),
-        rate_gate=PostgresRateGate(dsn, table=f"gate_{t}"),
+        rate_gate=gate,
         base_url=base,
         max_retry_wait=3.0,
         token_margin=cfg["margin"],
@@ -150,6 +152,7 @@ def _worker_main(pipe: Pipe, cfg: dict[str, Any]) -> None:
     while True:
         account = pipe.recv()
         if account is None:
+            pipe.send(("gate", gate.round_trips))  # database round trips of the rate gate
             return
         started = time.perf_counter()
         status = "ok"
@@ -358,6 +361,12 @@ def _simulate(settings: Settings, dsn: str) -> Report:
             for w in workers:
                 w.pipe.send(None)
             for w in workers:
+                while w.pipe.poll(10):
+                    message = w.pipe.recv()
+                    if message[0] == "gate":
+                        report.gate_round_trips += int(message[1])
+                        break
+            for w in workers:
                 w.proc.join(10)
 
             # grants: every stored token still opens its connection
@@ -441,6 +450,7 @@ def _table(report: Report) -> str:
         f"| refused refreshes | {r.refused_refreshes} | 0 |",
         f"| grants lost | {r.grants_lost} | 0 |",
         f"| 429s / requests | {r.responses_429} / {r.requests} | |",
+        f"| rate gate DB round trips / requests (surviving workers) | {r.gate_round_trips} / {r.requests} | well under 1 |",
         f"| cycle errors | {r.cycle_errors or 'none'} | |",
         f"| cycles/s (per worker core) | {r.cycles_per_s:.1f} ({r.cycles_per_s_per_core:.1f}) | |",
         f"| cycle latency p50 / p99 | {r.p50_ms:.1f} ms / {r.p99_ms:.1f} ms | |",

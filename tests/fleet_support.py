@@ -107,3 +107,45 @@ def hold_lock_in_child(kind: str, where: str, key: str, ready: Any) -> None:
     ready.set()
     while lease is not None:  # keep the lease (and its connection) referenced
         time.sleep(1)
+
+
+def async_refresh_in_child(
+    where: str,
+    key: str,
+    base_url: str,
+    app: tuple[str, str, str],
+    barrier: Any,
+    results: Any,
+    tasks: int = 3,
+) -> None:
+    """One asyncio worker process: ``tasks`` sources on one AsyncPostgresTokenStore, no threads."""
+    import asyncio
+
+    from freshbooks_sdk import AsyncFreshBooks
+    from freshbooks_sdk.auth import AsyncOAuthClient, AsyncTokenSource
+    from freshbooks_sdk.stores.postgres import AsyncPostgresTokenStore
+
+    async def main() -> tuple[int, set[str]]:
+        def no_threads(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a worker thread was used")
+
+        asyncio.to_thread = no_threads  # type: ignore[assignment] # the point: prove no threads
+        store = AsyncPostgresTokenStore(where)
+        oauth = AsyncOAuthClient(*app, api_base_url=base_url, auth_base_url=base_url)
+        barrier.wait(timeout=30)
+        sources = [await AsyncTokenSource.from_store(oauth, store, key) for _ in range(tasks)]
+
+        async def call(source: AsyncTokenSource) -> None:
+            async with AsyncFreshBooks(
+                token_source=source, account_id=key, base_url=base_url
+            ) as fb:
+                await fb.identity.businesses()
+
+        await asyncio.gather(*(call(s) for s in sources))
+        return sum(s.reloads for s in sources), {s.token.refresh_token for s in sources}
+
+    try:
+        reloads, tokens = asyncio.run(main())
+        results.put(("ok", reloads, sorted(tokens)))
+    except BaseException as exc:  # reported to the parent, which fails the test
+        results.put(("error", f"{type(exc).__name__}: {exc}", []))

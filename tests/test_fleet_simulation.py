@@ -47,4 +47,7 @@ def test_fleet_simulation_loses_nothing() -> None:
     # by the next round, never a loss
     assert set(report.cycle_errors) <= {"RateLimitError"}, shown
     assert report.sandbox_internal_errors == 0, shown
+    # the shared gate was used: at most one read per request plus one write per 429 (the
+    # in-process cache saves reads within an account's cycle; measured in test_fleet_followup)
+    assert 0 < report.gate_round_trips <= report.requests + report.responses_429, shown
     assert report.duplicate_deliveries <= report.deliveries // 4, shown

@@ -465,7 +465,13 @@ def test_a_gate_closed_longer_than_max_retry_wait_raises_before_sending() -> Non
 
 
 @pytest.mark.parametrize(
-    "name", ["freshbooks_sdk.stores", "freshbooks_sdk.stores.postgres", "freshbooks_sdk.celery"]
+    "name",
+    [
+        "freshbooks_sdk.stores",
+        "freshbooks_sdk.stores.postgres",
+        "freshbooks_sdk.stores._pg",
+        "freshbooks_sdk.celery",
+    ],
 )
 def test_fleet_module_doctests(name: str) -> None:
     import doctest

@@ -56,6 +56,7 @@ import hashlib
 import logging
 import math
 import random
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -69,15 +70,18 @@ from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL
 from freshbooks_sdk._sync.client import FreshBooks
 from freshbooks_sdk._sync.oauth import OAuthClient
+from freshbooks_sdk._sync.poller import Activation
 from freshbooks_sdk._sync.token_source import TokenSource
 from freshbooks_sdk.cursors import CursorStore
 from freshbooks_sdk.errors import (
     CursorConflictError,
+    CursorStoreUnavailableError,
     FreshBooksError,
     InvalidRequestError,
     ReauthorizationRequiredError,
 )
 from freshbooks_sdk.integration import ACTIONS, INVOICE_UPDATED, render_activation
+from freshbooks_sdk.models import Invoice
 from freshbooks_sdk.stores import RateGate, TokenStore
 
 __all__ = ["DEFAULT_INTERVAL", "Connection", "FreshBooksFleet", "JitteredSchedule"]
@@ -166,6 +170,11 @@ class FreshBooksFleet:
         action_retries: most Celery retries of one action.
         client_options: more :class:`~freshbooks_sdk.FreshBooks` keyword arguments.
         token_margin: refresh a token this many seconds before it expires.
+        max_store_retries: how many times in a row an unavailable cursor store is waited for:
+            the poller's option, the in-task retries of the acknowledgement (with backoff,
+            so a delivered activation is not replayed for a transient reason) and the Celery
+            retries of a poll task whose cursor store is unavailable (then it is raised).
+        sleep: how the acknowledgement retries wait (injected in tests).
         prefix: task names are ``{prefix}.poll`` and ``{prefix}.action``.
 
     ``fleet.poll`` and ``fleet.action`` are the registered Celery tasks.
@@ -186,6 +195,8 @@ class FreshBooksFleet:
         client_options: Mapping[str, Any] | None = None,
         token_margin: float = 300.0,
         prefix: str = "freshbooks",
+        max_store_retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not isinstance(token_store, TokenStore):
             raise InvalidRequestError("token_store must be a TokenStore", field="token_store")
@@ -205,6 +216,18 @@ class FreshBooksFleet:
         self.client_options = dict(client_options or {})
         self.token_margin = float(token_margin)
         self.prefix = prefix
+        if (
+            isinstance(max_store_retries, bool)
+            or not isinstance(max_store_retries, int)
+            or not 0 <= max_store_retries <= 100
+        ):
+            raise InvalidRequestError(
+                "max_store_retries must be an int between 0 and 100",
+                field="max_store_retries",
+                value=max_store_retries,
+            )
+        self.max_store_retries = max_store_retries
+        self._sleep = sleep
         fleet = self
 
         @app.task(  # type: ignore[untyped-decorator] # celery ships no type information
@@ -259,7 +282,9 @@ class FreshBooksFleet:
         Raises :class:`~freshbooks_sdk.errors.FreshBooksError` on failure (nothing acknowledged).
         """
         with self.client(account_id) as fb:
-            poller = INVOICE_UPDATED.poller(fb, params, store=self.cursor_store)
+            poller = INVOICE_UPDATED.poller(
+                fb, params, store=self.cursor_store, max_store_retries=self.max_store_retries
+            )
             activation = poller.poll_once()
             payload = render_activation(activation)
             if payload is not None and enqueue is not None:
@@ -267,7 +292,7 @@ class FreshBooksFleet:
             elif payload is not None and self.deliver is not None:
                 # Enqueued (published to the broker) before the cursor moves: at least once.
                 self.app.send_task(self.deliver, args=(account_id, payload))
-            activation.ack()
+            self._ack(account_id, activation)
             return {
                 "account_id": account_id,
                 "activation_id": activation.id if payload is not None else None,
@@ -276,6 +301,27 @@ class FreshBooksFleet:
                 and (enqueue is not None or self.deliver is not None),
                 "requests": fb.stats.requests,
             }
+
+    def _ack(self, account_id: str, activation: Activation[Invoice]) -> None:
+        """Acknowledge; an unavailable cursor store is waited for ``max_store_retries`` times
+        (the activation is delivered already: retrying here avoids replaying it)."""
+        attempt = 0
+        while True:
+            try:
+                activation.ack()
+                return
+            except CursorStoreUnavailableError as exc:
+                if attempt >= self.max_store_retries:
+                    raise
+                attempt += 1
+                delay = backoff_delay(attempt, random.random(), None, maximum=5.0)
+                logger.warning(
+                    "connection %s: cannot save the cursor (%s); retrying in %.1fs",
+                    account_id,
+                    exc,
+                    delay,
+                )
+                self._sleep(delay)
 
     def beat_schedule(
         self,
@@ -335,6 +381,11 @@ class FreshBooksFleet:
             return {"account_id": account_id, "status": "concurrent"}
         except FreshBooksError as exc:
             if not exc.retryable:
+                raise
+            if (
+                isinstance(exc, CursorStoreUnavailableError)
+                and task.request.retries >= self.max_store_retries
+            ):
                 raise
             countdown = backoff_delay(task.request.retries + 1, random.random(), _retry_after(exc))
             raise task.retry(exc=exc, countdown=countdown) from exc

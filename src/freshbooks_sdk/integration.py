@@ -1432,16 +1432,23 @@ class Trigger:
         params: Mapping[str, Any] | InvoiceUpdatedInput | None = None,
         *,
         store: CursorStore | str | os.PathLike[str] | None = None,
+        max_store_retries: int | None = None,
     ) -> Poller[Invoice]:
         """``fb.invoices.poll(...)`` configured by the trigger input: iterate it for a
-        long-running process; ``store`` is a cursor store or a SQLite path (default: memory)."""
+        long-running process; ``store`` is a cursor store or a SQLite path (default: memory);
+        ``max_store_retries``: the poller's (None: its default)."""
         p = self.parse(params)
+        if max_store_retries is None:
+            from freshbooks_sdk._sync.poller import DEFAULT_MAX_STORE_RETRIES
+
+            max_store_retries = DEFAULT_MAX_STORE_RETRIES
         return fb.invoices.poll(
             start=p.start_value(),
             interval=p.interval,
             store=store,
             cap=p.cap,
             include_deleted=p.include_deleted,
+            max_store_retries=max_store_retries,
         )
 
     def run_once(

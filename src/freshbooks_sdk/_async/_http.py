@@ -55,7 +55,7 @@ from freshbooks_sdk.errors import (
     InvalidRequestError,
     ResponseTooLargeError,
 )
-from freshbooks_sdk.stores import RateGate
+from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
@@ -99,7 +99,7 @@ class AsyncHTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | AsyncRateGate | None = None,
         rate_gate_key: str | None = None,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,

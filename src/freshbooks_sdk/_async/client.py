@@ -43,7 +43,7 @@ from freshbooks_sdk._core.transport import (
     RetryStats,
 )
 from freshbooks_sdk.errors import InvalidRequestError
-from freshbooks_sdk.stores import RateGate
+from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 
 class AsyncFreshBooks:
@@ -105,7 +105,7 @@ class AsyncFreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | AsyncRateGate | None = None,
         rate_gate_key: str | None = None,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,

@@ -42,15 +42,17 @@ it when it has been handled::
 from __future__ import annotations
 
 import collections.abc
+import inspect
 import logging
 import os
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, ParamSpec, Protocol, TypeVar, cast
 
 import attrs
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, PageWalk, check_per_page
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
@@ -93,6 +95,8 @@ from ._backend import SleepFn, Wakeup, default_sleep, run_blocking
 __all__ = ["AsyncActivation", "AsyncPoller", "PollingFetcher"]
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 
 logger = logging.getLogger("freshbooks_sdk.poller")
 
@@ -119,6 +123,19 @@ class PollingFetcher(Protocol[T]):
     async def __call__(
         self, updated_min: date, page: int, per_page: int, vis_state: int | None, /
     ) -> Page[T]: ...
+
+
+def _refused() -> InvalidRequestError:
+    return InvalidRequestError("an asyncio cursor store needs the asyncio poller", field="store")
+
+
+async def _call_store(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run a cursor-store call: in a worker thread when there is an event loop to keep free,
+    inline otherwise. An asyncio store (:class:`~freshbooks_sdk.stores.AsyncCursorStore`) is
+    awaited directly; the blocking poller refuses one."""
+    if inspect.iscoroutinefunction(fn):  # unasync: if inspect.iscoroutinefunction(fn):
+        return await cast("Awaitable[R]", fn(*args, **kwargs))  # unasync: raise _refused()
+    return await run_blocking(fn, *args, **kwargs)
 
 
 def _utc_now() -> datetime:
@@ -241,7 +258,7 @@ class AsyncPoller(Generic[T]):
         fetch_page: PollingFetcher[T],
         *,
         key: str,
-        store: CursorStore | str | os.PathLike[str] | None = None,
+        store: CursorStore | stores.AsyncCursorStore | str | os.PathLike[str] | None = None,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
         cap: int | None = None,
@@ -363,7 +380,7 @@ class AsyncPoller(Generic[T]):
                 field="activation",
             )
         if activation.cursor_after != activation.cursor_before:
-            await run_blocking(self._store.save, self._key, activation.cursor_after, state.version)
+            await _call_store(self._store.save, self._key, activation.cursor_after, state.version)
         state.acked = True
 
     async def _cycle(
@@ -378,7 +395,7 @@ class AsyncPoller(Generic[T]):
         version: int | None = None
         seed_at: datetime | None = None
         if cursor is None:
-            stored = await run_blocking(self._store.load, self._key)
+            stored = await _call_store(self._store.load, self._key)
             if stored is None:
                 if self._seed_started is None:
                     self._seed_started = started  # "now" is the first attempt, not a retry
@@ -404,7 +421,7 @@ class AsyncPoller(Generic[T]):
                 settled = settled and more_settled
                 self._measure(counters)
             try:
-                version = await run_blocking(self._store.save, self._key, before.to_json(), None)
+                version = await _call_store(self._store.save, self._key, before.to_json(), None)
             except CursorConflictError:
                 if not may_seed:
                     raise
@@ -681,7 +698,9 @@ class AsyncPoller(Generic[T]):
                 await self._sleep(delay)
 
 
-def _resolve_store(store: CursorStore | str | os.PathLike[str] | None) -> CursorStore:
+def _resolve_store(
+    store: CursorStore | stores.AsyncCursorStore | str | os.PathLike[str] | None,
+) -> CursorStore:
     if store is None:
         return MemoryCursorStore()
     if isinstance(store, (str, os.PathLike)):

@@ -15,6 +15,9 @@ token to a persistence callback *before* using it (refresh tokens are single-use
 makes concurrent callers share one refresh. With a shared :class:`~freshbooks_sdk.stores.TokenStore`
 (``store=``/``key=``, or :meth:`AsyncTokenSource.from_store`) the refresh is single-flight across
 processes too: it runs under the store's refresh lock and reloads a token another process rotated.
+An asyncio store (:class:`~freshbooks_sdk.stores.AsyncTokenStore`, e.g.
+:class:`~freshbooks_sdk.stores.postgres.AsyncPostgresTokenStore`) is awaited directly; a blocking
+one runs in worker threads.
 """
 
 from __future__ import annotations
@@ -23,22 +26,24 @@ import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import NoReturn, Protocol, runtime_checkable
+from typing import Any, NoReturn, Protocol, runtime_checkable
 
+from freshbooks_sdk import stores as _stores
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk._core.transport import check_bearer_token
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
-from freshbooks_sdk.stores import StoreUnavailableError, TokenLease, TokenStore, check_key
+from freshbooks_sdk.stores import AsyncTokenStore, StoreUnavailableError, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
-from ._backend import Lock, run_blocking
+from ._backend import Lock
 from .oauth import AsyncOAuthClient
 
 logger = logging.getLogger("freshbooks_sdk")
 
-
 RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
+
+_view = _stores.as_async_token_store  # unasync: _view = _stores.blocking_token_store
 
 DEFAULT_MARGIN = timedelta(minutes=5)
 _SYNC_CALLBACK = "on_refresh returned an awaitable: the sync TokenSource needs a plain function"
@@ -112,6 +117,15 @@ def _no_callback(token: Token) -> None:
     return None
 
 
+async def _replace(store: AsyncTokenStore, key: str, expected: Token, token: Token) -> bool:
+    """Store ``token`` only where ``expected`` still is (a store's ``replace``, when it has one)."""
+    replace: Any = getattr(store, "replace", None)
+    if not callable(replace):
+        await store.save(key, token)
+        return True
+    return bool(await replace(key, expected, token))
+
+
 class AsyncTokenSource:
     """A refreshing token provider for :class:`~freshbooks_sdk.AsyncFreshBooks`.
 
@@ -145,6 +159,12 @@ class AsyncTokenSource:
       new token to the store (then calls ``on_refresh``) and only then uses it.
       :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` is raised only when FreshBooks
       refuses the refresh token that the store holds under the lock: the grant is really dead.
+      The lease then marks it dead in the store (``mark_dead``), and every process raises
+      ``ReauthorizationRequiredError`` from the store's mark, without a request, until a new
+      token is saved (re-connect: this source picks it up on its next refresh). A key with no
+      stored token (the connection was deleted) raises it too, and a refresh commits only where
+      the row still holds the token read under the lock: a deleted connection is never
+      re-created by a worker that still held its token.
 
     ``token`` always holds the current token (to inspect or persist it).
     """
@@ -157,14 +177,14 @@ class AsyncTokenSource:
         on_refresh: RefreshCallback | None = None,
         margin: timedelta | float = DEFAULT_MARGIN,
         clock: Callable[[], datetime] | None = None,
-        store: TokenStore | None = None,
+        store: TokenStore | AsyncTokenStore | None = None,
         key: str | None = None,
     ) -> None:
         if (store is None) != (key is None):
             raise InvalidRequestError("store and key go together", field="key")
         if key is not None:
             check_key(key)
-        if store is not None and not isinstance(store, TokenStore):
+        if store is not None and not isinstance(store, (TokenStore, AsyncTokenStore)):
             raise InvalidRequestError(
                 "store must implement freshbooks_sdk.stores.TokenStore", field="store"
             )
@@ -189,7 +209,9 @@ class AsyncTokenSource:
         self._last_error: Exception | None = None  # of the latest attempt, None when it worked
         self._dead: ReauthorizationRequiredError | None = None
         self._trusted: Token | None = None  # already due when received: refresh only on a 401
-        self._store = store
+        self._store: AsyncTokenStore | None = None  # unasync: self._store: TokenStore | None = None
+        if store is not None:
+            self._store = _view(store)
         self._key = key
         self.reloads = 0  # tokens another process rotated, picked up from the store
 
@@ -197,7 +219,7 @@ class AsyncTokenSource:
     async def from_store(
         cls,
         oauth: AsyncOAuthClient,
-        store: TokenStore,
+        store: TokenStore | AsyncTokenStore,
         key: str,
         *,
         on_refresh: RefreshCallback | None = None,
@@ -212,7 +234,7 @@ class AsyncTokenSource:
         holds no token for ``key`` (the connection was never authorized, or was removed).
         """
         check_key(key)
-        token = await run_blocking(store.load, key)
+        token = await _view(store).load(key)
         if token is None:
             raise ReauthorizationRequiredError(
                 f"no token stored for {key!r}: authorize this connection first"
@@ -271,7 +293,7 @@ class AsyncTokenSource:
         """Refresh ``seen`` (the lock is held) unless another caller already dealt with it."""
         if self._token is not seen:
             return self._token  # refreshed while we waited: reuse it
-        if self._dead is not None:
+        if self._dead is not None and self._store is None:
             # A new instance each time: re-raising one object would grow its traceback forever.
             raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
         if self._attempts != attempts and self._last_error is not None:
@@ -282,6 +304,7 @@ class AsyncTokenSource:
             if self._store is not None and self._key is not None:
                 new = await self._refresh_shared(self._store, self._key, seen)
                 if new is None:
+                    self._dead = None  # a token saved since (a re-connect) is alive
                     return self._token  # another process had rotated it: reloaded
             else:
                 logger.debug(
@@ -290,12 +313,15 @@ class AsyncTokenSource:
                 new = await self._oauth.refresh(seen)
                 await _deliver(self._on_refresh, new)  # persisted before anything uses it
         except ReauthorizationRequiredError as exc:
+            # Dead: later calls raise without a request. With a store they still look at it
+            # under its lock (no FreshBooks request) to pick up a re-connect's new token.
             self._dead = self._last_error = exc
             raise
         except Exception as exc:
             self._last_error = exc
             raise
         self._token = new
+        self._dead = None
         if self._due(new):
             self._trusted = new
             logger.warning(
@@ -308,16 +334,30 @@ class AsyncTokenSource:
         logger.debug("access token refreshed (expires %s)", new.expires_at.isoformat())
         return new
 
-    async def _refresh_shared(self, store: TokenStore, key: str, seen: Token) -> Token | None:
+    async def _refresh_shared(self, store: AsyncTokenStore, key: str, seen: Token) -> Token | None:
         """Refresh under the store's lock; ``None`` when a token rotated elsewhere was reloaded.
 
         Runs with this source's lock held (one caller per process reaches the store).
         """
-        lease: TokenLease = await run_blocking(store.lock, key)
+        lease = await store.lock(key)
         try:
             stored = lease.token
+            if stored is None:
+                raise ReauthorizationRequiredError(
+                    f"no token stored for {key!r} any more (the connection was removed): "
+                    "authorize this connection again"
+                )
+            dead = getattr(lease, "dead", None)
+            if isinstance(dead, str):
+                raise ReauthorizationRequiredError(
+                    f"the grant of {key!r} was refused by FreshBooks ({dead}): "
+                    "authorize this connection again"
+                )
+            if self._dead is not None and stored.refresh_token == seen.refresh_token:
+                # Refused before and nothing new saved (a store without dead marks).
+                raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
             current = seen
-            if stored is not None and stored.refresh_token != seen.refresh_token:
+            if stored.refresh_token != seen.refresh_token:
                 # Another process refreshed since this one loaded the token: use theirs.
                 self.reloads += 1
                 logger.debug(
@@ -334,15 +374,39 @@ class AsyncTokenSource:
                 key,
                 current.expires_at.isoformat(),
             )
-            new = await self._oauth.refresh(current)
             try:
-                await run_blocking(lease.commit, new)  # committed before anything uses it
+                new = await self._oauth.refresh(current)
+            except ReauthorizationRequiredError as exc:
+                await self._mark_dead(lease, key, exc)
+                raise
+            try:
+                await lease.commit(new)  # committed before anything uses it
             except StoreUnavailableError:
                 # The old refresh token is spent: losing the new one would lose the grant.
-                # The lock's session failed; store the token through a fresh one instead.
+                # The lock's session failed; store the token through a fresh one instead, but
+                # only where the row still holds the token refreshed (compare-and-swap).
                 logger.warning("storing the refreshed token of %r under the lock failed", key)
-                await run_blocking(store.save, key, new)
+                if not await _replace(store, key, current, new):
+                    if await store.load(key) is None:
+                        raise ReauthorizationRequiredError(
+                            f"the connection {key!r} was removed while its token was refreshed:"
+                            " authorize it again"
+                        ) from None
+                    raise StoreUnavailableError(
+                        f"the token of {key!r} was replaced while it was refreshed "
+                        "(a re-connect): the next call uses the stored one"
+                    ) from None
         finally:
-            await run_blocking(lease.release)
+            await lease.release()
         await _deliver(self._on_refresh, new)
         return new
+
+    async def _mark_dead(self, lease: object, key: str, exc: ReauthorizationRequiredError) -> None:
+        """Record in the store that FreshBooks refused the stored grant (when it can)."""
+        mark: Any = getattr(lease, "mark_dead", None)
+        if not callable(mark):
+            return
+        try:
+            await mark(exc.message or "refresh refused")
+        except StoreUnavailableError as fault:
+            logger.warning("could not mark the grant of %r dead in the store: %s", key, fault)

@@ -8,7 +8,8 @@ Before each request the core waits while the gate says the account is rate limit
     ...
     gate_after_429(gate, key, clock, retry_after, fallback)
 
-Gates are blocking by contract; the sync side calls a shared one in a worker thread.
+The sync side awaits an asyncio gate (:class:`~freshbooks_sdk.stores.RateGate`) directly
+and runs a blocking one in a worker thread; the blocking side refuses an asyncio gate.
 """
 
 from __future__ import annotations
@@ -17,36 +18,38 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from freshbooks_sdk import stores as _stores
 from freshbooks_sdk.errors import RateLimitError
 from freshbooks_sdk.stores import MemoryRateGate, RateGate
 
-from ._backend import SleepFn, run_blocking
+from ._backend import SleepFn
 
 logger = logging.getLogger("freshbooks_sdk")
 
-
 GATE_CHECKS = 8
 """Most waits before one request: a gate that keeps moving its time further raises instead."""
+
+_view = _stores.blocking_rate_gate
 
 DEFAULT_429_BLOCK = 1.0
 """Seconds the gate is closed after a 429 that gave no usable ``Retry-After``."""
 
 
-def _wait_time(gate: RateGate, key: str, now: float) -> float:
+def _wait_time(gate: RateGate | RateGate, key: str, now: float) -> float:
     if isinstance(gate, MemoryRateGate):
         return gate.wait_time(key, now)
-    return run_blocking(gate.wait_time, key, now)
+    return _view(gate).wait_time(key, now)
 
 
-def _block(gate: RateGate, key: str, until: float) -> None:
+def _block(gate: RateGate | RateGate, key: str, until: float) -> None:
     if isinstance(gate, MemoryRateGate):
         gate.block(key, until)
         return
-    run_blocking(gate.block, key, until)
+    _view(gate).block(key, until)
 
 
 def gate_before_send(
-    gate: RateGate,
+    gate: RateGate | RateGate,
     key: str,
     clock: Callable[[], datetime],
     sleep: SleepFn,
@@ -79,7 +82,7 @@ def gate_before_send(
 
 
 def gate_after_429(
-    gate: RateGate,
+    gate: RateGate | RateGate,
     key: str,
     clock: Callable[[], datetime],
     retry_after: float | None,

@@ -100,7 +100,7 @@ class HTTPCore:
         clock: Callable[[], datetime] | None,
         rng: Callable[[], float] | None,
         user_agent: str | None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | RateGate | None = None,
         rate_gate_key: str | None = None,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,

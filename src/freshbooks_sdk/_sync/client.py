@@ -106,7 +106,7 @@ class FreshBooks:
         clock: Callable[[], datetime] | None = None,
         rng: Callable[[], float] | None = None,
         user_agent: str | None = None,
-        rate_gate: RateGate | None = None,
+        rate_gate: RateGate | RateGate | None = None,
         rate_gate_key: str | None = None,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,

@@ -24,24 +24,39 @@ Embedded defaults: :class:`MemoryTokenStore` / :class:`MemoryRateGate` (one proc
     source = TokenSource.from_store(oauth, store, "ACM123")      # every process does this
     fb = FreshBooks(token_source=source, account_id="ACM123")
 
-All store methods are blocking; the async SDK calls them in a worker thread.
+The stores above are blocking; the async SDK runs them in a worker thread. Native asyncio
+stores implement the ``Async*`` protocols (:class:`AsyncTokenStore`, :class:`AsyncRateGate`,
+:class:`AsyncCursorStore`: the same methods as coroutines), e.g.
+:class:`~freshbooks_sdk.stores.postgres.AsyncPostgresTokenStore`; the async SDK awaits them
+directly, without threads.
+
+A lease may also offer ``dead`` (why FreshBooks refused the stored token, ``None``: alive) and
+``mark_dead(reason)``: a refresh refused by FreshBooks marks the grant dead in the store so
+that other processes raise :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError`
+without a request, until a new token is saved. The memory and Postgres stores do.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable
-from typing import Protocol, TypeVar, runtime_checkable
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from freshbooks_sdk._async._backend import run_blocking
 from freshbooks_sdk._core.oauth import Token
 from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorStore, StoredCursor
 from freshbooks_sdk.errors import FreshBooksError, InvalidRequestError
 
 __all__ = [
+    "AsyncCursorStore",
+    "AsyncRateGate",
+    "AsyncTokenLease",
+    "AsyncTokenStore",
     "CursorStore",
     "MemoryCursorStore",
     "MemoryRateGate",
@@ -54,6 +69,10 @@ __all__ = [
     "StoredCursor",
     "TokenLease",
     "TokenStore",
+    "as_async_rate_gate",
+    "as_async_token_store",
+    "blocking_rate_gate",
+    "blocking_token_store",
     "check_key",
     "decode_token",
     "encode_token",
@@ -172,6 +191,174 @@ class RateGate(Protocol):
         ...
 
 
+@runtime_checkable
+class AsyncTokenLease(Protocol):
+    """:class:`TokenLease` of an asyncio store (``commit``/``release`` are coroutines)."""
+
+    @property
+    def token(self) -> Token | None:
+        """The stored token as of the moment the lock was taken."""
+        ...
+
+    async def commit(self, token: Token) -> None:
+        """Store ``token`` durably, then release the lock."""
+        ...
+
+    async def release(self) -> None:
+        """Release the lock without changing anything (harmless after :meth:`commit`)."""
+        ...
+
+
+@runtime_checkable
+class AsyncTokenStore(Protocol):
+    """:class:`TokenStore` for asyncio: the same methods as coroutines, awaited without threads.
+
+    >>> from freshbooks_sdk.stores.postgres import AsyncPostgresTokenStore
+    >>> isinstance(AsyncPostgresTokenStore("postgresql://db/fb"), AsyncTokenStore)
+    True
+    """
+
+    async def load(self, key: str) -> Token | None:
+        """The stored token of ``key``, or ``None``."""
+        ...
+
+    async def save(self, key: str, token: Token) -> None:
+        """Store ``token`` under ``key`` (replacing any previous one)."""
+        ...
+
+    async def lock(self, key: str) -> AsyncTokenLease:
+        """Take ``key``'s refresh lock (waiting) and return the lease."""
+        ...
+
+
+@runtime_checkable
+class AsyncRateGate(Protocol):
+    """:class:`RateGate` for asyncio (coroutine methods)."""
+
+    async def wait_time(self, key: str, now: float) -> float:
+        """Seconds to wait before sending for ``key`` (0.0 when free)."""
+        ...
+
+    async def block(self, key: str, until: float) -> None:
+        """No request for ``key`` before ``until`` (epoch seconds)."""
+        ...
+
+
+@runtime_checkable
+class AsyncCursorStore(Protocol):
+    """:class:`~freshbooks_sdk.cursors.CursorStore` for asyncio (coroutine methods), for
+    :class:`~freshbooks_sdk.AsyncPoller`."""
+
+    async def load(self, key: str) -> StoredCursor | None:
+        """The stored cursor and its version, or ``None``."""
+        ...
+
+    async def save(self, key: str, value: Mapping[str, Any], expected_version: int | None) -> int:
+        """Compare-and-swap save; returns the new version."""
+        ...
+
+
+def is_async_store(store: object) -> bool:
+    """Whether ``store``'s methods are coroutines (an ``Async*`` store)."""
+    method = getattr(store, "load", None) or getattr(store, "wait_time", None)
+    return inspect.iscoroutinefunction(method)
+
+
+class _ThreadedLease:
+    def __init__(self, lease: TokenLease) -> None:
+        self._lease = lease
+
+    @property
+    def token(self) -> Token | None:
+        return self._lease.token
+
+    @property
+    def dead(self) -> str | None:
+        dead = getattr(self._lease, "dead", None)
+        return dead if isinstance(dead, str) else None
+
+    async def commit(self, token: Token) -> None:
+        await run_blocking(self._lease.commit, token)
+
+    async def release(self) -> None:
+        await run_blocking(self._lease.release)
+
+    async def mark_dead(self, reason: str) -> None:
+        mark = getattr(self._lease, "mark_dead", None)
+        if callable(mark):
+            await run_blocking(mark, reason)
+        else:
+            await self.release()
+
+
+class _ThreadedTokenStore:
+    """A blocking :class:`TokenStore` seen as an :class:`AsyncTokenStore` (worker threads)."""
+
+    def __init__(self, store: TokenStore) -> None:
+        self.store = store
+
+    async def load(self, key: str) -> Token | None:
+        return await run_blocking(self.store.load, key)
+
+    async def save(self, key: str, token: Token) -> None:
+        await run_blocking(self.store.save, key, token)
+
+    async def replace(self, key: str, expected: Token, token: Token) -> bool:
+        replace = getattr(self.store, "replace", None)
+        if not callable(replace):
+            await self.save(key, token)
+            return True
+        return bool(await run_blocking(replace, key, expected, token))
+
+    async def lock(self, key: str) -> _ThreadedLease:
+        return _ThreadedLease(await run_blocking(self.store.lock, key))
+
+
+class _ThreadedRateGate:
+    def __init__(self, gate: RateGate) -> None:
+        self.gate = gate
+
+    async def wait_time(self, key: str, now: float) -> float:
+        return await run_blocking(self.gate.wait_time, key, now)
+
+    async def block(self, key: str, until: float) -> None:
+        await run_blocking(self.gate.block, key, until)
+
+
+def as_async_token_store(store: TokenStore | AsyncTokenStore) -> AsyncTokenStore:
+    """An asyncio view of ``store``: itself when native, else its calls in worker threads."""
+    if is_async_store(store):
+        return store  # type: ignore[return-value] # is_async_store checked the coroutines
+    return _ThreadedTokenStore(store)  # type: ignore[arg-type] # not async: the blocking protocol
+
+
+def blocking_token_store(store: TokenStore | AsyncTokenStore) -> TokenStore:
+    """``store`` for blocking code; an asyncio store is refused (its calls would never run)."""
+    if is_async_store(store):
+        raise InvalidRequestError(
+            "an asyncio token store needs AsyncTokenSource; use the blocking store class",
+            field="store",
+        )
+    return store  # type: ignore[return-value] # not async: the blocking protocol
+
+
+def as_async_rate_gate(gate: RateGate | AsyncRateGate) -> AsyncRateGate:
+    """An asyncio view of ``gate``: itself when native, else its calls in worker threads."""
+    if is_async_store(gate):
+        return gate  # type: ignore[return-value] # is_async_store checked the coroutines
+    return _ThreadedRateGate(gate)  # type: ignore[arg-type] # not async: the blocking protocol
+
+
+def blocking_rate_gate(gate: RateGate | AsyncRateGate) -> RateGate:
+    """``gate`` for blocking code; an asyncio gate is refused."""
+    if is_async_store(gate):
+        raise InvalidRequestError(
+            "an asyncio rate gate needs AsyncFreshBooks; use the blocking gate class",
+            field="rate_gate",
+        )
+    return gate  # type: ignore[return-value] # not async: the blocking protocol
+
+
 def check_until(until: object) -> float:
     """A finite epoch-seconds value."""
     if isinstance(until, bool) or not isinstance(until, (int, float)) or not math.isfinite(until):
@@ -187,6 +374,14 @@ class _MemoryLease:
         self._store, self._key, self._lock = store, key, lock
         self._held = True
         self.token = store.load(key)
+        self.dead = store._dead.get(key)
+
+    def mark_dead(self, reason: str) -> None:
+        if self._held:
+            with self._store._guard:
+                if self._key in self._store._data:
+                    self._store._dead[self._key] = reason
+            self.release()
 
     def commit(self, token: Token) -> None:
         if not self._held:
@@ -216,6 +411,7 @@ class MemoryTokenStore:
 
     def __init__(self, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
         self._data: dict[str, str] = {}
+        self._dead: dict[str, str] = {}
         self._guard = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
         self._lock_timeout = float(lock_timeout)
@@ -231,6 +427,13 @@ class MemoryTokenStore:
         text = encode_token(token)
         with self._guard:
             self._data[check_key(key)] = text
+            self._dead.pop(key, None)
+
+    def delete(self, key: str) -> None:
+        """Forget ``key``'s token."""
+        with self._guard:
+            self._data.pop(check_key(key), None)
+            self._dead.pop(key, None)
 
     def lock(self, key: str) -> _MemoryLease:
         """Take ``key``'s refresh lock (threads of this process wait for each other)."""

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._async.poller import AsyncPoller
+from freshbooks_sdk._async.poller import DEFAULT_MAX_STORE_RETRIES, AsyncPoller
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
@@ -128,7 +129,12 @@ class AsyncPollable(AsyncResource[M]):
         *,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
-        store: CursorStore | str | os.PathLike[str] | DefaultStore | None = DEFAULT_STORE,
+        store: CursorStore
+        | stores.AsyncCursorStore
+        | str
+        | os.PathLike[str]
+        | DefaultStore
+        | None = DEFAULT_STORE,
         key: str | None = None,
         cap: int | None = None,
         include_deleted: bool = False,
@@ -136,6 +142,7 @@ class AsyncPollable(AsyncResource[M]):
         per_page: int = DEFAULT_PER_PAGE,
         overlap: timedelta = DEFAULT_OVERLAP,
         safety: timedelta = DEFAULT_SAFETY,
+        max_store_retries: int = DEFAULT_MAX_STORE_RETRIES,
     ) -> AsyncPoller[M]:
         """A poller yielding one activation per cycle with every record updated since the
         cursor (at-least-once; see :mod:`freshbooks_sdk._async.poller` and the README).
@@ -145,6 +152,7 @@ class AsyncPollable(AsyncResource[M]):
         :func:`~freshbooks_sdk.cursors.default_cursor_path` (a restarted service resumes where it
         stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
         ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
+        ``max_store_retries``: times in a row an unavailable cursor store is waited for.
         """
         check_poll_args(
             start=start,
@@ -190,4 +198,5 @@ class AsyncPollable(AsyncResource[M]):
             safety=safety,
             clock=self._core.now,
             sleep=self._core.sleep,
+            max_store_retries=max_store_retries,
         )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
+from freshbooks_sdk import stores
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
@@ -24,7 +25,7 @@ from freshbooks_sdk._core.polling import (
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.poller import Poller
+from freshbooks_sdk._sync.poller import DEFAULT_MAX_STORE_RETRIES, Poller
 from freshbooks_sdk.cursors import (
     DEFAULT_STORE,
     CursorStore,
@@ -129,7 +130,12 @@ class Pollable(Resource[M]):
         *,
         start: Start = "now",
         interval: float = DEFAULT_INTERVAL,
-        store: CursorStore | str | os.PathLike[str] | DefaultStore | None = DEFAULT_STORE,
+        store: CursorStore
+        | stores.CursorStore
+        | str
+        | os.PathLike[str]
+        | DefaultStore
+        | None = DEFAULT_STORE,
         key: str | None = None,
         cap: int | None = None,
         include_deleted: bool = False,
@@ -137,6 +143,7 @@ class Pollable(Resource[M]):
         per_page: int = DEFAULT_PER_PAGE,
         overlap: timedelta = DEFAULT_OVERLAP,
         safety: timedelta = DEFAULT_SAFETY,
+        max_store_retries: int = DEFAULT_MAX_STORE_RETRIES,
     ) -> Poller[M]:
         """A poller yielding one activation per cycle with every record updated since the
         cursor (at-least-once; see :mod:`freshbooks_sdk._sync.poller` and the README).
@@ -146,6 +153,7 @@ class Pollable(Resource[M]):
         :func:`~freshbooks_sdk.cursors.default_cursor_path` (a restarted service resumes where it
         stopped); a SQLite path, any ``CursorStore``, or ``None`` for an in-memory cursor.
         ``key`` defaults to ``"{account_id}:{path}"``, e.g. ``"ABC123:invoices/invoices"``.
+        ``max_store_retries``: times in a row an unavailable cursor store is waited for.
         """
         check_poll_args(
             start=start,
@@ -189,4 +197,5 @@ class Pollable(Resource[M]):
             safety=safety,
             clock=self._core.now,
             sleep=self._core.sleep,
+            max_store_retries=max_store_retries,
         )
