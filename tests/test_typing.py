@@ -23,8 +23,10 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from freshbooks_sdk import FreshBooks, Money
+from freshbooks_sdk import AsyncFreshBooks, FreshBooks, Money
 from freshbooks_sdk._core.currencies import ACTIVE_CODES, CURRENCY_CODES, WITHDRAWN_CODES
 from freshbooks_sdk._core.money_input import check_currency, float_origin, to_decimal
 from freshbooks_sdk.errors import InvalidRequestError
@@ -320,3 +322,50 @@ def test_too_precise_decimals_not_from_floats_get_the_plain_message() -> None:
     assert "is a float" not in str(info.value)
     assert "10 after" in str(info.value)
     assert float_origin(Decimal("0.123456789012345678901")) is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e14, max_value=1e14))
+def test_any_too_precise_float_made_decimal_names_its_float(number: float) -> None:
+    exact = Decimal(number)
+    try:
+        result = to_decimal(exact, field="amount")
+    except InvalidRequestError as exc:
+        # Refused only for precision; a float origin is named whenever the digits say so.
+        assert exc.field == "amount"
+        if len(exact.as_tuple().digits) > 17:
+            assert f"use Decimal('{number!r}')" in str(exc)
+    else:
+        assert result == exact  # short binary fractions (0.5, 12.25) are exact and pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=10, min_value=-(10**14), max_value=10**14
+    )
+)
+def test_any_decimal_within_freshbooks_precision_passes(value: Decimal) -> None:
+    assert to_decimal(value, field="amount") == value
+
+
+async def test_the_async_client_refuses_the_same_mistakes_before_sending() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"a request was sent: {request.method} {request.url}")
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as http:
+        afb = AsyncFreshBooks(access_token="t", account_id="ACM123", http_client=http)
+        bad: Any = 1.0  # the float a type checker would have reported
+        with pytest.raises(InvalidRequestError) as info:
+            await afb.expenses.create(amount=bad, category_id=1, date=D, currency_code="USD")
+        assert info.value.field == "amount"
+        with pytest.raises(InvalidRequestError) as info:
+            afb.invoices.list(v3_status="payed")  # type: ignore[arg-type]  # the mistake tested
+        assert info.value.field == "v3_status"
+        with pytest.raises(InvalidRequestError) as info:
+            await afb.clients.create(fname="A", address={"zip": "M5V"})  # type: ignore[typeddict-unknown-key]  # tested
+        assert info.value.field == "address.zip"
+        with pytest.raises(InvalidRequestError) as info:
+            await afb.items.create(name="B", unit_cost=Decimal(0.1), currency_code="USD")  # noqa: RUF032 - tested
+        assert "Decimal(0.1) is a float; use Decimal('0.1')" in str(info.value)
+        await afb.aclose()
