@@ -33,6 +33,7 @@ def sync_mistakes(fb: FreshBooks) -> None:
     fb.callbacks.create(event="invoice.created", uri="https://x.example")  # expect-error
     fb.request("POST", "/x", json={"a": object()})  # expect-error: not JSON
     fb.request("GET", "/x")["response"]  # expect-error: narrow the JSON first
+    fb.invoices.poll(store=None).poll_once("2026-01-01")  # expect-error: a Cursor or its JSON
 
 
 async def async_mistakes(afb: AsyncFreshBooks) -> None:

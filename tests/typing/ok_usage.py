@@ -57,6 +57,9 @@ def sync_calls(fb: FreshBooks) -> Invoice:
     body: JSONResponse = fb.request("POST", "/x", json={"a": [1, 2.5, None, {"b": True}]})
     if isinstance(body, dict):
         body.get("response")
+    poller = fb.invoices.poll(store=None)
+    first = poller.poll_once()
+    poller.poll_once(first.cursor_after)
     return fb.invoices.get(inv.id)
 
 
