@@ -369,3 +369,50 @@ async def test_the_async_client_refuses_the_same_mistakes_before_sending() -> No
             await afb.items.create(name="B", unit_cost=Decimal(0.1), currency_code="USD")  # noqa: RUF032 - tested
         assert "Decimal(0.1) is a float; use Decimal('0.1')" in str(info.value)
         await afb.aclose()
+
+
+def test_the_typed_dicts_are_introspectable_at_run_time() -> None:
+    from freshbooks_sdk.types import AddressDict, InvoiceLineDict
+
+    assert InvoiceLineDict.__required_keys__ == {"name", "unit_cost"}
+    assert "qty" in InvoiceLineDict.__optional_keys__
+    assert AddressDict.__required_keys__ == frozenset()
+    assert set(AddressDict.__optional_keys__) == {
+        "street",
+        "street2",
+        "city",
+        "province",
+        "postal_code",
+        "country",
+    }
+
+
+def test_the_literals_and_typed_dicts_match_the_run_time_checks() -> None:
+    """The types and the run-time checks list the same names (no drift either way)."""
+    from typing import get_args
+
+    from freshbooks_sdk._core import business, query
+    from freshbooks_sdk._core import input_types as t
+    from freshbooks_sdk._core.accounting_inputs import (
+        _SPECIAL_EVENTS,
+        CALLBACK_ACTIONS,
+        CALLBACK_OBJECTS,
+    )
+    from freshbooks_sdk._core.inputs import ADDRESS_FIELDS, LINE_KEYS
+
+    assert set(t.InvoiceLineDict.__annotations__) == LINE_KEYS
+    assert set(t.AddressDict.__annotations__) == set(ADDRESS_FIELDS)
+    assert set(get_args(t.ClientInclude)) == set(query.CLIENT_INCLUDES)
+    assert set(get_args(t.InvoiceInclude)) == set(query.INVOICE_INCLUDES)
+    assert set(get_args(t.ExpenseInclude)) == set(query.EXPENSE_INCLUDES)
+    assert set(get_args(t.ProjectType)) == business.PROJECT_TYPES
+    assert set(get_args(t.ProjectBillingMethod)) == business.PROJECT_BILLING_METHODS
+    for sorts, allowed in (
+        (t.TimeEntrySort, business.TIME_ENTRY_SORTS),
+        (t.ProjectSort, business.PROJECT_SORTS),
+    ):
+        assert set(get_args(sorts)) == allowed | {f"-{name}" for name in allowed}
+    events = {o for o in CALLBACK_OBJECTS} | {
+        f"{o}.{a}" for o in CALLBACK_OBJECTS for a in CALLBACK_ACTIONS
+    }
+    assert CALLBACK_EVENTS == events | _SPECIAL_EVENTS

@@ -11,8 +11,6 @@ names are re-exported by :mod:`freshbooks_sdk.types`.
 ['autopaid', 'created', 'declined']
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
