@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any
 
 import httpx
 
@@ -32,6 +31,7 @@ from freshbooks_sdk._async.resources.time_entries import AsyncTimeEntriesResourc
 from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
+from freshbooks_sdk._core.input_types import JSONResponse, RequestJSON
 from freshbooks_sdk._core.inputs import check_client_args, check_timeout_arg
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
@@ -192,9 +192,9 @@ class AsyncFreshBooks:
         path: str,
         *,
         params: RawParams | None = None,
-        json: Any = None,
+        json: RequestJSON = None,
         idempotent: bool | None = None,
-    ) -> Any:
+    ) -> JSONResponse:
         """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
 
         Same auth, retries and typed errors as the modelled calls (a 404 raises
@@ -223,7 +223,8 @@ class AsyncFreshBooks:
             idempotent=idempotent,
         )
         response = await self._core.send(spec)
-        return decode_raw(response.content, response.status_code, response)
+        body: JSONResponse = decode_raw(response.content, response.status_code, response)
+        return body
 
     @property
     def base_url(self) -> str:

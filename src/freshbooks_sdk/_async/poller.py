@@ -348,7 +348,7 @@ class AsyncPoller(Generic[T]):
     # -- one cycle -------------------------------------------------------------------------
 
     async def poll_once(
-        self, cursor: Cursor | Mapping[str, Any] | None = None
+        self, cursor: Cursor | Mapping[str, object] | None = None
     ) -> AsyncActivation[T]:
         """Run one cycle and return its activation (possibly empty). Nothing is acknowledged.
 
@@ -385,7 +385,7 @@ class AsyncPoller(Generic[T]):
 
     async def _cycle(
         self,
-        cursor: Cursor | Mapping[str, Any] | None,
+        cursor: Cursor | Mapping[str, object] | None,
         counters: _Counters,
         failed_cycles: int,
         *,

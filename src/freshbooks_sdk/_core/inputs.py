@@ -12,13 +12,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict, TypeVar, Union
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pydantic
 
 from freshbooks_sdk._core.fbtime import eastern_date, ensure_aware, in_supported_range
+from freshbooks_sdk._core.input_types import INVOICE_V3_STATUSES, AddressDict, InvoiceLineDict
 from freshbooks_sdk._core.money_input import (
+    MoneyInput,
     check_currency,
     decimal_text,
     to_decimal,
@@ -30,34 +32,11 @@ T = TypeVar("T")
 
 PHASE_KEYS = ("vis_state", "ext_vis_state")
 
-MoneyLike = Union[str, int, Decimal, Any]
-
-
-class Address(TypedDict, total=False):
-    """A client's primary address (sent as FreshBooks' ``p_*`` fields)."""
-
-    street: str
-    street2: str
-    city: str
-    province: str
-    postal_code: str
-    country: str
-
-
-class InvoiceLineInput(TypedDict, total=False):
-    """One invoice line: ``name`` and ``unit_cost`` are required, ``qty`` defaults to 1.
-
-    >>> line: InvoiceLineInput = {"name": "Design", "qty": "3", "unit_cost": "120.00"}
-    """
-
-    name: str
-    description: str
-    qty: str | int | Decimal
-    unit_cost: MoneyLike
-    tax_name1: str
-    tax_percent1: str | int | Decimal
-    tax_name2: str
-    tax_percent2: str | int | Decimal
+MoneyLike = MoneyInput
+Address = AddressDict
+"""The client address shape (an alias of :class:`~freshbooks_sdk.types.AddressDict`)."""
+InvoiceLineInput = InvoiceLineDict
+"""One invoice line (an alias of :class:`~freshbooks_sdk.types.InvoiceLineDict`)."""
 
 
 # -- primitives: every public argument goes through one of these before anything is sent ----------
@@ -1158,26 +1137,27 @@ def client_search(
     return search
 
 
-_V3_STATUS_RE = re.compile(r"^[a-z][a-z_-]{0,30}$")
-
-
 def check_v3_status(value: object) -> str | None:
-    """``None`` or an invoice ``v3_status`` name (an ``InvoiceV3Status`` or a lowercase name;
-    the list is open: a new FreshBooks status is passed through).
+    """``None`` or a documented invoice ``v3_status`` (an ``InvoiceV3Status`` member or its
+    name); anything else is refused before sending (FreshBooks would answer an empty list).
 
     >>> check_v3_status("paid")
     'paid'
+    >>> check_v3_status("payed")
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.InvalidRequestError: v3_status must be one of autopaid, created, declined, deposit-paid, deposit-partial, disputed, draft, failed, overdue, paid, partial, pending, resolved, retry, sent, success, viewed; got 'payed'
     """
     if value is None:
         return None
-    if not isinstance(value, str) or not _V3_STATUS_RE.fullmatch(value):
+    name = getattr(value, "value", value) if isinstance(value, str) else value
+    if not isinstance(name, str) or str.__str__(name) not in INVOICE_V3_STATUSES:
         raise invalid(
             "v3_status",
-            f"must be a status name such as 'draft', 'sent', 'paid' or 'overdue', got {describe(value)}",
+            f"must be one of {', '.join(sorted(INVOICE_V3_STATUSES))}; got {describe(value)}",
             value,
         )
-    enum_value = getattr(value, "value", value)
-    return str.__str__(enum_value) if isinstance(enum_value, str) else str.__str__(value)
+    return str.__str__(name)
 
 
 # -- client constructor ------------------------------------------------------------------------

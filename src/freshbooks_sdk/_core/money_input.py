@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import TYPE_CHECKING, TypeAlias, Union
 
+from freshbooks_sdk._core.currencies import CURRENCY_CODES
 from freshbooks_sdk.errors import InvalidRequestError
+
+if TYPE_CHECKING:
+    from freshbooks_sdk.models import Money
 
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
 
-MoneyInput = Union[str, int, Decimal, Any]  # Any: a freshbooks_sdk.Money
+MoneyInput: TypeAlias = Union[str, int, Decimal, "Money"]
+"""A money input: a decimal string (``"12.50"``), an int, a ``Decimal`` or a ``Money`` (which
+brings its own currency). ``float`` is deliberately absent: type checkers report
+``amount=42.5``, and it is refused at run time too."""
 
 MAX_INTEGER_DIGITS = 15
 """Most digits before the decimal point of an amount or number (below 10**15)."""
@@ -45,14 +52,46 @@ def _show(value: object) -> str:
 
 
 def check_currency(code: object, field: str = "currency_code") -> str:
-    """A 3-letter ISO 4217 code, upper-cased."""
+    """A known ISO 4217 code (see :mod:`freshbooks_sdk._core.currencies`), upper-cased.
+
+    >>> check_currency("cad")
+    'CAD'
+    >>> check_currency("XYZ")
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.InvalidRequestError: currency_code 'XYZ' is not an ISO 4217 currency code (such as 'USD', 'CAD', 'EUR')
+    """
     if not isinstance(code, str) or not _CURRENCY_RE.fullmatch(code):
         raise InvalidRequestError(
             f"{field} must be a 3-letter currency code such as 'USD', got {_show(code)}",
             field=field,
             value=_show(code),
         )
-    return str.__str__(code).upper()
+    upper = str.__str__(code).upper()
+    if upper not in CURRENCY_CODES:
+        raise InvalidRequestError(
+            f"{field} {_show(code)} is not an ISO 4217 currency code (such as 'USD', 'CAD', 'EUR')",
+            field=field,
+            value=_show(code),
+        )
+    return upper
+
+
+def float_origin(number: Decimal) -> float | None:
+    """The ``float`` a long ``Decimal`` was built from (``Decimal(0.1)``), else ``None``.
+
+    ``Decimal(0.1)`` is the exact binary value of the float ``0.1``
+    (``0.1000000000000000055511151231257827...``): more digits than any amount means. A Decimal
+    with more than 17 significant digits that converts to a float and back unchanged is such a
+    value.
+
+    >>> float_origin(Decimal(0.1)), float_origin(Decimal("0.1"))
+    (0.1, None)
+    """
+    if not number.is_finite() or len(number.as_tuple().digits) <= 17:
+        return None
+    as_float = float(number)  # finite: a float, or +-inf when too large (then no match below)
+    return as_float if Decimal(as_float) == number else None
 
 
 def to_decimal(value: object, *, field: str, allow_negative: bool = True) -> Decimal:
@@ -114,6 +153,15 @@ def to_decimal(value: object, *, field: str, allow_negative: bool = True) -> Dec
         or -int(number.as_tuple().exponent) > _MAX_WRITTEN_FRACTION
         or -int(number.normalize().as_tuple().exponent) > MAX_FRACTION_DIGITS
     ):
+        origin = float_origin(number) if isinstance(value, Decimal) else None
+        if origin is not None:
+            raise InvalidRequestError(
+                f"{field} has {len(number.as_tuple().digits)} digits, beyond FreshBooks' "
+                f"precision ({MAX_FRACTION_DIGITS} after the point): Decimal({origin!r}) is a "
+                f"float; use Decimal('{origin!r}')",
+                field=field,
+                value=_show(value),
+            )
         raise InvalidRequestError(
             f"{field} must have at most {MAX_INTEGER_DIGITS} digits before the point and "
             f"{MAX_FRACTION_DIGITS} after (FreshBooks' limits), got {_show(value)}",

@@ -12,12 +12,12 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
-from typing import Any
 
 import httpx
 
 from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
+from freshbooks_sdk._core.input_types import JSONResponse, RequestJSON
 from freshbooks_sdk._core.inputs import check_client_args, check_timeout_arg
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.query import check_account_id
@@ -193,9 +193,9 @@ class FreshBooks:
         path: str,
         *,
         params: RawParams | None = None,
-        json: Any = None,
+        json: RequestJSON = None,
         idempotent: bool | None = None,
-    ) -> Any:
+    ) -> JSONResponse:
         """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
 
         Same auth, retries and typed errors as the modelled calls (a 404 raises
@@ -224,7 +224,8 @@ class FreshBooks:
             idempotent=idempotent,
         )
         response = self._core.send(spec)
-        return decode_raw(response.content, response.status_code, response)
+        body: JSONResponse = decode_raw(response.content, response.status_code, response)
+        return body
 
     @property
     def base_url(self) -> str:

@@ -348,7 +348,7 @@ class Poller(Generic[T]):
 
     # -- one cycle -------------------------------------------------------------------------
 
-    def poll_once(self, cursor: Cursor | Mapping[str, Any] | None = None) -> Activation[T]:
+    def poll_once(self, cursor: Cursor | Mapping[str, object] | None = None) -> Activation[T]:
         """Run one cycle and return its activation (possibly empty). Nothing is acknowledged.
 
         Without ``cursor`` the cycle starts from the store (a missing cursor is created from
@@ -384,7 +384,7 @@ class Poller(Generic[T]):
 
     def _cycle(
         self,
-        cursor: Cursor | Mapping[str, Any] | None,
+        cursor: Cursor | Mapping[str, object] | None,
         counters: _Counters,
         failed_cycles: int,
         *,

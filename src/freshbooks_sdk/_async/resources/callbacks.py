@@ -17,6 +17,7 @@ from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncResource
 from freshbooks_sdk._core.accounting_inputs import check_callback_uri, check_event, check_verifier
 from freshbooks_sdk._core.envelope import RequestSpec, listing, single
+from freshbooks_sdk._core.input_types import CallbackEvent
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import accounting_path, check_resource_id
 
@@ -40,7 +41,7 @@ class AsyncCallbacksResource(AsyncResource["Callback"]):
     def list(
         self,
         *,
-        event: str | None = None,
+        event: CallbackEvent | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> AsyncPaginator[Callback]:
@@ -52,7 +53,7 @@ class AsyncCallbacksResource(AsyncResource["Callback"]):
         """One callback by ``callbackid``."""
         return await self._fetch(check_resource_id(callback_id, field="callback_id"))
 
-    async def create(self, *, event: str, uri: str) -> Callback:
+    async def create(self, *, event: CallbackEvent, uri: str) -> Callback:
         """Register ``uri`` for ``event`` (``"invoice"`` or ``"invoice.create"``). FreshBooks
         POSTs a verifier to ``uri`` at once; the callback is inactive until :meth:`verify`."""
         return await self._post({"event": check_event(event), "uri": check_callback_uri(uri)})

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
 from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.input_types import (
+    AddressDict,
+    ClientInclude,
+    JSONValue,
+    VisStateFilter,
+)
 from freshbooks_sdk._core.inputs import (
-    Address,
     check_include,
     client_body,
     client_search,
@@ -25,7 +30,6 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
-from freshbooks_sdk._enums import VisState
 
 if TYPE_CHECKING:
     from freshbooks_sdk.models import Client
@@ -55,8 +59,8 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         has_draft: bool | None = None,
         has_outstanding: bool | None = None,
         has_overdue: bool | None = None,
-        vis_state: VisState | int | None = None,
-        include: Iterable[str] = (),
+        vis_state: VisStateFilter | None = None,
+        include: Iterable[ClientInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
         email_like: str | None = None,
@@ -96,7 +100,7 @@ class AsyncClientsResource(AsyncPollable["Client"]):
             search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
-    async def get(self, client_id: int, *, include: Iterable[str] = ()) -> Client:
+    async def get(self, client_id: int, *, include: Iterable[ClientInclude] = ()) -> Client:
         """One client by id (``NotFoundError`` errno 1012 when it does not exist)."""
         client_id = check_resource_id(client_id, field="client_id")
         return await self._fetch(client_id, check_include(include, known=CLIENT_INCLUDES))
@@ -108,9 +112,9 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         fname: str | None = None,
         lname: str | None = None,
         organization: str | None = None,
-        address: Address | None = None,
+        address: AddressDict | None = None,
         currency_code: str | None = None,
-        extra: Mapping[str, Any] | None = None,
+        extra: Mapping[str, JSONValue] | None = None,
     ) -> Client:
         """Create a client; at least one of fname, lname, email, organization is required
         (checked before sending). ``extra`` passes other wire fields (``bus_phone``, ``note``...)."""
@@ -133,9 +137,9 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         fname: str | None = None,
         lname: str | None = None,
         organization: str | None = None,
-        address: Address | None = None,
+        address: AddressDict | None = None,
         currency_code: str | None = None,
-        fields: Mapping[str, Any] | None = None,
+        fields: Mapping[str, JSONValue] | None = None,
     ) -> Client:
         """Change only the given fields (FreshBooks PUTs are partial). Never sends
         ``vis_state``: use :meth:`delete` (FreshBooks would drop the other fields)."""

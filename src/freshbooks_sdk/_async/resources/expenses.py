@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
 from freshbooks_sdk._core.envelope import listing, single
-from freshbooks_sdk._core.inputs import (
+from freshbooks_sdk._core.input_types import (
+    ExpenseInclude,
+    JSONValue,
     MoneyLike,
+    NumberLike,
+    VisStateFilter,
+)
+from freshbooks_sdk._core.inputs import (
     check_date,
     check_include,
     check_optional_id,
@@ -26,7 +31,6 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
-from freshbooks_sdk._enums import VisState
 
 if TYPE_CHECKING:
     from freshbooks_sdk.models import Expense
@@ -48,8 +52,8 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         date_from: date | None = None,
         date_to: date | None = None,
         updated_since: datetime | None = None,
-        vis_state: VisState | int | None = None,
-        include: Iterable[str] = (),
+        vis_state: VisStateFilter | None = None,
+        include: Iterable[ExpenseInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> AsyncPaginator[Expense]:
@@ -68,7 +72,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
             search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
-    async def get(self, expense_id: int, *, include: Iterable[str] = ()) -> Expense:
+    async def get(self, expense_id: int, *, include: Iterable[ExpenseInclude] = ()) -> Expense:
         """One expense by id."""
         expense_id = check_resource_id(expense_id, field="expense_id")
         return await self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
@@ -86,10 +90,10 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         notes: str | None = None,
         staff_id: int | None = None,
         tax_name1: str | None = None,
-        tax_amount1: str | int | Decimal | None = None,
+        tax_amount1: NumberLike | None = None,
         tax_name2: str | None = None,
-        tax_amount2: str | int | Decimal | None = None,
-        extra: Mapping[str, Any] | None = None,
+        tax_amount2: NumberLike | None = None,
+        extra: Mapping[str, JSONValue] | None = None,
     ) -> Expense:
         """Record an expense; ``client_id``/``project_id`` bill it back.
 
@@ -132,7 +136,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         client_id: int | None = None,
         project_id: int | None = None,
         notes: str | None = None,
-        fields: Mapping[str, Any] | None = None,
+        fields: Mapping[str, JSONValue] | None = None,
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""

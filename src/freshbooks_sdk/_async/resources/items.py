@@ -7,14 +7,14 @@ for item in fb.items.list():
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncResource
 from freshbooks_sdk._core.accounting_inputs import item_body
 from freshbooks_sdk._core.envelope import listing, single
-from freshbooks_sdk._core.money_input import MoneyInput, check_currency
+from freshbooks_sdk._core.input_types import MoneyLike, NumberLike
+from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
@@ -44,11 +44,11 @@ class AsyncItemsResource(AsyncResource["Item"]):
         self,
         *,
         name: str,
-        unit_cost: MoneyInput | None = None,
+        unit_cost: MoneyLike | None = None,
         currency_code: str | None = None,
         description: str | None = None,
-        qty: str | int | Decimal | None = None,
-        inventory: str | int | Decimal | None = None,
+        qty: NumberLike | None = None,
+        inventory: NumberLike | None = None,
         sku: str | None = None,
         tax1: int | None = None,
         tax2: int | None = None,

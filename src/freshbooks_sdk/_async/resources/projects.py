@@ -13,12 +13,17 @@ back to a project by its id (``projectid`` on expenses, ``project_id`` on time e
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
 from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
+from freshbooks_sdk._core.input_types import (
+    NumberLike,
+    ProjectBillingMethod,
+    ProjectSort,
+    ProjectType,
+)
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
@@ -44,7 +49,7 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         internal: bool | None = None,
         client_id: int | None = None,
         updated_since: datetime | None = None,
-        sort: str | None = None,
+        sort: ProjectSort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> AsyncPaginator[Project]:
@@ -73,10 +78,10 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         due_date: date | None = None,
         client_id: int | None = None,
         internal: bool | None = None,
-        project_type: str | None = None,
-        billing_method: str | None = None,
-        fixed_price: str | int | Decimal | None = None,
-        rate: str | int | Decimal | None = None,
+        project_type: ProjectType | None = None,
+        billing_method: ProjectBillingMethod | None = None,
+        fixed_price: NumberLike | None = None,
+        rate: NumberLike | None = None,
         budget: int | None = None,
         project_manager_id: int | None = None,
     ) -> Project:

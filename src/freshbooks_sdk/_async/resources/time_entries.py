@@ -23,6 +23,7 @@ from freshbooks_sdk._core.business import (
     time_entry_body,
     time_entry_filters,
 )
+from freshbooks_sdk._core.input_types import TimeEntrySort
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
@@ -55,7 +56,7 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
         include_deleted: bool | None = None,
         include_unlogged: bool | None = None,
         team: bool | None = None,
-        sort: str | None = None,
+        sort: TimeEntrySort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> AsyncPaginator[TimeEntry]:

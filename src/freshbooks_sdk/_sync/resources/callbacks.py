@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import check_callback_uri, check_event, check_verifier
 from freshbooks_sdk._core.envelope import RequestSpec, listing, single
+from freshbooks_sdk._core.input_types import CallbackEvent
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import accounting_path, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
@@ -41,7 +42,7 @@ class CallbacksResource(Resource["Callback"]):
     def list(
         self,
         *,
-        event: str | None = None,
+        event: CallbackEvent | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> Paginator[Callback]:
@@ -53,7 +54,7 @@ class CallbacksResource(Resource["Callback"]):
         """One callback by ``callbackid``."""
         return self._fetch(check_resource_id(callback_id, field="callback_id"))
 
-    def create(self, *, event: str, uri: str) -> Callback:
+    def create(self, *, event: CallbackEvent, uri: str) -> Callback:
         """Register ``uri`` for ``event`` (``"invoice"`` or ``"invoice.create"``). FreshBooks
         POSTs a verifier to ``uri`` at once; the callback is inactive until :meth:`verify`."""
         return self._post({"event": check_event(event), "uri": check_callback_uri(uri)})

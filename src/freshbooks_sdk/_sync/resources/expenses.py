@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
-from freshbooks_sdk._core.inputs import (
+from freshbooks_sdk._core.input_types import (
+    ExpenseInclude,
+    JSONValue,
     MoneyLike,
+    NumberLike,
+    VisStateFilter,
+)
+from freshbooks_sdk._core.inputs import (
     check_date,
     check_include,
     check_optional_id,
@@ -25,7 +30,6 @@ from freshbooks_sdk._core.inputs import (
 )
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
-from freshbooks_sdk._enums import VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
 
@@ -49,8 +53,8 @@ class ExpensesResource(Pollable["Expense"]):
         date_from: date | None = None,
         date_to: date | None = None,
         updated_since: datetime | None = None,
-        vis_state: VisState | int | None = None,
-        include: Iterable[str] = (),
+        vis_state: VisStateFilter | None = None,
+        include: Iterable[ExpenseInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> Paginator[Expense]:
@@ -69,7 +73,7 @@ class ExpensesResource(Pollable["Expense"]):
             search, include=includes, per_page=per_page, max_items=max_items, where=keep
         )
 
-    def get(self, expense_id: int, *, include: Iterable[str] = ()) -> Expense:
+    def get(self, expense_id: int, *, include: Iterable[ExpenseInclude] = ()) -> Expense:
         """One expense by id."""
         expense_id = check_resource_id(expense_id, field="expense_id")
         return self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
@@ -87,10 +91,10 @@ class ExpensesResource(Pollable["Expense"]):
         notes: str | None = None,
         staff_id: int | None = None,
         tax_name1: str | None = None,
-        tax_amount1: str | int | Decimal | None = None,
+        tax_amount1: NumberLike | None = None,
         tax_name2: str | None = None,
-        tax_amount2: str | int | Decimal | None = None,
-        extra: Mapping[str, Any] | None = None,
+        tax_amount2: NumberLike | None = None,
+        extra: Mapping[str, JSONValue] | None = None,
     ) -> Expense:
         """Record an expense; ``client_id``/``project_id`` bill it back.
 
@@ -133,7 +137,7 @@ class ExpensesResource(Pollable["Expense"]):
         client_id: int | None = None,
         project_id: int | None = None,
         notes: str | None = None,
-        fields: Mapping[str, Any] | None = None,
+        fields: Mapping[str, JSONValue] | None = None,
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""

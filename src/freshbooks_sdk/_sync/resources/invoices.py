@@ -15,8 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.fbtime import eastern_date
+from freshbooks_sdk._core.input_types import (
+    InvoiceInclude,
+    InvoiceLineDict,
+    JSONValue,
+    NumberLike,
+    V3StatusFilter,
+    VisStateFilter,
+)
 from freshbooks_sdk._core.inputs import (
-    InvoiceLineInput,
     check_bool,
     check_date,
     check_include,
@@ -34,14 +41,13 @@ from freshbooks_sdk._core.inputs import (
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
-from freshbooks_sdk._enums import InvoiceV3Status, VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
 
 LINES = ("lines",)
 
 if TYPE_CHECKING:
-    from freshbooks_sdk.models import Invoice
+    from freshbooks_sdk.models import Invoice, InvoiceLineCreate
 
 
 class InvoicesResource(Pollable["Invoice"]):
@@ -58,12 +64,12 @@ class InvoicesResource(Pollable["Invoice"]):
         *,
         customer_id: int | None = None,
         updated_since: datetime | None = None,
-        v3_status: InvoiceV3Status | str | None = None,
+        v3_status: V3StatusFilter | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
-        vis_state: VisState | int | None = None,
+        vis_state: VisStateFilter | None = None,
         include_lines: bool = False,
-        include: Iterable[str] = (),
+        include: Iterable[InvoiceInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> Paginator[Invoice]:
@@ -101,7 +107,7 @@ class InvoicesResource(Pollable["Invoice"]):
         self,
         *,
         customer_id: int,
-        lines: Sequence[InvoiceLineInput | Mapping[str, Any]],
+        lines: Sequence[InvoiceLineDict | InvoiceLineCreate],
         currency_code: str | None = None,
         create_date: date | None = None,
         due_offset_days: int | None = None,
@@ -109,9 +115,9 @@ class InvoicesResource(Pollable["Invoice"]):
         notes: str | None = None,
         terms: str | None = None,
         invoice_number: str | None = None,
-        discount_percent: str | int | None = None,
+        discount_percent: NumberLike | None = None,
         language: str | None = None,
-        extra: Mapping[str, Any] | None = None,
+        extra: Mapping[str, JSONValue] | None = None,
     ) -> Invoice:
         """Draft an invoice (FreshBooks creates it as ``draft``; send it with :meth:`send`).
 
@@ -148,9 +154,9 @@ class InvoicesResource(Pollable["Invoice"]):
         terms: str | None = None,
         due_offset_days: int | None = None,
         create_date: date | None = None,
-        lines: Sequence[InvoiceLineInput | Mapping[str, Any]] | None = None,
+        lines: Sequence[InvoiceLineDict | InvoiceLineCreate] | None = None,
         currency_code: str | None = None,
-        fields: Mapping[str, Any] | None = None,
+        fields: Mapping[str, JSONValue] | None = None,
     ) -> Invoice:
         """Change only the given fields. Never sends ``vis_state``/``action_*`` (FreshBooks
         would drop the rest): use :meth:`send`, :meth:`mark_as_sent` or :meth:`delete`.

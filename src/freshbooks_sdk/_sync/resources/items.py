@@ -8,12 +8,12 @@ for item in fb.items.list():
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import item_body
 from freshbooks_sdk._core.envelope import listing, single
-from freshbooks_sdk._core.money_input import MoneyInput, check_currency
+from freshbooks_sdk._core.input_types import MoneyLike, NumberLike
+from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
@@ -45,11 +45,11 @@ class ItemsResource(Resource["Item"]):
         self,
         *,
         name: str,
-        unit_cost: MoneyInput | None = None,
+        unit_cost: MoneyLike | None = None,
         currency_code: str | None = None,
         description: str | None = None,
-        qty: str | int | Decimal | None = None,
-        inventory: str | int | Decimal | None = None,
+        qty: NumberLike | None = None,
+        inventory: NumberLike | None = None,
         sku: str | None = None,
         tax1: int | None = None,
         tax2: int | None = None,

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from freshbooks_sdk._core.accounting_inputs import payment_body
 from freshbooks_sdk._core.business import check_optional_id
 from freshbooks_sdk._core.envelope import listing, single
-from freshbooks_sdk._core.money_input import MoneyInput, check_currency
+from freshbooks_sdk._core.input_types import MoneyLike
+from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
@@ -59,7 +60,7 @@ class PaymentsResource(Resource["Payment"]):
         self,
         *,
         invoice_id: int,
-        amount: MoneyInput,
+        amount: MoneyLike,
         date: Date,
         type: str | None = None,
         note: str | None = None,

@@ -7,11 +7,11 @@ rates = {t.name: t.amount for t in fb.taxes.list()}   # {"HST": Decimal("13")}
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import tax_body
 from freshbooks_sdk._core.envelope import listing, single
+from freshbooks_sdk._core.input_types import NumberLike
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
@@ -43,7 +43,7 @@ class TaxesResource(Resource["Tax"]):
         self,
         *,
         name: str,
-        percent: str | int | Decimal,
+        percent: NumberLike,
         number: str | None = None,
         compound: bool | None = None,
     ) -> Tax:
