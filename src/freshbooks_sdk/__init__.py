@@ -31,11 +31,13 @@ if TYPE_CHECKING:
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
+        ClientClosedError,
         ErrorDetail,
         FreshBooksError,
         InvalidRequestError,
         NotFoundError,
         RateLimitError,
+        ResponseTooLargeError,
         UnprocessableEntityError,
     )
     from freshbooks_sdk.models import (
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
         Money,
         Staff,
     )
+    from freshbooks_sdk.types import AddressDict, InvoiceLineDict, MoneyLike
 
 __version__ = "0.1.0"
 
@@ -69,11 +72,13 @@ _LAZY: dict[str, str] = {
     "APIStatusError": "freshbooks_sdk.errors",
     "APITimeoutError": "freshbooks_sdk.errors",
     "AuthenticationError": "freshbooks_sdk.errors",
+    "ClientClosedError": "freshbooks_sdk.errors",
     "ErrorDetail": "freshbooks_sdk.errors",
     "FreshBooksError": "freshbooks_sdk.errors",
     "InvalidRequestError": "freshbooks_sdk.errors",
     "NotFoundError": "freshbooks_sdk.errors",
     "RateLimitError": "freshbooks_sdk.errors",
+    "ResponseTooLargeError": "freshbooks_sdk.errors",
     "UnprocessableEntityError": "freshbooks_sdk.errors",
     "Client": "freshbooks_sdk.models",
     "Expense": "freshbooks_sdk.models",
@@ -83,6 +88,9 @@ _LAZY: dict[str, str] = {
     "InvoiceLine": "freshbooks_sdk.models",
     "Money": "freshbooks_sdk.models",
     "Staff": "freshbooks_sdk.models",
+    "AddressDict": "freshbooks_sdk.types",
+    "InvoiceLineDict": "freshbooks_sdk.types",
+    "MoneyLike": "freshbooks_sdk.types",
 }
 
 
@@ -104,11 +112,13 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "Address",
+    "AddressDict",
     "AsyncFreshBooks",
     "AsyncPaginator",
     "AuthenticationError",
     "BusinessSummary",
     "Client",
+    "ClientClosedError",
     "ErrorDetail",
     "Expense",
     "ExpenseCategory",
@@ -118,13 +128,16 @@ __all__ = [
     "InvalidRequestError",
     "Invoice",
     "InvoiceLine",
+    "InvoiceLineDict",
     "InvoiceLineInput",
     "Money",
+    "MoneyLike",
     "NotFoundError",
     "Page",
     "PageInfo",
     "Paginator",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetryEvent",
     "RetryStats",
     "Staff",
