@@ -74,7 +74,7 @@ def valid_values(world: fz.World, examples: int) -> fz.Tally:
 def _valid_body(world: fz.World, method: fz.Method, tally: fz.Tally) -> Any:
     def body(data: st.DataObject) -> None:
         param = data.draw(st.sampled_from(fz.valid_params(method)))
-        value = data.draw(fz.VALID[param])
+        value = data.draw(fz.valid_strategy(method, param))
         if fz.run_method_case(world, method, param, value, tally) == "typed":
             tally.typed -= 1
             tally.untyped += 1

@@ -899,7 +899,13 @@ _ISSUE13_METHODS: tuple[Method, ...] = (
         lambda w: {"callback_id": w.callback_id, "verifier": "not-the-code"},
         "callback_id",
     ),
-    Method("invoices.poll+wake", _poll_and_wake("invoices"), lambda w: {}, POLL_PARAMS),
+    # wake() takes nothing: the poll arguments that shape a cycle are enough around it.
+    Method(
+        "invoices.poll+wake",
+        _poll_and_wake("invoices"),
+        lambda w: {},
+        ("start", "interval", "cap", "yield_empty", "store"),
+    ),
 )
 """The surface of issue 13: parameters read from the signatures."""
 
@@ -1358,12 +1364,56 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "cap": st.none() | st.integers(1, 10_000),
     "overlap": st.timedeltas(timedelta(0), timedelta(days=2)),
     "safety": st.timedeltas(timedelta(0), timedelta(days=2)),
+    # the issue-13 surface
+    "title": _text,
+    "name": _text,
+    "sku": _text,
+    "number": _text,
+    "note": st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
+        max_size=200,
+    ),
+    "description": _text,
+    "duration": st.integers(0, 10 * 365 * 24 * 3600),
+    "started_at": _instant,
+    "started_from": _instant,
+    "started_to": _instant,
+    "due_date": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "percent": st.decimals(0, 100, places=3).map(str),
+    "unit_cost": _money,
+    "budget": st.integers(0, 10**6),
+    "billable": st.none() | st.booleans(),
+    "internal": st.none() | st.booleans(),
+    "active": st.none() | st.booleans(),
+    "complete": st.none() | st.booleans(),
+    "event": st.sampled_from(["invoice", "invoice.create", "client.update", "payment.delete"]),
+    "uri": st.from_regex(r"https://[a-z]{1,20}\.example\.com/[a-z0-9/]{0,30}", fullmatch=True),
+    "max_bytes": st.integers(1, 2**31),
+    "idempotent": st.none() | st.booleans(),
 }
 """Valid values per parameter: each must be accepted (any API answer, but no refusal)."""
 
+VALID_FOR: dict[tuple[str, str], st.SearchStrategy[Any]] = {
+    ("payments.create", "amount"): st.decimals(
+        min_value=Decimal("0.01"), max_value=10**6, places=2
+    ).map(str),
+    ("time_entries.list", "sort"): st.sampled_from(["started_at", "-duration", "id"]),
+    ("projects.list", "sort"): st.sampled_from(["title", "-due_date", "updated_at"]),
+    ("client.request", "params"): st.dictionaries(
+        st.sampled_from(["search[email]", "search[fname_like]", "page", "per_page"]),
+        st.integers(1, 100) | _text,
+        max_size=3,
+    ),
+}
+"""Per-method valid values where a name means something narrower (a payment is never zero)."""
+
+
+def valid_strategy(method: Method, param: str) -> st.SearchStrategy[Any]:
+    return VALID_FOR.get((method.label, param)) or VALID[param]
+
 
 def valid_params(method: Method) -> tuple[str, ...]:
-    return tuple(p for p in method.params if p in VALID)
+    return tuple(p for p in method.params if p in VALID or (method.label, p) in VALID_FOR)
 
 
 # -- the async twins: every method a plain call reaches (programmatic) -------------------------
