@@ -123,6 +123,7 @@ def _totals(inv: InvoiceRecord) -> Totals:
 
 
 MAX_DUE_OFFSET_DAYS = 36_500
+"""The largest `due_offset_days` the sandbox takes (100 years)."""
 LATEST_CREATE_DATE = date.max - timedelta(days=MAX_DUE_OFFSET_DAYS)
 """The latest ``create_date`` whose due date (``+ due_offset_days``) is still a date."""
 
