@@ -711,3 +711,35 @@ def test_sandbox_answers_edge_dates_with_a_4xx_when_the_sdk_is_bypassed() -> Non
     stored = answers[-2][1].json()["response"]["result"]["invoice"]
     assert stored["create_date"] == "0001-01-01"  # the last accepted update; no 9999 applied
     assert stored["due_date"] == "0001-01-06"
+
+
+_form_text = st.text(max_size=24) | st.sampled_from(["²", "٣", "9" * 19, "9" * 20, "-1", "0", " 7"])
+
+
+@settings(FUZZ, max_examples=80)
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["name", "object_id", "account_id", "business_id", "user_id", "x"]),
+        _form_text,
+        max_size=6,
+    )
+)
+def test_a_correctly_signed_hostile_event_is_read_or_refused_typed(fields: dict[str, str]) -> None:
+    """The signature matches, the fields are hostile: an event or ``WebhookVerificationError``."""
+    from urllib.parse import urlencode
+
+    from freshbooks_sdk import webhooks
+
+    body = urlencode({"name": "invoice.create", "object_id": "7", **fields}).encode()
+    try:
+        signature = webhooks.sign(body, "s3cret")
+    except webhooks.WebhookVerificationError:
+        return  # not a form the helpers read (e.g. a lone surrogate): refused, typed
+    try:
+        event = webhooks.verify_event(body, signature, "s3cret")
+    except webhooks.WebhookVerificationError:
+        return
+    assert 1 <= event.object_id <= 2**63 - 1 or event.object_id == 0
+    assert event.fields["object_id"].isascii()
+    for stamp in (event.business_id, event.user_id):
+        assert stamp is None or 0 <= stamp <= 2**63 - 1

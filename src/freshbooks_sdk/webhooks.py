@@ -64,6 +64,8 @@ MAX_BODY_BYTES = 16 * 1024
 _EVENT_NAME = re.compile(r"^[a-z_]{1,40}(\.[A-Za-z]{1,40})?$")
 _ACCOUNT_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
 _MAX_FIELDS = 32
+_ID = re.compile(r"^[0-9]{1,19}$")
+_MAX_ID = 2**63 - 1
 _EVENT_FIELDS = ("name", "object_id", "account_id", "business_id", "identity_id", "user_id")
 
 
@@ -180,7 +182,8 @@ def _int(fields: Mapping[str, str], name: str, *, required: bool = False) -> int
         if required:
             raise WebhookVerificationError(f"the event has no {name}")
         return None
-    if not raw.isdigit() or len(raw) > 19:
+    # ASCII digits only (str.isdigit() takes '²' and '٣'), and a signed 64-bit id at most.
+    if not _ID.fullmatch(raw) or int(raw) > _MAX_ID:
         raise WebhookVerificationError(f"the event's {name} is not an id: {raw[:40]!r}")
     return int(raw)
 
