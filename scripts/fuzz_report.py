@@ -130,7 +130,7 @@ def constructors(world: fz.World, examples: int) -> fz.Tally:
 
 
 def async_methods(world: fz.World, examples: int) -> fz.Tally:
-    """The async twin of every directly-called method: the full sweep and hypothesis runs."""
+    """The async twin of every method: the full sweep and hypothesis runs."""
     tally = fz.Tally()
     for method in fz.ASYNC_METHODS:
         for param in method.params:
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         ("valid values (never refused)", lambda: valid_values(world, args.examples // 2)),
         ("FreshBooks constructor", lambda: constructors(world, args.examples * 4)),
         (
-            f"async twins (all {len(fz.ASYNC_METHODS)} directly-called methods)",
+            f"async twins (all {len(fz.ASYNC_METHODS)} methods)",
             lambda: async_methods(world, args.examples // 4),
         ),
         (

@@ -515,12 +515,16 @@ def _invoke(
     return call
 
 
+def _safe_store(args: dict[str, Any]) -> dict[str, Any]:
+    store = args.get("store")
+    if isinstance(store, str) and store.startswith(("/", "~")):
+        args["store"] = "./" + store  # a hostile path stays inside the scratch folder
+    return args
+
+
 def _poll(resource: str) -> Callable[[Any, Mapping[str, Any]], Any]:
     def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
-        args = {"store": None, **kwargs}
-        store = args["store"]
-        if isinstance(store, str) and store.startswith(("/", "~")):
-            args["store"] = "./" + store  # a hostile path stays inside the scratch folder
+        args = _safe_store({"store": None, **kwargs})
         poller = getattr(fb, resource).poll(**args)
         return poller.poll_once()
 
@@ -1004,6 +1008,16 @@ def run_async_case(
         async with afb:
             args = dict(kwargs)
             owner = afb if resource == "client" else getattr(afb, resource)
+            if name in ("poll", "poll+wake"):
+                poller = owner.poll(**_safe_store({"store": None, **args}))
+                if name == "poll+wake":
+                    poller.wake()
+                    await poller.poll_once()
+                    poller.wake()
+                return await poller.poll_once()
+            if name == "for_business":
+                bound = owner.for_business(**args)
+                return [item async for item in islice_async(bound.list(max_items=1), 1)]
             target = getattr(owner, name)
             if method.positional is not None:
                 result = target(args.pop(method.positional), **args)
@@ -1422,15 +1436,11 @@ def valid_params(method: Method) -> tuple[str, ...]:
     return tuple(p for p in method.params if p in VALID or (method.label, p) in VALID_FOR)
 
 
-# -- the async twins: every method a plain call reaches (programmatic) -------------------------
+# -- the async twins: every method (programmatic) ----------------------------------------------
 
-_SYNC_ONLY_SHAPES = ("poll", "poll+wake", "for_business")
-"""Call shapes run through their own drivers (a poller, a bound resource): sync only here."""
-
-ASYNC_METHODS: tuple[Method, ...] = tuple(
-    m for m in METHODS if m.label.rpartition(".")[2] not in _SYNC_ONLY_SHAPES
-)
-"""The async twin of every public method called directly (``AsyncFreshBooks``)."""
+ASYNC_METHODS: tuple[Method, ...] = METHODS
+"""The async twin of every public method (``AsyncFreshBooks``; pollers driven with
+``await poll_once()``, ``for_business`` through the bound resource's listing)."""
 
 
 # -- webhooks: the receiving side (no request is ever sent) ------------------------------------
