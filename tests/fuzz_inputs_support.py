@@ -17,6 +17,7 @@ transport records every request and answers from the in-process sandbox. Each ca
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import re
 import string
@@ -90,7 +91,9 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
 
 # -- what a valid request looks like -------------------------------------------------------------
 
-_QUERY_NAME = re.compile(r"^(search\[[a-z0-9_]+\](\[\])?|include\[\]|page|per_page)$")
+# FreshBooks query names: ``search[x]``, ``search[x][]``, ``include[]``, ``page`` and the plain
+# snake_case filters of the time-tracking and project APIs (``started_from``, ``billable``).
+_QUERY_NAME = re.compile(r"^(search\[[a-z0-9_]+\](\[\])?|include\[\]|[a-z][a-z0-9_]{0,40}(\[\])?)$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 
@@ -393,6 +396,13 @@ class World:
     expense_id: int
     category_id: int
     staff_id: int
+    project_id: int = 0
+    time_entry_id: int = 0
+    payment_id: int = 0
+    tax_id: int = 0
+    item_id: int = 0
+    callback_id: int = 0
+    business_id: int = 0
     loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.new_event_loop)
 
     def faults(self) -> int:
@@ -444,6 +454,14 @@ def make_world() -> World:
     category = next(iter(fb.expense_categories.list(max_items=1)))
     expense = fb.expenses.create(amount="5.00", category_id=category.id, date=date(2024, 5, 1))
     staff = next(iter(fb.staff.list(max_items=1)))
+    project = fb.projects.create(title="Fuzz", client_id=client.id)
+    entry = fb.time_entries.create(
+        started_at=datetime(2024, 5, 1, 9, tzinfo=timezone.utc), duration=60, project_id=project.id
+    )
+    payment = fb.payments.create(invoice_id=invoice.id, amount="1.00", date=date(2024, 5, 2))
+    tax = fb.taxes.create(name="GST", percent="5")
+    item = fb.items.create(name="Widget", unit_cost="2.00")
+    callback = fb.callbacks.create(event="invoice.create", uri="https://example.com/hook")
     return World(
         sandbox,
         recorder,
@@ -455,6 +473,13 @@ def make_world() -> World:
         expense.id,
         category.id,
         staff.id,
+        project_id=project.id,
+        time_entry_id=entry.id,
+        payment_id=payment.id,
+        tax_id=tax.id,
+        item_id=item.id,
+        callback_id=callback.callbackid,
+        business_id=fb.projects.business_id(),
     )
 
 
@@ -490,12 +515,16 @@ def _invoke(
     return call
 
 
+def _safe_store(args: dict[str, Any]) -> dict[str, Any]:
+    store = args.get("store")
+    if isinstance(store, str) and store.startswith(("/", "~")):
+        args["store"] = "./" + store  # a hostile path stays inside the scratch folder
+    return args
+
+
 def _poll(resource: str) -> Callable[[Any, Mapping[str, Any]], Any]:
     def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
-        args = {"store": None, **kwargs}
-        store = args["store"]
-        if isinstance(store, str) and store.startswith(("/", "~")):
-            args["store"] = "./" + store  # a hostile path stays inside the scratch folder
+        args = _safe_store({"store": None, **kwargs})
         poller = getattr(fb, resource).poll(**args)
         return poller.poll_once()
 
@@ -514,9 +543,10 @@ POLL_PARAMS = (
     "overlap",
     "safety",
     "store",
+    "max_store_retries",
 )
 
-METHODS: tuple[Method, ...] = (
+_ISSUE10_METHODS: tuple[Method, ...] = (
     Method(
         "clients.list",
         _invoke("clients", "list", None),
@@ -746,7 +776,177 @@ METHODS: tuple[Method, ...] = (
         "identity.staff_id", _invoke("identity", "staff_id", None), lambda w: {}, ("account_id",)
     ),
 )
-"""The 28 public sync methods."""
+"""The 28 public sync methods of issue 10 (parameters listed by hand)."""
+
+_PROBE = FreshBooks(access_token="probe", account_id="ACM1")
+"""A client never used to send: its resources are read for their method signatures."""
+
+
+def _signature_params(label: str) -> tuple[str, ...]:
+    """The parameters of a public method, read from its signature (``client.request`` too)."""
+    resource, _, name = label.rpartition(".")
+    owner = _PROBE if resource in ("", "client") else getattr(_PROBE, resource)
+    fn = getattr(owner, name)
+    return tuple(
+        p.name
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    )
+
+
+def _auto(
+    label: str,
+    base: Callable[[World], dict[str, Any]],
+    positional: str | None = None,
+    *,
+    call: Callable[[Any, Mapping[str, Any]], Any] | None = None,
+    nested: tuple[str, ...] = (),
+) -> Method:
+    """A method whose fuzzed parameters are read from its signature (plus ``nested`` paths)."""
+    resource, _, name = label.rpartition(".")
+    return Method(
+        label,
+        call or _invoke(resource, name, positional),
+        base,
+        (*_signature_params(label), *nested),
+        positional,
+    )
+
+
+def _invoke_client(name: str) -> Callable[[Any, Mapping[str, Any]], Any]:
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        return getattr(fb, name)(**kwargs)
+
+    return call
+
+
+def _then_list(resource: str) -> Callable[[Any, Mapping[str, Any]], Any]:
+    """``for_business(x)`` hands back a resource bound to ``x``: use it, so a bad id is seen."""
+
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        bound = getattr(fb, resource).for_business(**kwargs)
+        return _consume(bound.list(max_items=1))
+
+    return call
+
+
+def _poll_and_wake(resource: str) -> Callable[[Any, Mapping[str, Any]], Any]:
+    """``poller.wake()`` between two cycles (what a webhook hint does)."""
+
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        args = {"store": None, **kwargs}
+        store = args["store"]
+        if isinstance(store, str) and store.startswith(("/", "~")):
+            args["store"] = "./" + store
+        poller = getattr(fb, resource).poll(**args)
+        poller.wake()
+        poller.poll_once()
+        poller.wake()
+        return poller.poll_once()
+
+    return call
+
+
+_UTC_START = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
+_RAW_PATH = "/accounting/account/{account_id}/users/clients"
+
+_ISSUE13_METHODS: tuple[Method, ...] = (
+    _auto(
+        "client.request",
+        lambda w: {"method": "POST", "path": _RAW_PATH, "json": {"client": {"fname": "Raw"}}},
+        call=_invoke_client("request"),
+    ),
+    _auto("invoices.pdf", lambda w: {"invoice_id": w.invoice_id}, "invoice_id"),
+    _auto("time_entries.list", lambda w: {}),
+    _auto("time_entries.get", lambda w: {"time_entry_id": w.time_entry_id}, "time_entry_id"),
+    _auto("time_entries.create", lambda w: {"started_at": _UTC_START, "duration": 60}),
+    _auto("time_entries.business_id", lambda w: {}),
+    _auto(
+        "time_entries.for_business",
+        lambda w: {"business_id": w.business_id},
+        call=_then_list("time_entries"),
+    ),
+    _auto("projects.list", lambda w: {}),
+    _auto("projects.get", lambda w: {"project_id": w.project_id}, "project_id"),
+    _auto("projects.create", lambda w: {"title": "Fuzz project"}),
+    _auto("projects.business_id", lambda w: {}),
+    _auto(
+        "projects.for_business",
+        lambda w: {"business_id": w.business_id},
+        call=_then_list("projects"),
+    ),
+    _auto("payments.list", lambda w: {}),
+    _auto("payments.get", lambda w: {"payment_id": w.payment_id}, "payment_id"),
+    _auto(
+        "payments.create",
+        lambda w: {"invoice_id": w.invoice_id, "amount": "0.01", "date": date(2024, 5, 2)},
+    ),
+    _auto("taxes.list", lambda w: {}),
+    _auto("taxes.get", lambda w: {"tax_id": w.tax_id}, "tax_id"),
+    _auto("taxes.create", lambda w: {"name": "VAT", "percent": "20"}),
+    _auto("items.list", lambda w: {}),
+    _auto("items.get", lambda w: {"item_id": w.item_id}, "item_id"),
+    _auto("items.create", lambda w: {"name": "Gadget", "unit_cost": "3.00"}),
+    _auto("callbacks.list", lambda w: {}),
+    _auto("callbacks.get", lambda w: {"callback_id": w.callback_id}, "callback_id"),
+    _auto(
+        "callbacks.create",
+        lambda w: {"event": "invoice.update", "uri": "https://example.com/fuzz"},
+    ),
+    _auto("callbacks.delete", lambda w: {"callback_id": 10**6}, "callback_id"),
+    _auto(
+        "callbacks.resend_verification",
+        lambda w: {"callback_id": w.callback_id},
+        "callback_id",
+    ),
+    _auto(
+        "callbacks.verify",
+        lambda w: {"callback_id": w.callback_id, "verifier": "not-the-code"},
+        "callback_id",
+    ),
+    # wake() takes nothing: the poll arguments that shape a cycle are enough around it.
+    Method(
+        "invoices.poll+wake",
+        _poll_and_wake("invoices"),
+        lambda w: {},
+        ("start", "interval", "cap", "yield_empty", "store"),
+    ),
+)
+"""The surface of issue 13: parameters read from the signatures."""
+
+METHODS: tuple[Method, ...] = _ISSUE10_METHODS + _ISSUE13_METHODS
+"""Every public sync method (``coverage_gaps()`` proves none is missing)."""
+
+
+def discover_public_methods() -> list[str]:
+    """Every public method of every resource of a client, plus ``client.request``: found by
+    walking the client, so a resource added later shows up here (and must get a fuzz entry)."""
+    labels = ["client.request"]
+    for attr, resource in vars(_PROBE).items():
+        if attr.startswith("_") or not type(resource).__module__.startswith(
+            "freshbooks_sdk._sync.resources"
+        ):
+            continue
+        for name in dir(type(resource)):
+            if not name.startswith("_") and callable(getattr(resource, name)):
+                labels.append(f"{attr}.{name}")
+    return sorted(labels)
+
+
+def coverage_gaps() -> list[str]:
+    """Public methods without a fuzz entry, and signature parameters no entry fuzzes."""
+    by_label = {m.label: m for m in METHODS}
+    gaps = []
+    for label in discover_public_methods():
+        method = by_label.get(label)
+        if method is None:
+            gaps.append(f"{label}: no fuzz entry")
+            continue
+        missing = set(_signature_params(label)) - set(method.params)
+        if missing:
+            gaps.append(f"{label}: parameters not fuzzed: {sorted(missing)}")
+    return gaps
+
 
 ASYNC_SAMPLE = (
     "clients.list",
@@ -797,20 +997,36 @@ def run_async_case(
     world: World, method: Method, param: str, value: Any, tally: Tally = TALLY
 ) -> str:
     kwargs = with_value(method.base(world), param, value)
+    resource, _, name = method.label.rpartition(".")
+    afb = world.async_client()
+    if resource == "identity":
+        # As in the sync world: the client already knows its businesses (users/me), so a
+        # well-formed account_id it does not have is refused without asking the server again.
+        world.loop.run_until_complete(afb.identity.me())
     before = len(world.recorder.sent)
-    resource, name = method.label.split(".")
 
     async def go() -> Any:
-        async with world.async_client() as afb:
+        async with afb:
             args = dict(kwargs)
-            target = getattr(getattr(afb, resource), name)
+            owner = afb if resource == "client" else getattr(afb, resource)
+            if name in ("poll", "poll+wake"):
+                poller = owner.poll(**_safe_store({"store": None, **args}))
+                if name == "poll+wake":
+                    poller.wake()
+                    await poller.poll_once()
+                    poller.wake()
+                return await poller.poll_once()
+            if name == "for_business":
+                bound = owner.for_business(**args)
+                return [item async for item in islice_async(bound.list(max_items=1), 1)]
+            target = getattr(owner, name)
             if method.positional is not None:
                 result = target(args.pop(method.positional), **args)
             else:
                 result = target(**args)
             if hasattr(result, "__aiter__"):
                 return [item async for item in islice_async(result, 3)]
-            return await result
+            return await result if inspect.isawaitable(result) else result
 
     return record(
         tally,
@@ -1166,11 +1382,212 @@ VALID: dict[str, st.SearchStrategy[Any]] = {
     "start": st.just("now") | st.timedeltas(timedelta(0), timedelta(days=400)) | _instant,
     "interval": st.floats(0.01, 86_400) | st.integers(1, 86_400),
     "cap": st.none() | st.integers(1, 10_000),
+    "max_store_retries": st.integers(0, 1_000),
     "overlap": st.timedeltas(timedelta(0), timedelta(days=2)),
     "safety": st.timedeltas(timedelta(0), timedelta(days=2)),
+    # the issue-13 surface
+    "title": _text,
+    "name": _text,
+    "sku": _text,
+    "number": _text,
+    "note": st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
+        max_size=200,
+    ),
+    "description": _text,
+    "duration": st.integers(0, 10 * 365 * 24 * 3600),
+    "started_at": _instant,
+    "started_from": _instant,
+    "started_to": _instant,
+    "due_date": st.dates(date(1900, 1, 1), date(2199, 12, 31)),
+    "percent": st.decimals(0, 100, places=3).map(str),
+    "unit_cost": _money,
+    "budget": st.integers(0, 10**6),
+    "billable": st.none() | st.booleans(),
+    "internal": st.none() | st.booleans(),
+    "active": st.none() | st.booleans(),
+    "complete": st.none() | st.booleans(),
+    "event": st.sampled_from(["invoice", "invoice.create", "client.update", "payment.delete"]),
+    "uri": st.from_regex(r"https://[a-z]{1,20}\.example\.com/[a-z0-9/]{0,30}", fullmatch=True),
+    "max_bytes": st.integers(1, 2**31),
+    "idempotent": st.none() | st.booleans(),
 }
 """Valid values per parameter: each must be accepted (any API answer, but no refusal)."""
 
+VALID_FOR: dict[tuple[str, str], st.SearchStrategy[Any]] = {
+    ("payments.create", "amount"): st.decimals(
+        min_value=Decimal("0.01"), max_value=10**6, places=2
+    ).map(str),
+    ("time_entries.list", "sort"): st.sampled_from(["started_at", "-duration", "id"]),
+    ("projects.list", "sort"): st.sampled_from(["title", "-due_date", "updated_at"]),
+    ("client.request", "params"): st.dictionaries(
+        st.sampled_from(["search[email]", "search[fname_like]", "page", "per_page"]),
+        st.integers(1, 100) | _text,
+        max_size=3,
+    ),
+}
+"""Per-method valid values where a name means something narrower (a payment is never zero)."""
+
+
+def valid_strategy(method: Method, param: str) -> st.SearchStrategy[Any]:
+    key = (method.label, param)
+    return VALID_FOR[key] if key in VALID_FOR else VALID[param]
+
 
 def valid_params(method: Method) -> tuple[str, ...]:
-    return tuple(p for p in method.params if p in VALID)
+    return tuple(p for p in method.params if p in VALID or (method.label, p) in VALID_FOR)
+
+
+# -- the async twins: every method (programmatic) ----------------------------------------------
+
+ASYNC_METHODS: tuple[Method, ...] = METHODS
+"""The async twin of every public method (``AsyncFreshBooks``; pollers driven with
+``await poll_once()``, ``for_business`` through the bound resource's listing)."""
+
+
+# -- webhooks: the receiving side (no request is ever sent) ------------------------------------
+
+_WEBHOOK_BODY = (
+    b"name=invoice.create&object_id=7&account_id=ACM123&business_id=1&identity_id=2&user_id=1"
+)
+_WEBHOOK_SECRET = "s3cret"
+
+
+class _Waker:
+    def __init__(self) -> None:
+        self.woken = 0
+
+    def wake(self) -> None:
+        self.woken += 1
+
+
+@dataclass(frozen=True)
+class WebhookCall:
+    label: str
+    call: Callable[[Mapping[str, Any]], Any]
+    base: Callable[[], dict[str, Any]]
+    params: tuple[str, ...]
+
+
+def _webhook_calls() -> tuple[WebhookCall, ...]:
+    from freshbooks_sdk import webhooks as wh
+
+    sig = wh.sign(_WEBHOOK_BODY, _WEBHOOK_SECRET)
+
+    def hint(**kwargs: Any) -> Any:
+        made = wh.PollHint(verifier=_WEBHOOK_SECRET, account_id="ACM123")
+        made.attach(_Waker(), "invoice")
+        return made
+
+    return (
+        WebhookCall(
+            "webhooks.verify_event",
+            lambda kw: wh.verify_event(**kw),
+            lambda: {
+                "body": _WEBHOOK_BODY,
+                "signature": sig,
+                "verifier": _WEBHOOK_SECRET,
+                "account_id": "ACM123",
+            },
+            ("body", "signature", "verifier", "account_id"),
+        ),
+        WebhookCall(
+            "webhooks.parse_verification",
+            lambda kw: wh.parse_verification(**kw),
+            lambda: {"body": b"verifier=abc123&object_id=80001"},
+            ("body",),
+        ),
+        WebhookCall(
+            "webhooks.sign",
+            lambda kw: wh.sign(**kw),
+            lambda: {"body": _WEBHOOK_BODY, "verifier": _WEBHOOK_SECRET},
+            ("body", "verifier"),
+        ),
+        WebhookCall(
+            "webhooks.signature_message",
+            lambda kw: wh.signature_message(**kw),
+            lambda: {"fields": {"name": "invoice.create", "object_id": "7"}},
+            ("fields",),
+        ),
+        WebhookCall(
+            "webhooks.PollHint",
+            lambda kw: wh.PollHint(**kw),
+            lambda: {"verifier": _WEBHOOK_SECRET, "account_id": "ACM123"},
+            ("verifier", "account_id"),
+        ),
+        WebhookCall(
+            "webhooks.PollHint.attach",
+            lambda kw: hint().attach(**kw),
+            lambda: {"poller": _Waker(), "resource": "invoice"},
+            ("poller", "resource"),
+        ),
+        WebhookCall(
+            "webhooks.PollHint.deliver",
+            lambda kw: hint().deliver(**kw),
+            lambda: {"body": _WEBHOOK_BODY, "signature": sig},
+            ("body", "signature"),
+        ),
+    )
+
+
+WEBHOOK_CALLS = _webhook_calls()
+
+
+def webhook_coverage_gaps() -> list[str]:
+    """Public webhook helpers (functions, classes and their public methods) without an entry,
+    or with a signature parameter no entry fuzzes."""
+    from freshbooks_sdk import webhooks as wh
+
+    by_label = {c.label: c for c in WEBHOOK_CALLS}
+    targets: dict[str, Callable[..., Any]] = {}
+    for name in wh.__all__:
+        obj = getattr(wh, name)
+        if inspect.isfunction(obj):
+            targets[f"webhooks.{name}"] = obj
+        elif inspect.isclass(obj) and not issubclass(obj, BaseException):
+            if attrs_has(obj):
+                continue  # a result type (WebhookEvent, VerificationRequest): built by the SDK
+            targets[f"webhooks.{name}"] = obj
+            for attr, member in vars(obj).items():
+                if not attr.startswith("_") and inspect.isfunction(member):
+                    targets[f"webhooks.{name}.{attr}"] = member
+    gaps = []
+    for label, target in sorted(targets.items()):
+        entry = by_label.get(label)
+        if entry is None:
+            gaps.append(f"{label}: no fuzz entry")
+            continue
+        names = {
+            p.name
+            for p in inspect.signature(target).parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        }
+        missing = names - set(entry.params)
+        if missing:
+            gaps.append(f"{label}: parameters not fuzzed: {sorted(missing)}")
+    return gaps
+
+
+def attrs_has(cls: type) -> bool:
+    import attrs
+
+    return attrs.has(cls)
+
+
+_NO_REQUESTS = Recorder()
+
+
+def run_webhook_case(call: WebhookCall, param: str, value: Any, tally: Tally = TALLY) -> str:
+    """A hostile value for one webhook helper: ``InvalidRequestError`` naming it, or the typed
+    fail-closed ``WebhookVerificationError``, or success; anything else is untyped."""
+    from freshbooks_sdk.webhooks import WebhookVerificationError
+
+    kwargs = {**call.base(), param: value}
+
+    def go() -> None:
+        try:
+            call.call(kwargs)
+        except WebhookVerificationError as exc:  # fail closed, typed: counted as a refusal
+            raise InvalidRequestError(str(exc)[:200], field=param) from exc
+
+    return record(tally, call.label, param, value, _NO_REQUESTS, 0, go)

@@ -369,7 +369,7 @@ def test_hint_refuses_what_it_cannot_wake() -> None:
     with pytest.raises(WebhookVerificationError):
         PollHint("")
     hint = PollHint("s")
-    with pytest.raises(TypeError):
+    with pytest.raises(InvalidRequestError, match="wake"):  # typed, naming ``poller``
         hint.attach(object(), "invoice")
     with pytest.raises(ValueError, match="event object"):
         hint.attach(datetime.now(UTC), "invoice.create")

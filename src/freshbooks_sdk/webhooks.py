@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
+from freshbooks_sdk._core.inputs import describe, invalid
 from freshbooks_sdk.errors import FreshBooksError
 
 __all__ = [
@@ -62,6 +63,9 @@ MAX_BODY_BYTES = 16 * 1024
 
 _EVENT_NAME = re.compile(r"^[a-z_]{1,40}(\.[A-Za-z]{1,40})?$")
 _ACCOUNT_ID = re.compile(r"^[A-Za-z0-9]{1,32}$")
+_MAX_FIELDS = 32
+_ID = re.compile(r"^[0-9]{1,19}$")
+_MAX_ID = 2**63 - 1
 _EVENT_FIELDS = ("name", "object_id", "account_id", "business_id", "identity_id", "user_id")
 
 
@@ -127,8 +131,24 @@ def _form(body: bytes) -> list[tuple[str, str]]:
 
 def signature_message(fields: list[tuple[str, str]] | Mapping[str, str]) -> bytes:
     """The exact bytes FreshBooks signs: Python ``json.dumps`` of the fields, in order."""
-    items = list(fields.items()) if isinstance(fields, Mapping) else list(fields)
+    items = _str_pairs(fields)
     return json.dumps(dict(items)).encode()
+
+
+def _str_pairs(fields: object) -> list[tuple[str, str]]:
+    """``fields`` as (str, str) pairs (a form's fields), or a typed error naming ``fields``."""
+    if isinstance(fields, Mapping):
+        items = list(fields.items())
+    elif isinstance(fields, (list, tuple)):
+        items = list(fields)
+    else:
+        raise invalid("fields", f"must be a mapping or a list of pairs, got {describe(fields)}")
+    for item in items[: _MAX_FIELDS + 1]:
+        if not (isinstance(item, tuple) and len(item) == 2 and all(type(x) is str for x in item)):
+            raise invalid("fields", f"must pair str names with str values, got {describe(item)}")
+    if len(items) > _MAX_FIELDS:
+        raise invalid("fields", f"has more than {_MAX_FIELDS} fields (a webhook has a handful)")
+    return items
 
 
 def sign(body: bytes, verifier: str) -> str:
@@ -141,7 +161,19 @@ def sign(body: bytes, verifier: str) -> str:
 def _key(verifier: object) -> bytes:
     if not isinstance(verifier, str) or not verifier.strip():
         raise WebhookVerificationError("no verifier: cannot check the signature (fail closed)")
-    return verifier.encode()
+    try:
+        return verifier.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no verifier FreshBooks issued
+        raise WebhookVerificationError(
+            "the verifier is not valid Unicode text: cannot check the signature (fail closed)"
+        ) from None
+
+
+def _check_account(account_id: object) -> None:
+    if account_id is not None and (
+        not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id)
+    ):
+        raise invalid("account_id", f"must be a FreshBooks account id, got {describe(account_id)}")
 
 
 def _int(fields: Mapping[str, str], name: str, *, required: bool = False) -> int | None:
@@ -150,7 +182,8 @@ def _int(fields: Mapping[str, str], name: str, *, required: bool = False) -> int
         if required:
             raise WebhookVerificationError(f"the event has no {name}")
         return None
-    if not raw.isdigit() or len(raw) > 19:
+    # ASCII digits only (str.isdigit() takes '²' and '٣'), and a signed 64-bit id at most.
+    if not _ID.fullmatch(raw) or int(raw) > _MAX_ID:
         raise WebhookVerificationError(f"the event's {name} is not an id: {raw[:40]!r}")
     return int(raw)
 
@@ -166,6 +199,7 @@ def verify_event(
     another business is refused too.
     """
     key = _key(verifier)
+    _check_account(account_id)
     if not isinstance(signature, str) or not signature.strip():
         raise WebhookVerificationError(f"the {SIGNATURE_HEADER} header is missing")
     try:
@@ -246,6 +280,7 @@ class PollHint:
 
     def __init__(self, verifier: str, *, account_id: str | None = None) -> None:
         _key(verifier)
+        _check_account(account_id)
         self._verifier = verifier
         self._account_id = account_id
         self._wakers: dict[str, list[Callable[[], None]]] = {}
@@ -254,13 +289,13 @@ class PollHint:
 
     def attach(self, poller: Any, resource: str) -> None:
         """Wake ``poller`` (anything with ``wake()``) on events of ``resource`` (``"invoice"``)."""
-        if not _EVENT_NAME.fullmatch(resource) or "." in resource:
-            raise ValueError(
-                f"resource must be an event object such as 'invoice', not {resource!r}"
+        if not isinstance(resource, str) or not _EVENT_NAME.fullmatch(resource) or "." in resource:
+            raise invalid(
+                "resource", f"must be an event object such as 'invoice', not {describe(resource)}"
             )
         wake = getattr(poller, "wake", None)
         if not callable(wake):
-            raise TypeError(f"{type(poller).__name__} has no wake() method")
+            raise invalid("poller", f"has no wake() method ({describe(poller)})")
         self._wakers.setdefault(resource, []).append(wake)
 
     def deliver(self, body: bytes, signature: str | None) -> WebhookEvent:

@@ -53,6 +53,7 @@ from typing import Any, Generic, ParamSpec, Protocol, TypeVar, cast
 import attrs
 
 from freshbooks_sdk import stores
+from freshbooks_sdk._core.inputs import check_int
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, PageWalk, check_per_page
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
@@ -292,17 +293,9 @@ class AsyncPoller(Generic[T]):
         self._safety = check_duration(safety, field="safety")
         self._boundary_limit = check_boundary_limit(boundary_limit)
         self._max_backoff = check_interval(max_backoff, field="max_backoff")
-        if (
-            isinstance(max_store_retries, bool)
-            or not isinstance(max_store_retries, int)
-            or max_store_retries < 0
-        ):
-            raise InvalidRequestError(
-                f"max_store_retries must be an int >= 0, got {max_store_retries!r}",
-                field="max_store_retries",
-                value=max_store_retries,
-            )
-        self._max_store_retries = max_store_retries
+        self._max_store_retries = check_int(
+            max_store_retries, field="max_store_retries", maximum=1_000, what="an int >= 0"
+        )
         self._offset: timedelta | None = None  # FreshBooks' clock minus ours, lower bound
         self._skew: timedelta | None = None
         self._seed_started: datetime | None = None

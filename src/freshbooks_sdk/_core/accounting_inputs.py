@@ -13,12 +13,12 @@ Every value is checked before anything is sent and a bad one raises
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from freshbooks_sdk._core import inputs
 from freshbooks_sdk._core.money_input import decimal_text, to_decimal, to_wire_money
-from freshbooks_sdk.errors import InvalidRequestError
 
 __all__ = ["item_body", "payment_body", "tax_body"]
 
@@ -26,44 +26,31 @@ _MAX_TEXT = 10_000
 _MAX_PERCENT = Decimal(100)
 
 
+# One set of checks for the whole SDK: these delegate to ``_core/inputs.py``.
+
+
 def _id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidRequestError(
-            f"{field} must be a positive int id, got {value!r}", field=field, value=value
-        )
-    return value
+    return inputs.check_id(value, field=field)
 
 
 def _text(
-    value: object, field: str, *, required: bool = False, max_len: int = _MAX_TEXT
+    value: object,
+    field: str,
+    *,
+    required: bool = False,
+    max_len: int = _MAX_TEXT,
+    single_line: bool = True,
 ) -> str | None:
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise InvalidRequestError(
-            f"{field} must be a {'non-empty ' if required else ''}str, got {value!r}",
-            field=field,
-            value=value,
-        )
-    if len(value) > max_len:
-        raise InvalidRequestError(
-            f"{field} is longer than {max_len} characters", field=field, value=value
-        )
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise InvalidRequestError(
-            f"{field} holds text that is not valid Unicode (a lone surrogate)", field=field
-        ) from None
-    return value
+    if value is None and required:
+        raise inputs.invalid(field, "is required (a non-empty str)")
+    text = inputs.check_text(value, field=field, max_len=max_len, single_line=single_line)
+    if required and (text is None or not text.strip()):
+        raise inputs.invalid(field, "must be a non-empty str", value)
+    return text
 
 
 def _bool(value: object, field: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise InvalidRequestError(
-        f"{field} must be True or False, got {value!r}", field=field, value=value
-    )
+    return None if value is None else inputs.check_bool(value, field=field)
 
 
 def _drop_none(body: dict[str, Any]) -> dict[str, Any]:
@@ -81,20 +68,20 @@ def payment_body(
     send_client_notification: bool | None = None,
 ) -> dict[str, Any]:
     """The ``payment`` object: a positive exact amount in an explicit currency."""
-    if isinstance(date_paid, datetime) or not isinstance(date_paid, date):
-        raise InvalidRequestError(
-            f"date must be a datetime.date, got {date_paid!r}", field="date", value=date_paid
-        )
+    day = inputs.check_date(date_paid, field="date")
+    if day is None:
+        raise inputs.invalid("date", "is required (a datetime.date)")
+    paid_to = _id(invoice_id, "invoice_id")
     money = to_wire_money(amount, currency, field="amount", allow_negative=False)
     if Decimal(money["amount"]) == 0:
-        raise InvalidRequestError("amount must be more than zero", field="amount", value=amount)
+        raise inputs.invalid("amount", "must be more than zero", amount)
     return _drop_none(
         {
-            "invoiceid": _id(invoice_id, "invoice_id"),
+            "invoiceid": paid_to,
             "amount": money,
-            "date": date_paid.isoformat(),
+            "date": day.isoformat(),
             "type": _text(payment_type, "type", max_len=100),
-            "note": _text(note, "note"),
+            "note": _text(note, "note", single_line=False),
             "send_client_notification": _bool(send_client_notification, "send_client_notification"),
         }
     )
@@ -106,8 +93,8 @@ def tax_body(
     """The ``tax`` object: ``percent`` is the rate (``"13"`` for 13 %), 0..100."""
     rate = to_decimal(percent, field="percent", allow_negative=False)
     if rate > _MAX_PERCENT:
-        raise InvalidRequestError(
-            f"percent must be between 0 and 100, got {percent!r}", field="percent", value=percent
+        raise inputs.invalid(
+            "percent", f"must be between 0 and 100, got {inputs.describe(rate)}", percent
         )
     return _drop_none(
         {
@@ -135,7 +122,7 @@ def item_body(
     return _drop_none(
         {
             "name": _text(name, "name", required=True, max_len=200),
-            "description": _text(description, "description"),
+            "description": _text(description, "description", single_line=False),
             "qty": None if qty is None else decimal_text(to_decimal(qty, field="qty")),
             "inventory": None
             if inventory is None
@@ -184,12 +171,13 @@ def check_event(event: object, field: str = "event") -> str:
         if event in _SPECIAL_EVENTS or (
             obj in CALLBACK_OBJECTS and (not action or action in CALLBACK_ACTIONS)
         ):
-            return event
-    raise InvalidRequestError(
-        f"{field} must be an object ({', '.join(sorted(CALLBACK_OBJECTS))}) optionally followed "
-        f"by .create/.update/.delete (or invoice.sendByEmail, estimate.sendByEmail); got {event!r}",
-        field=field,
-        value=event,
+            return str.__str__(event)
+    raise inputs.invalid(
+        field,
+        f"must be an object ({', '.join(sorted(CALLBACK_OBJECTS))}) optionally followed "
+        f"by .create/.update/.delete (or invoice.sendByEmail, estimate.sendByEmail); "
+        f"got {inputs.describe(event)}",
+        event,
     )
 
 
@@ -197,17 +185,17 @@ def check_callback_uri(uri: object) -> str:
     """An absolute ``https://`` (or ``http://``) URL with a host, no spaces, at most 2048 long."""
     from urllib.parse import urlsplit
 
-    if isinstance(uri, str) and len(uri) <= 2048 and not any(c.isspace() for c in uri):
+    text = _text(uri, "uri", required=True, max_len=2048)
+    if text is not None and not any(c.isspace() for c in text):
         try:
-            parts = urlsplit(uri)
+            parts = urlsplit(text)
+            reachable = parts.scheme in ("https", "http") and bool(parts.hostname)
         except ValueError:
-            parts = None
-        if parts is not None and parts.scheme in ("https", "http") and parts.hostname:
-            return uri
-    raise InvalidRequestError(
-        f"uri must be an absolute https:// URL FreshBooks can reach, got {uri!r}",
-        field="uri",
-        value=uri,
+            reachable = False
+        if reachable:
+            return text
+    raise inputs.invalid(
+        "uri", f"must be an absolute https:// URL FreshBooks can reach, got {inputs.describe(uri)}"
     )
 
 

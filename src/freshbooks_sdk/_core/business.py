@@ -23,8 +23,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from freshbooks_sdk._core import inputs
 from freshbooks_sdk._core.envelope import E, Unwrap
-from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, in_supported_range
+from freshbooks_sdk._core.fbtime import format_iso_z
 from freshbooks_sdk._core.money_input import decimal_text, to_decimal
 from freshbooks_sdk._core.pages import Page, PageInfo
 from freshbooks_sdk._core.query import QueryParams
@@ -60,14 +61,13 @@ _MAX_TEXT = 10_000
 
 def check_business_id(value: object, *, field: str = "business_id") -> int:
     """A positive int business id (it goes into the URL path)."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidRequestError(
-            f"{field} must be a positive int (users/me business_memberships[].business.id), "
-            f"got {value!r}",
-            field=field,
-            value=value,
-        )
-    return value
+    return inputs.check_int(
+        value,
+        field=field,
+        minimum=1,
+        maximum=inputs.MAX_ID,
+        what="a positive int (users/me business_memberships[].business.id)",
+    )
 
 
 def business_path(
@@ -107,18 +107,16 @@ def meta_listing(envelope: type[E] | str, key: str) -> Unwrap[E, Page[Any]]:
 
 
 # ---- checks ----------------------------------------------------------------------------------
+# One set of checks for the whole SDK: these delegate to ``_core/inputs.py`` (bounded ids, safe
+# text, instants that never overflow, short error messages that never call a hostile repr).
 
 
 def _id(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidRequestError(
-            f"{field} must be a positive int id, got {value!r}", field=field, value=value
-        )
-    return value
+    return inputs.check_id(value, field=field)
 
 
 def _opt_id(value: object, field: str) -> int | None:
-    return None if value is None else _id(value, field)
+    return inputs.check_optional_id(value, field=field)
 
 
 def check_optional_id(value: object, field: str) -> int | None:
@@ -127,53 +125,25 @@ def check_optional_id(value: object, field: str) -> int | None:
 
 
 def _opt_bool(value: object, field: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise InvalidRequestError(
-        f"{field} must be True or False, got {value!r}", field=field, value=value
-    )
+    return None if value is None else inputs.check_bool(value, field=field)
 
 
 def _opt_text(value: object, field: str, *, required: bool = False) -> str | None:
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise InvalidRequestError(
-            f"{field} must be a {'non-empty ' if required else ''}str, got {value!r}",
-            field=field,
-            value=value,
-        )
-    if len(value) > _MAX_TEXT:
-        raise InvalidRequestError(
-            f"{field} is longer than {_MAX_TEXT} characters", field=field, value=value
-        )
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        raise InvalidRequestError(
-            f"{field} holds text that is not valid Unicode (a lone surrogate)", field=field
-        ) from None
-    return value
+    """One line of text (titles, sort names); ``note``/``description`` use ``_opt_long_text``."""
+    if value is None and required:
+        raise inputs.invalid(field, "is required (a non-empty str)")
+    text = inputs.check_text(value, field=field, max_len=_MAX_TEXT)
+    if required and (text is None or not text.strip()):
+        raise inputs.invalid(field, "must be a non-empty str", value)
+    return text
+
+
+def _opt_long_text(value: object, field: str) -> str | None:
+    return inputs.check_long_text(value, field=field, max_len=_MAX_TEXT)
 
 
 def _instant(value: object, field: str) -> datetime:
-    if not isinstance(value, datetime):
-        raise InvalidRequestError(
-            f"{field} must be an aware datetime, got {type(value).__name__} {value!r}",
-            field=field,
-            value=value,
-        )
-    try:
-        instant = ensure_aware(value, name=field)
-    except ValueError as exc:
-        raise InvalidRequestError(str(exc), field=field, value=value) from None
-    if not in_supported_range(instant):
-        raise InvalidRequestError(
-            f"{field} must lie between 1970 and 2200, got {instant.isoformat()}",
-            field=field,
-            value=value,
-        )
-    return instant
+    return inputs.check_instant(value, field=field)
 
 
 def _opt_instant(value: object, field: str) -> str | None:
@@ -181,25 +151,14 @@ def _opt_instant(value: object, field: str) -> str | None:
 
 
 def _opt_date(value: object, field: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime) or not isinstance(value, date):
-        raise InvalidRequestError(
-            f"{field} must be a datetime.date, got {value!r}", field=field, value=value
-        )
-    return value.isoformat()
+    day = inputs.check_date(value, field=field)
+    return None if day is None else day.isoformat()
 
 
 def _choice(value: object, field: str, allowed: frozenset[str]) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or value not in allowed:
-        raise InvalidRequestError(
-            f"{field} must be one of {', '.join(sorted(allowed))}, got {value!r}",
-            field=field,
-            value=value,
-        )
-    return value
+    return inputs.check_choice(value, field=field, choices=sorted(allowed))
 
 
 def _sort(value: object, allowed: frozenset[str]) -> str | None:
@@ -208,13 +167,13 @@ def _sort(value: object, allowed: frozenset[str]) -> str | None:
         return None
     name = value[1:] if isinstance(value, str) and value.startswith("-") else value
     if not isinstance(name, str) or name not in allowed:
-        raise InvalidRequestError(
-            f"sort must be one of {', '.join(sorted(allowed))} (prefix '-' for descending), "
-            f"got {value!r}",
-            field="sort",
-            value=value,
+        raise inputs.invalid(
+            "sort",
+            f"must be one of {', '.join(sorted(allowed))} (prefix '-' for descending), "
+            f"got {inputs.describe(value)}",
+            value,
         )
-    return str(value)
+    return str.__str__(value) if isinstance(value, str) else str(value)
 
 
 def _params(pairs: Mapping[str, object]) -> QueryParams:
@@ -299,24 +258,15 @@ def time_entry_body(
     internal: bool | None = None,
 ) -> dict[str, Any]:
     """The ``time_entry`` object of a create, checked (``duration`` in whole seconds)."""
-    if isinstance(duration, bool) or not isinstance(duration, int):
-        raise InvalidRequestError(
-            f"duration must be an int number of seconds, got {duration!r}",
-            field="duration",
-            value=duration,
-        )
-    if not 0 <= duration <= MAX_DURATION:
-        raise InvalidRequestError(
-            f"duration must be between 0 and {MAX_DURATION} seconds, got {duration}",
-            field="duration",
-            value=duration,
-        )
+    seconds = inputs.check_int(
+        duration, field="duration", maximum=MAX_DURATION, what="an int number of seconds"
+    )
     return _drop_none(
         {
             "is_logged": _opt_bool(is_logged, "is_logged"),
             "started_at": format_iso_z(_instant(started_at, "started_at")),
-            "duration": duration,
-            "note": _opt_text(note, "note"),
+            "duration": seconds,
+            "note": _opt_long_text(note, "note"),
             "client_id": _opt_id(client_id, "client_id"),
             "project_id": _opt_id(project_id, "project_id"),
             "service_id": _opt_id(service_id, "service_id"),
@@ -381,16 +331,15 @@ def project_body(
     A fixed-price project needs ``fixed_price``; an internal project has no client.
     """
     kind = _choice(project_type, "project_type", PROJECT_TYPES)
-    if budget is not None and (
-        isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
-    ):
-        raise InvalidRequestError(
-            f"budget must be an int >= 0, got {budget!r}", field="budget", value=budget
-        )
+    hours = (
+        None
+        if budget is None
+        else inputs.check_int(budget, field="budget", maximum=2**31 - 1, what="an int >= 0")
+    )
     body = _drop_none(
         {
             "title": _opt_text(title, "title", required=True),
-            "description": _opt_text(description, "description"),
+            "description": _opt_long_text(description, "description"),
             "due_date": _opt_date(due_date, "due_date"),
             "client_id": _opt_id(client_id, "client_id"),
             "internal": _opt_bool(internal, "internal"),
@@ -398,7 +347,7 @@ def project_body(
             "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
             "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
             "rate": _opt_decimal(rate, "rate"),
-            "budget": budget,
+            "budget": hours,
             "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
         }
     )
@@ -407,9 +356,7 @@ def project_body(
             "a fixed_price project needs fixed_price (the amount to bill)", field="fixed_price"
         )
     if body.get("internal") is True and "client_id" in body:
-        raise InvalidRequestError(
-            "an internal project has no client: drop client_id or internal=True",
-            field="client_id",
-            value=client_id,
+        raise inputs.invalid(
+            "client_id", "must be None for an internal project (drop client_id or internal=True)"
         )
     return body

@@ -16,25 +16,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from freshbooks_sdk._core import inputs
 from freshbooks_sdk._core.envelope import RequestSpec
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.raw import decode_raw
-from freshbooks_sdk.errors import InvalidRequestError, ResponseValidationError
+from freshbooks_sdk.errors import ResponseValidationError
 
 __all__ = ["DEFAULT_MAX_PDF_BYTES", "PDF_MEDIA_TYPE", "check_max_bytes", "check_pdf", "pdf_spec"]
 
 PDF_MEDIA_TYPE = "application/pdf"
 DEFAULT_MAX_PDF_BYTES = 50 * 1024 * 1024
 """The largest PDF accepted by default (50 MiB); pass ``max_bytes=`` to change it."""
+MAX_PDF_LIMIT = 2**31
+"""The largest ``max_bytes`` accepted (2 GiB)."""
 
 
 def check_max_bytes(value: object) -> int:
     """A positive int byte limit."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidRequestError(
-            f"max_bytes must be a positive int, got {value!r}", field="max_bytes", value=value
-        )
-    return value
+    return inputs.check_int(
+        value, field="max_bytes", minimum=1, maximum=MAX_PDF_LIMIT, what="a positive int"
+    )
 
 
 def pdf_spec(invoice_path: str) -> RequestSpec:

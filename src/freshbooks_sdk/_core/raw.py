@@ -22,7 +22,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Union
+from urllib.parse import urlencode
 
+from freshbooks_sdk._core import inputs
 from freshbooks_sdk._core.envelope import RequestSpec
 from freshbooks_sdk._core.errparse import body_carries_errors, excerpt, parse_error_payload
 from freshbooks_sdk._core.fbtime import format_iso_z
@@ -39,6 +41,12 @@ RawParamValue = Union[_RawScalar, Sequence[_RawScalar], None]
 RawParams = Union[Mapping[str, RawParamValue], Sequence[tuple[str, str]]]
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~\-]+$")
+_KEY = re.compile(r"^[A-Za-z0-9_]{1,64}(\[[A-Za-z0-9_]{0,64}\]){0,3}$")
+_MAX_VALUE = 1000
+_MAX_QUERY = 6000
+_MAX_EXPONENT = 40
+MAX_RAW_BODY = 1_000_000
+"""The largest ``json=`` body sent (1 MB encoded): FreshBooks objects are a few KB."""
 _PLACEHOLDER = "{account_id}"
 _MAX_PATH = 2048
 
@@ -47,10 +55,10 @@ def _check_path(path: object, account_id: str | None) -> str:
     if not isinstance(path, str) or not path.startswith("/"):
         raise InvalidRequestError(
             f"path must be a string starting with '/', e.g. '/accounting/account/{{account_id}}/"
-            f"taxes/taxes'; got {path!r}",
+            f"taxes/taxes'; got {inputs.describe(path)}",
             field="path",
-            value=path,
         )
+    path = str.__str__(path)  # a str subclass cannot bring its own __str__ onto the wire
     if len(path) > _MAX_PATH:
         raise InvalidRequestError(
             f"path is {len(path)} characters long (at most {_MAX_PATH})", field="path"
@@ -76,45 +84,50 @@ def _check_path(path: object, account_id: str | None) -> str:
 
 
 def _encode_value(key: str, value: Any) -> str:
+    field = f"params[{key}]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        try:
-            return format_iso_z(value)
-        except ValueError as exc:
-            raise InvalidRequestError(str(exc), field=f"params[{key}]", value=value) from None
+        return format_iso_z(inputs.check_instant(value, field=field))
     if isinstance(value, date):
-        return value.isoformat()
+        day = inputs.check_date(value, field=field)
+        assert day is not None  # a date was given
+        return day.isoformat()
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InvalidRequestError(
-                f"params[{key}] must be a finite decimal, got {value!r}",
-                field=f"params[{key}]",
-                value=value,
+        if not value.is_finite() or not -_MAX_EXPONENT <= value.adjusted() <= _MAX_EXPONENT:
+            raise inputs.invalid(
+                field, f"must be a finite decimal of sensible size, got {inputs.describe(value)}"
             )
         return format(value, "f")
     if isinstance(value, int):
-        return str(value)
+        return str(inputs.check_int(value, field=field, minimum=-inputs.MAX_ID))
     if isinstance(value, str):
-        if "\x00" in value:
-            raise InvalidRequestError(
-                f"params[{key}] holds a NUL character", field=f"params[{key}]", value=value
-            )
-        return value
-    raise InvalidRequestError(
-        f"params[{key}] must be a str, int, bool, Decimal, date or aware datetime (or a list of "
-        f"them), got {type(value).__name__}",
-        field=f"params[{key}]",
-        value=value,
+        text = inputs.check_text(value, field=field, max_len=_MAX_VALUE)
+        assert text is not None  # a str was given
+        return text
+    raise inputs.invalid(
+        field,
+        "must be a str, int, bool, Decimal, date or aware datetime (or a list of them), got "
+        + inputs.describe(value),
     )
 
 
 def _check_key(key: Any) -> str:
-    if not isinstance(key, str) or not key or "\x00" in key:
-        raise InvalidRequestError(
-            f"params keys must be non-empty strings, got {key!r}", field="params", value=key
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise inputs.invalid(
+            "params",
+            "keys must be query names such as 'search[name_like]' or 'page', got "
+            + inputs.describe(key),
         )
-    return key
+    return str.__str__(key)
+
+
+def _values(key: str, value: Any) -> list[str]:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if len(value) > inputs.MAX_LIST:
+            raise inputs.invalid(f"params[{key}]", f"has more than {inputs.MAX_LIST} values")
+        return [_encode_value(key, item) for item in value]
+    return [_encode_value(key, value)]
 
 
 def _encode_params(params: RawParams | None) -> QueryParams:
@@ -124,26 +137,23 @@ def _encode_params(params: RawParams | None) -> QueryParams:
     if isinstance(params, Mapping):
         for raw_key, value in params.items():
             key = _check_key(raw_key)
-            if value is None:
-                continue
-            if isinstance(value, (list, tuple, set, frozenset)):
-                out.extend((key, _encode_value(key, item)) for item in value)
-            else:
-                out.append((key, _encode_value(key, value)))
-        return out
-    if isinstance(params, (str, bytes)) or not isinstance(params, Sequence):
-        raise InvalidRequestError(
-            f"params must be a mapping or a sequence of (key, value) pairs, got "
-            f"{type(params).__name__}",
-            field="params",
+            if value is not None:
+                out.extend((key, text) for text in _values(key, value))
+    elif isinstance(params, (str, bytes, bytearray)) or not isinstance(params, Sequence):
+        raise inputs.invalid(
+            "params",
+            "must be a mapping or a sequence of (key, value) pairs, got " + inputs.describe(params),
         )
-    for pair in params:
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise InvalidRequestError(
-                f"params pairs must be (key, value) tuples, got {pair!r}", field="params"
-            )
-        key = _check_key(pair[0])
-        out.append((key, _encode_value(key, pair[1])))
+    else:
+        for pair in params:
+            if not isinstance(pair, tuple) or len(pair) != 2:
+                raise inputs.invalid(
+                    "params", "pairs must be (key, value) tuples, got " + inputs.describe(pair)
+                )
+            key = _check_key(pair[0])
+            out.append((key, _encode_value(key, pair[1])))
+    if len(urlencode(out)) > _MAX_QUERY:
+        raise inputs.invalid("params", f"make a query longer than {_MAX_QUERY} characters")
     return out
 
 
@@ -152,15 +162,23 @@ def _check_json(body: Any) -> None:
         raise TypeError(type(value).__name__)
 
     try:
-        jsonlib.dumps(body, allow_nan=False, default=default)
+        size = len(
+            jsonlib.dumps(body, allow_nan=False, default=default, ensure_ascii=False).encode()
+        )
+    except UnicodeEncodeError:  # a ValueError: caught first
+        raise inputs.invalid(
+            "json", "holds text that is not valid Unicode (a lone surrogate)"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise InvalidRequestError(
             "json= must be plain JSON data (dict, list, str, int, finite float, bool, None); "
-            f'found {exc} (pass money amounts as strings such as "12.50")',
+            f'found {inputs.describe(str(exc))} (pass money amounts as strings such as "12.50")',
             field="json",
         ) from None
     except RecursionError:
         raise InvalidRequestError("json= is nested too deeply", field="json") from None
+    if size > MAX_RAW_BODY:
+        raise inputs.invalid("json", f"is {size} bytes once encoded (at most {MAX_RAW_BODY})")
 
 
 def build_raw_spec(
@@ -174,12 +192,11 @@ def build_raw_spec(
 ) -> RequestSpec:
     """Check everything and describe the call. ``idempotent`` defaults to ``method != "POST"``:
     a POST (create, send) is never re-sent after an ambiguous failure."""
-    verb = method.upper() if isinstance(method, str) else method
+    verb = str.upper(method) if isinstance(method, str) else None
     if verb not in RAW_METHODS:
-        raise InvalidRequestError(
-            f"method must be one of {', '.join(sorted(RAW_METHODS))}, got {method!r}",
-            field="method",
-            value=method,
+        raise inputs.invalid(
+            "method",
+            f"must be one of {', '.join(sorted(RAW_METHODS))}, got {inputs.describe(method)}",
         )
     full_path = _check_path(path, check_account_id(account_id))
     query = _encode_params(params)
@@ -191,9 +208,7 @@ def build_raw_spec(
             )
         _check_json(json)
     if idempotent is not None and not isinstance(idempotent, bool):
-        raise InvalidRequestError(
-            f"idempotent must be a bool, got {idempotent!r}", field="idempotent", value=idempotent
-        )
+        raise inputs.invalid("idempotent", f"must be a bool, got {inputs.describe(idempotent)}")
     return RequestSpec(
         verb,
         full_path,

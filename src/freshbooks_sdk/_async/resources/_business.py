@@ -15,6 +15,7 @@ from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import M
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
+from freshbooks_sdk._core.inputs import check_page_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 
@@ -69,6 +70,8 @@ class AsyncBusinessResource(Generic[M]):
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> AsyncPaginator[M]:
+        check_page_args(per_page, max_items)
+        per_page = int.__int__(per_page)  # a plain int: a subclass's __str__ stays off the wire
         fixed = list(filters)
 
         async def fetch(page: int, size: int) -> Page[M]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
+from freshbooks_sdk._core.inputs import check_page_args
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk._sync._http import HTTPCore
@@ -70,6 +71,8 @@ class BusinessResource(Generic[M]):
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
     ) -> Paginator[M]:
+        check_page_args(per_page, max_items)
+        per_page = int.__int__(per_page)  # a plain int: a subclass's __str__ stays off the wire
         fixed = list(filters)
 
         def fetch(page: int, size: int) -> Page[M]:

@@ -162,13 +162,23 @@ def _iso_naive(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
+_EARLIEST_YEAR = 1000
+_LATEST_YEAR = 9998
+
+
 def _read_instant(raw: Any, name: str) -> datetime:
     if not isinstance(raw, str) or "T" not in raw:
         raise invalid(name, "Input should be a valid datetime (ISO 8601).")
     try:
-        return parse_iso_datetime(raw)
-    except ValueError:
+        value = parse_iso_datetime(raw)
+        utc = value.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # 9999-12-31T23:59:59-14:00 is past datetime.max in UTC
         raise invalid(name, "Input should be a valid datetime (ISO 8601).") from None
+    if not _EARLIEST_YEAR <= utc.year <= _LATEST_YEAR:  # rendered in local zones: keep a margin
+        raise invalid(
+            name, f"Input should be a datetime between {_EARLIEST_YEAR} and {_LATEST_YEAR}."
+        )
+    return value
 
 
 def _read_bool(data: JsonObj, name: str, default: bool | None = None) -> bool | None:

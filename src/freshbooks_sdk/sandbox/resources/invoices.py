@@ -122,6 +122,12 @@ def _totals(inv: InvoiceRecord) -> Totals:
     return Totals(subtotal, discount_total, quantize_cents(tax), amount, inv.paid, outstanding)
 
 
+MAX_DUE_OFFSET_DAYS = 36_500
+"""The largest `due_offset_days` the sandbox takes (100 years)."""
+LATEST_CREATE_DATE = date.max - timedelta(days=MAX_DUE_OFFSET_DAYS)
+"""The latest ``create_date`` whose due date (``+ due_offset_days``) is still a date."""
+
+
 def due_date(inv: InvoiceRecord) -> date:
     return inv.create_date + timedelta(days=inv.due_offset_days)
 
@@ -177,7 +183,7 @@ class InvoiceResource(Resource[InvoiceRecord]):
     def create(self, ctx: Ctx, data: JsonObj) -> InvoiceRecord:
         require(data, ("customerid", "create_date"), self.obj)
         customerid = read_int(data, "customerid", self.obj)
-        create_date = read_date(data, "create_date", self.obj)
+        create_date = self._create_date(data)
         assert customerid is not None and create_date is not None  # required above
         client = self._client(ctx, customerid)
         inv = InvoiceRecord(
@@ -213,8 +219,23 @@ class InvoiceResource(Resource[InvoiceRecord]):
             rec.customerid = customerid
             rec.fields.update({k: client.fields.get(c) for k, c in _FROM_CLIENT.items()})
         if "create_date" in data:
-            rec.create_date = read_date(data, "create_date", self.obj) or rec.create_date
+            rec.create_date = self._create_date(data) or rec.create_date
         self._apply(ctx, rec, data)
+
+    def _create_date(self, data: JsonObj) -> date | None:
+        """``create_date``, early enough that create_date + due_offset_days (at most 36,500)
+        is still a date: a 4xx for 9999-12-31, never an overflow while rendering."""
+        day = read_date(data, "create_date", self.obj)
+        if day is not None and day > LATEST_CREATE_DATE:
+            raise bad_value(
+                "create_date",
+                self.obj,
+                data["create_date"],
+                f"create_date must be on or before {LATEST_CREATE_DATE.isoformat()}.",
+                errno=1033,
+                status=422,
+            )
+        return day
 
     def _client(self, ctx: Ctx, customerid: int) -> Record:
         client = ctx.store.clients.get(customerid)
@@ -239,7 +260,7 @@ class InvoiceResource(Resource[InvoiceRecord]):
             inv.currency_code = read_currency(data, "currency_code", self.obj) or inv.currency_code
         if "due_offset_days" in data:
             offset = read_int(data, "due_offset_days", self.obj, default=0) or 0
-            if not 0 <= offset <= 36500:
+            if not 0 <= offset <= MAX_DUE_OFFSET_DAYS:
                 raise bad_value(
                     "due_offset_days",
                     self.obj,
