@@ -518,12 +518,12 @@ def test_progress_only_on_a_terminal() -> None:
     request = httpx.Request("GET", "https://api.example/x?page=1&per_page=100")
     response = httpx.Response(200, request=request)
     quiet = io.StringIO()
-    progress = cli.Progress(quiet, cli._stream_is_tty(quiet))
+    progress = cli.Progress(quiet, cli.output._stream_is_tty(quiet))
     progress.on_response(response)
     progress.done()
     assert quiet.getvalue() == ""
     tty = Tty()
-    progress = cli.Progress(tty, cli._stream_is_tty(tty))
+    progress = cli.Progress(tty, cli.output._stream_is_tty(tty))
     progress.on_response(response)
     progress.on_response(response)
     progress.done()
@@ -617,10 +617,15 @@ def test_interactive_connect_reads_the_pasted_redirect(
 
 def test_pasted_redirect_with_another_state_is_refused() -> None:
     with pytest.raises(cli.CliError) as info:
-        cli._code_from_answer("https://localhost/callback?code=abc&state=other", "mine")
+        cli.commands.connect._code_from_answer(
+            "https://localhost/callback?code=abc&state=other", "mine"
+        )
     assert info.value.code == 2
-    assert cli._code_from_answer("https://localhost/cb?code=abc&state=mine", "mine") == "abc"
-    assert cli._code_from_answer("abc", "mine") == "abc"
+    assert (
+        cli.commands.connect._code_from_answer("https://localhost/cb?code=abc&state=mine", "mine")
+        == "abc"
+    )
+    assert cli.commands.connect._code_from_answer("abc", "mine") == "abc"
 
 
 def test_sandbox_serve_and_demo_dispatch_every_argument(monkeypatch: pytest.MonkeyPatch) -> None:
