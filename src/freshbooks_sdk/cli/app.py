@@ -1,4 +1,9 @@
-"""The ``freshbooks`` argument parser and :func:`main`."""
+"""The ``freshbooks`` argument parser and :func:`main`.
+
+Start-up stays fast: this module and the command modules import no model, no ``pydantic``
+and no ``rich``; a command imports what it uses when it runs (``freshbooks --help`` and
+``--version`` load neither, which ``tests/test_cli.py`` checks).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from freshbooks_sdk.cli.commands.action import cmd_action
 from freshbooks_sdk.cli.commands.connect import cmd_businesses, cmd_connect
@@ -14,6 +19,7 @@ from freshbooks_sdk.cli.commands.poll import cmd_poll
 from freshbooks_sdk.cli.commands.resources import (
     cmd_clients_create,
     cmd_clients_list,
+    cmd_expense_categories,
     cmd_expenses_create,
     cmd_invoices_create,
     cmd_invoices_list,
@@ -30,12 +36,6 @@ from freshbooks_sdk.cli.errors import (
     report_error,
 )
 from freshbooks_sdk.cli.output import Console
-from freshbooks_sdk.integration import (
-    error_from_exception,
-)
-
-if TYPE_CHECKING:
-    pass
 
 EPILOG = """\
 exit status:
@@ -64,6 +64,33 @@ environment:
 --json prints one JSON document on stdout: the command's output, or on failure
 {"ok": false, "output": null, "error": {...}} (the action result shape).
 """
+
+DEMO_DESCRIPTION = (
+    "The integration story end to end against the embedded sandbox on 127.0.0.1: OAuth "
+    "connect, pick a business, create a client, draft and send an invoice, record an "
+    "expense, list what changed, two invoice-updated cycles and a 429 honoured. Nothing "
+    "leaves this machine; it takes a few seconds and needs no account."
+)
+
+LEAF_EPILOG = (
+    "exit status: 0 ok, 2 invalid input, 3 not connected or refused token, 4 refused by "
+    "FreshBooks, 5 retry later, 6 outcome unknown (check before retrying); "
+    f"`{PROG} --help` explains them and the FRESHBOOKS_* variables."
+)
+"""The short epilog of each command's help (the full one is on ``freshbooks --help``)."""
+
+
+def version_text() -> str:
+    """What ``freshbooks --version`` prints.
+
+    >>> version_text().startswith("freshbooks ")
+    True
+    """
+    from freshbooks_sdk import __version__
+
+    python = ".".join(str(n) for n in sys.version_info[:3])
+    return f"{PROG} {__version__} (freshbooks-typed SDK, Python {python})"
+
 
 # ---------------------------------------------------------------------------------------------
 # Parser
@@ -111,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
+    parser.add_argument("--version", action="version", version=version_text())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -122,8 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=helptext,
             description=helptext,
             parents=[common],
-            epilog=EPILOG,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=LEAF_EPILOG,
             **kw,
         )
         p.set_defaults(handler=handler)
@@ -190,13 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help="attach the PDF")
     p.add_argument("--mark-sent", action="store_true", help="mark as sent without emailing")
 
-    expenses = sub.add_parser("expenses", help="record expenses").add_subparsers(
-        dest="expenses_command", metavar="ACTION", parser_class=_Parser
-    )
+    expenses = sub.add_parser(
+        "expenses", help="record expenses, list their categories"
+    ).add_subparsers(dest="expenses_command", metavar="ACTION", parser_class=_Parser)
     expenses.required = True
     p = command(expenses, "create", "record an expense", cmd_expenses_create)
     p.add_argument("--amount", required=True, help='decimal amount, e.g. "12.50"')
-    p.add_argument("--category-id", type=int, required=True)
+    p.add_argument(
+        "--category-id", type=int, required=True, help=f"see `{PROG} expenses categories`"
+    )
     p.add_argument("--date", metavar="YYYY-MM-DD", required=True)
     p.add_argument("--currency", metavar="CODE", help="default: $FRESHBOOKS_CURRENCY")
     p.add_argument("--vendor")
@@ -204,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client-id", type=int, help="bill back to this client")
     p.add_argument("--project-id", type=int, help="bill back to this project")
     p.add_argument("--staff-id", type=int, help="default: your own staff id")
+    p = command(
+        expenses, "categories", "list expense categories (their ids)", cmd_expense_categories
+    )
+    p.add_argument("--limit", type=int, default=200, help="most categories to show (default 200)")
 
     p = command(sub, "action", "run a catalog action with JSON input", cmd_action)
     p.add_argument("name", nargs="?", help="e.g. freshbooks/create-client (or create-client)")
@@ -242,9 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("rest", nargs=argparse.REMAINDER)
     p.set_defaults(handler=cmd_sandbox_serve)
 
-    p = sub.add_parser("demo", help="run the integration story against the sandbox", add_help=False)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
-    p.set_defaults(handler=cmd_demo)
+    p = sub.add_parser(
+        "demo",
+        help="run the integration story against the sandbox",
+        description=DEMO_DESCRIPTION,
+    )
+    p.set_defaults(handler=cmd_demo, rest=[])
     return parser
 
 
@@ -256,13 +292,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # `sandbox serve` and `demo` hand every following argument (--help included) to their own
-    # entry point; argparse's REMAINDER would refuse an option in first position.
-    for prefix in (["sandbox", "serve"], ["demo"]):
-        if argv[: len(prefix)] == prefix:
-            args = parser.parse_args(prefix)
-            args.rest = argv[len(prefix) :]
-            break
+    # `sandbox serve` hands every following argument (--help included) to its own entry
+    # point; argparse's REMAINDER would refuse an option in first position.
+    prefix = ["sandbox", "serve"]
+    if argv[: len(prefix)] == prefix:
+        args = parser.parse_args(prefix)
+        args.rest = argv[len(prefix) :]
     else:
         args = parser.parse_args(argv)
     console = Console(json=bool(getattr(args, "json", False)), out=sys.stdout, err=sys.stderr)
@@ -274,9 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except CliError:
             raise
         except Exception as exc:  # e.g. a bad --account-id refused by the client: one line
-            raise CliError(error_from_exception(exc)) from exc
+            raise CliError.of(exc) from exc
     except CliError as exc:
-        error = cli_worded(exc.error, getattr(args, "command", None))
+        error = cli_worded(exc.error, getattr(args, "command", None), env)
         if console.json:
             console.document({"ok": False, "output": None, "error": error})
         report_error(console, error, exc.check)

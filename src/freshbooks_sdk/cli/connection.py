@@ -153,7 +153,10 @@ def open_client(
             try:
                 token = Token.from_dict(saved.get("token") or {})
             except Exception as exc:
-                _fail("not_connected", f"{conn.path} holds no usable token ({exc}); reconnect")
+                _fail(
+                    "not_connected",
+                    f"{conn.path} holds no usable token ({exc}); run `{PROG} connect`",
+                )
             client_id = env.get("FRESHBOOKS_CLIENT_ID") or saved.get("client_id")
             secret = env.get("FRESHBOOKS_CLIENT_SECRET")
             redirect = env.get("FRESHBOOKS_REDIRECT_URI") or saved.get("redirect_uri")

@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from freshbooks_sdk.integration import (
-    ActionError,
-)
-
 if TYPE_CHECKING:
     from freshbooks_sdk.cli.output import Console
-
-    pass
+    from freshbooks_sdk.integration import ActionError
 
 PROG = "freshbooks"
 
@@ -51,6 +46,7 @@ def exit_status(error: ActionError) -> int:
     duplicate it: check first), else by ``error["type"]`` (:data:`EXIT_CODES`, default 1).
 
     >>> from freshbooks_sdk.errors import InternalServerError
+    >>> from freshbooks_sdk.integration import error_from_exception
     >>> err = InternalServerError("Internal Server Error", status_code=500)
     >>> exit_status(error_from_exception(err))
     5
@@ -78,19 +74,28 @@ class CliError(Exception):
         self.code = code if code is not None else exit_status(error)
         self.check = check
 
+    @classmethod
+    def of(cls, exc: BaseException) -> CliError:
+        """The error for an exception raised by the SDK (typed errors keep their kind, status,
+        fields and retry advice; anything else is an ``internal_error``)."""
+        from freshbooks_sdk.integration import error_from_exception
+
+        return cls(error_from_exception(exc))
+
 
 def _plain_error(kind: str, message: str, field: str | None = None) -> ActionError:
-    return ActionError(
-        type=kind,
-        message=message,
-        fields=[]
+    error: ActionError = {
+        "type": kind,
+        "message": message,
+        "fields": []
         if field is None
         else [{"field": field, "message": message, "errno": None, "wire_field": None}],
-        retryable=False,
-        may_have_applied=False,
-        retry_after=None,
-        status_code=None,
-    )
+        "retryable": False,
+        "may_have_applied": False,
+        "retry_after": None,
+        "status_code": None,
+    }
+    return error
 
 
 def _fail(kind: str, message: str, field: str | None = None) -> NoReturn:
@@ -147,28 +152,82 @@ _FIELD_OPTIONS: Mapping[str, str] = {
 """Where a checked field comes from on the command line (for the error line)."""
 
 
-def cli_worded(error: ActionError, command: str | None) -> ActionError:
-    """An input error whose message also names the option (or variable) that gave the field.
+_CLI_MESSAGES: Mapping[tuple[str, str], str] = {
+    ("currency_code", "is required"): "--currency is required (or set FRESHBOOKS_CURRENCY): "
+    "FreshBooks never assumes a currency",
+    ("lines", "at least 1"): "--line is required: give at least one line (--line NAME QTY COST)",
+}
+"""Messages reworded for the command line, by (field, a phrase of the library's message)."""
 
-    >>> err = {"type": "invalid_input", "message": "invalid input (due_offset_days: >= 0)",
-    ...        "fields": [{"field": "due_offset_days", "message": "", "errno": None,
-    ...                    "wire_field": None}], "retryable": False, "may_have_applied": False,
-    ...        "retry_after": None, "status_code": None}
-    >>> cli_worded(err, "invoices")["message"]
-    'invalid input (due_offset_days: >= 0) [from --due-days]'
-    """
-    if error["type"] != "invalid_input" or command == "action":
-        return error
-    named = [f["field"] for f in error["fields"] if f["field"]]
-    if not named:
-        return error
-    head = named[0].split(".")[0]
-    option = _FIELD_OPTIONS.get(head) or (
+_AUTH_HINTS: Mapping[str, str] = {
+    "authentication_failed": "the token was refused",
+    "reauthorization_required": "the connection has expired or was revoked",
+    "permission_denied": "this connection lacks a permission",
+}
+
+
+def _option(field: str) -> str | None:
+    head = field.split(".")[0]
+    return _FIELD_OPTIONS.get(head) or (
         f"--{head.replace('_', '-')}" if head.isidentifier() and head.islower() else None
     )
-    if option is None or option in error["message"]:
+
+
+def cli_worded(
+    error: ActionError, command: str | None, env: Mapping[str, str] | None = None
+) -> ActionError:
+    """The error worded for the command line: an input error names the option (or variable)
+    that gave the field, in place of the library's parameter name; an authentication error
+    says how to connect again (``freshbooks connect``, or the variable that gave the token).
+
+    >>> err = {"type": "invalid_input", "message": "invalid input (due_offset_days: >= 0)",
+    ...        "fields": [{"field": "due_offset_days", "message": "must be >= 0, got -1",
+    ...                    "errno": None, "wire_field": None}], "retryable": False,
+    ...        "may_have_applied": False, "retry_after": None, "status_code": None}
+    >>> cli_worded(err, "invoices")["message"]
+    '--due-days: must be >= 0, got -1'
+    >>> err.update(type="authentication_failed", message="Unauthorized.", fields=[])
+    >>> cli_worded(err, "clients", {})["message"]
+    'Unauthorized; run `freshbooks connect` to sign in again'
+    """
+    if command == "action":  # the catalog's own names: the JSON input used them
         return error
-    return ActionError(**{**error, "message": f"{error['message']} [from {option}]"})
+    worded = error.copy()
+    if error["type"] in _AUTH_HINTS and env is not None:
+        how = (
+            "check FRESHBOOKS_ACCESS_TOKEN (it is used instead of the saved connection)"
+            if env.get("FRESHBOOKS_ACCESS_TOKEN")
+            else f"run `{PROG} connect` to sign in again"
+        )
+        if how not in error["message"]:
+            worded["message"] = f"{error['message'].rstrip('. ')}; {how}"
+        return worded
+    if error["type"] != "invalid_input":
+        return error
+    named = [f for f in error["fields"] if f["field"]]
+    if not named:
+        return error
+    field = named[0]["field"] or ""
+    option = _option(field)
+    if option is None:
+        return error
+    head = field.split(".")[0]
+    said = named[0]["message"] or error["message"]
+    for (name, phrase), text in _CLI_MESSAGES.items():
+        if name == head and phrase in said:
+            worded["message"] = text
+            return worded
+    flag, _, alternative = option.partition(" or ")
+    if "_" in head:  # a parameter name (client_id) reads as its flag (--client-id)
+        said = said.replace(f"{head}=...", flag).replace(head, flag)
+    where = f"{flag} (or {alternative})" if alternative else flag
+    if flag in said and not said.startswith(f"{flag} "):  # it already says where
+        worded["message"] = said
+    elif said.startswith(f"{flag} "):  # "--account-id must be ...": no second flag
+        worded["message"] = where + said[len(flag) :]
+    else:
+        worded["message"] = f"{where}: {said.removeprefix(f'{flag}: ')}"
+    return worded
 
 
 def check_hint(name: str, data: Mapping[str, Any]) -> str | None:

@@ -8,9 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
-from pydantic import (
-    BaseModel,
-)
+from pydantic import BaseModel, Field
 
 from freshbooks_sdk.errors import (
     InvalidRequestError,
@@ -63,6 +61,7 @@ def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
 class Action(Generic[InputT]):
     """One catalog action. Run it from a plain dict; it answers an :class:`ActionResult`.
 
+    >>> from freshbooks_sdk.integration import catalog
     >>> action = catalog["freshbooks/create-client"]
     >>> action.input_model.__name__
     'CreateClientInput'
@@ -102,16 +101,17 @@ class Action(Generic[InputT]):
         """Input -> the SDK call to make (pure; raises on invalid input)."""
         return self.plan(self.parse(data))
 
-    def render(self, call: Call, value: Any) -> Any:
-        """The SDK's result -> JSON output (``{"items", "count"}`` for listings)."""
+    def render(self, call: Call, value: Any, total: int | None = None) -> Any:
+        """The SDK's result -> JSON output (``{"items", "count", "total"}`` for listings:
+        ``total`` is how many FreshBooks matched, ``None`` when unknown)."""
         if call.many:
             items = [to_json(v) for v in value]
-            return {"items": items, "count": len(items)}
+            return {"items": items, "count": len(items), "total": total}
         return to_json(value)
 
-    def success(self, call: Call, value: Any) -> ActionResult:
+    def success(self, call: Call, value: Any, total: int | None = None) -> ActionResult:
         """An ``ok`` result holding the rendered output."""
-        return ActionResult(ok=True, output=self.render(call, value))
+        return ActionResult(ok=True, output=self.render(call, value, total))
 
     def failure(self, exc: BaseException) -> ActionResult:
         """A failed result describing ``exc``, raised by the SDK call (its field names are
@@ -144,7 +144,9 @@ class Action(Generic[InputT]):
         try:
             target = getattr(getattr(fb, call.resource), call.method)
             value = target(**call.kwargs)
-            return self.success(call, list(value) if call.many else value)
+            if call.many:
+                return self.success(call, list(value), _listing_total(value))
+            return self.success(call, value)
         except Exception as exc:
             return self.failure(exc)
 
@@ -159,12 +161,19 @@ class Action(Generic[InputT]):
         try:
             target = getattr(getattr(afb, call.resource), call.method)
             if call.many:
-                value: Any = [item async for item in target(**call.kwargs)]
-            else:
-                value = await target(**call.kwargs)
-            return self.success(call, value)
+                pages = target(**call.kwargs)
+                items = [item async for item in pages]
+                return self.success(call, items, _listing_total(pages))
+            return self.success(call, await target(**call.kwargs))
         except Exception as exc:
             return self.failure(exc)
+
+
+def _listing_total(paginator: object) -> int | None:
+    """How many items FreshBooks said the listing holds (its last page's ``total``)."""
+    info = getattr(paginator, "last_page_info", None)
+    total = getattr(info, "total", None)
+    return total if isinstance(total, int) else None
 
 
 # -- plans ------------------------------------------------------------------------------------
@@ -296,12 +305,24 @@ def _output_models() -> dict[str, type[BaseModel]]:
 
         items: list[Client]
         count: int
+        total: int | None = Field(
+            default=None,
+            description="How many clients FreshBooks matched (more than count when limit "
+            "stopped the listing; with updated_since, those updated earlier that day too); "
+            "null when unknown.",
+        )
 
     class InvoiceList(BaseModel):
         """``freshbooks/list-invoices`` output."""
 
         items: list[Invoice]
         count: int
+        total: int | None = Field(
+            default=None,
+            description="How many invoices FreshBooks matched (more than count when limit "
+            "stopped the listing; with updated_since, those updated earlier that day too); "
+            "null when unknown.",
+        )
 
     return {
         "ClientList": ClientList,

@@ -128,6 +128,11 @@ PercentText = Annotated[
 CurrencyText = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z]{3}$", to_upper=True),
+    BeforeValidator(
+        _text_check(
+            r"^[A-Za-z]{3}$", "currency_code", 'must be a 3-letter ISO 4217 code such as "USD"'
+        )
+    ),
     Field(examples=["USD", "CAD"]),
 ]
 """An ISO 4217 currency code (upper-cased)."""

@@ -7,19 +7,11 @@ import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from freshbooks_sdk.cli.connection import open_client
 from freshbooks_sdk.cli.errors import EXIT_OK, _fail, check_hint, report_error
-from freshbooks_sdk.cli.output import Console, table
-from freshbooks_sdk.integration import (
-    ActionResult,
-    catalog,
-    error_from_exception,
-)
-
-if TYPE_CHECKING:
-    pass
+from freshbooks_sdk.cli.output import Console
 
 
 def _read_input(text: str, stdin: TextIO) -> Any:
@@ -51,6 +43,8 @@ def _refuse_json_constant(name: str) -> Any:
 
 
 def _catalog_name(name: str) -> str:
+    from freshbooks_sdk.integration import catalog
+
     full = name if "/" in name else f"freshbooks/{name}"
     if full not in catalog:
         known = ", ".join(catalog)
@@ -59,20 +53,20 @@ def _catalog_name(name: str) -> str:
 
 
 def cmd_action(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
+    from freshbooks_sdk.integration import ActionResult, catalog, error_from_exception
+
     if args.list or not args.name:
         rows = [{"name": e.name, "kind": e.kind, "title": e.title} for e in catalog.values()]
         if console.json:
             console.document(rows)
         else:
-            console.line(
-                table(
-                    [
-                        ("NAME", lambda r: r["name"]),
-                        ("KIND", lambda r: r["kind"]),
-                        ("TITLE", lambda r: r["title"]),
-                    ],
-                    rows,
-                )
+            console.table(
+                [
+                    ("NAME", lambda r: r["name"]),
+                    ("KIND", lambda r: r["kind"]),
+                    ("TITLE", lambda r: r["title"]),
+                ],
+                rows,
             )
         return EXIT_OK
     name = _catalog_name(args.name)

@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from freshbooks_sdk.cli.connection import (
@@ -18,23 +17,18 @@ from freshbooks_sdk.cli.connection import (
     save_private_json,
 )
 from freshbooks_sdk.cli.errors import EXIT_OK, PROG, CliError, _fail
-from freshbooks_sdk.cli.output import BUSINESS_COLUMNS, Console, table
-from freshbooks_sdk.integration import (
-    error_from_exception,
-    to_json,
-)
-
-if TYPE_CHECKING:
-    pass
+from freshbooks_sdk.cli.output import BUSINESS_COLUMNS, Console
 
 
 def cmd_businesses(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
+    from freshbooks_sdk.integration import to_json
+
     conn = resolve_connection(args, env)
     with open_client(args, env, console, need_account=False) as fb:
         try:
             businesses = [to_json(b) for b in fb.identity.businesses()]
         except Exception as exc:
-            raise CliError(error_from_exception(exc)) from None
+            raise CliError.of(exc) from None
     current = conn.account_id
     if args.use:
         if args.use not in {b["account_id"] for b in businesses}:
@@ -56,7 +50,7 @@ def cmd_businesses(args: argparse.Namespace, env: Mapping[str, str], console: Co
     if console.json:
         console.document({"account_id": current, "businesses": businesses})
     else:
-        console.line(table(BUSINESS_COLUMNS, businesses))
+        console.table(BUSINESS_COLUMNS, businesses)
         if args.use:
             console.line(f"Now using {args.use}.")
     return EXIT_OK
@@ -65,6 +59,7 @@ def cmd_businesses(args: argparse.Namespace, env: Mapping[str, str], console: Co
 def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
     from freshbooks_sdk import FreshBooks
     from freshbooks_sdk.auth import OAuthClient, generate_state
+    from freshbooks_sdk.integration import to_json
 
     missing = [
         n
@@ -92,7 +87,7 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
             auth_base_url=auth_url,
         )
     except Exception as exc:
-        raise CliError(error_from_exception(exc)) from None
+        raise CliError.of(exc) from None
     with oauth:
         state = generate_state()
         url = oauth.authorization_url(state)
@@ -118,7 +113,7 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
             with FreshBooks(access_token=token.access_token, base_url=base_url) as fb:
                 businesses = fb.identity.businesses()
         except Exception as exc:
-            raise CliError(error_from_exception(exc)) from None
+            raise CliError.of(exc) from None
     rows = [to_json(b) for b in businesses]
     ids = [b["account_id"] for b in rows]
     if not ids:
@@ -144,7 +139,7 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
         console.document({"account_id": chosen, "businesses": rows, "config": str(path)})
     else:
         name = next(b["name"] for b in rows if b["account_id"] == chosen)
-        console.line(table(BUSINESS_COLUMNS, rows))
+        console.table(BUSINESS_COLUMNS, rows)
         console.line(f"Connected to {name} ({chosen}); saved to {path} (readable only by you).")
         if len(rows) > 1:
             console.line(f"Switch business with `{PROG} businesses --use ACCOUNT_ID`.")

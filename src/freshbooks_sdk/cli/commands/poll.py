@@ -6,20 +6,12 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from freshbooks_sdk.cli.commands.resources import _compact
 from freshbooks_sdk.cli.connection import _config_path, open_client
 from freshbooks_sdk.cli.errors import EXIT_OK, CliError
-from freshbooks_sdk.cli.output import INVOICE_COLUMNS, Console, _plural, table
-from freshbooks_sdk.integration import (
-    INVOICE_UPDATED,
-    error_from_exception,
-    render_activation,
-)
-
-if TYPE_CHECKING:
-    pass
+from freshbooks_sdk.cli.output import INVOICE_COLUMNS, Console, _plural
 
 
 def _poll_params(args: argparse.Namespace) -> dict[str, Any]:
@@ -42,15 +34,17 @@ def _show_activation(console: Console, activation: Any, cursor: Any) -> None:
         f"Activation {activation['id'][:12]}: "
         f"{_plural(activation['count'], 'invoice')} updated{more}"
     )
-    console.line(table(INVOICE_COLUMNS, activation["items"]))
+    console.table(INVOICE_COLUMNS, activation["items"])
 
 
 def cmd_poll(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
+    from freshbooks_sdk.integration import INVOICE_UPDATED, render_activation
+
     params = _poll_params(args)
     try:
         INVOICE_UPDATED.parse(params)
     except Exception as exc:
-        raise CliError(error_from_exception(exc)) from None
+        raise CliError.of(exc) from None
     given = args.cursor_db or env.get("FRESHBOOKS_CURSOR_DB")
     store = Path(given).expanduser() if given else _config_path(args, env).parent / "cursors.db"
     store.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -81,5 +75,5 @@ def cmd_poll(args: argparse.Namespace, env: Mapping[str, str], console: Console)
         except CliError:
             raise
         except Exception as exc:
-            raise CliError(error_from_exception(exc)) from None
+            raise CliError.of(exc) from None
     return EXIT_OK  # pragma: no cover - the loop only ends by an exception

@@ -1,4 +1,9 @@
-"""``clients``, ``invoices`` and ``expenses``: the catalog actions with flags."""
+"""``clients``, ``invoices`` and ``expenses``: the catalog actions with flags, and the expense
+categories (the ids ``expenses create --category-id`` takes).
+
+A listing stops at ``--limit``; when FreshBooks holds more, the count line says so
+(``100 of 150 clients shown``) and how to see them all.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk.cli.connection import open_client
-from freshbooks_sdk.cli.errors import EXIT_OK, CliError, check_hint
+from freshbooks_sdk.cli.errors import EXIT_OK, CliError, _fail, check_hint
 from freshbooks_sdk.cli.output import (
+    CATEGORY_COLUMNS,
     CLIENT_COLUMNS,
     EXPENSE_COLUMNS,
     INVOICE_COLUMNS,
@@ -16,19 +22,11 @@ from freshbooks_sdk.cli.output import (
     Column,
     Console,
     _plural,
-    table,
-)
-from freshbooks_sdk.integration import (
-    catalog,
-    error_from_exception,
+    plural,
 )
 
 if TYPE_CHECKING:
-    pass
-
-# ---------------------------------------------------------------------------------------------
-# Commands
-# ---------------------------------------------------------------------------------------------
+    from freshbooks_sdk.cli.output import Console
 
 
 def _run_action(
@@ -39,11 +37,13 @@ def _run_action(
     console: Console,
 ) -> Any:
     """Run a catalog action and return its output; a failure raises :class:`CliError`."""
+    from freshbooks_sdk.integration import catalog
+
     action = catalog[name]
     try:
         action.parse(data)  # input errors exit 2 before any connection is needed
     except Exception as exc:
-        raise CliError(error_from_exception(exc)) from None  # the keys sent: never renamed
+        raise CliError.of(exc) from None  # the keys sent: never renamed
     with open_client(args, env, console) as fb:
         result = action.run(fb, data)
     if not result.ok:
@@ -52,14 +52,50 @@ def _run_action(
     return result.output
 
 
-def _show_list(console: Console, output: Any, columns: Sequence[Column], noun: str) -> None:
+def shown_line(
+    count: int, total: int | None, limit: int | None, noun: str, *, upto: bool = False
+) -> str:
+    """The line under a listing: how many rows, and when ``--limit`` cut it short, how many
+    FreshBooks holds and how to see them (``upto``: the total may count a few more than the
+    filter keeps, as with ``--updated-since``).
+
+    >>> shown_line(3, 3, 100, "client")
+    '3 clients'
+    >>> shown_line(100, 150, 100, "client")
+    '100 of 150 clients shown (--limit 150 to see them all)'
+    >>> shown_line(1, 2, 1, "invoice", upto=True)
+    '1 of up to 2 invoices shown (--limit 2 to see them all)'
+    """
+    if limit is None or count < limit or total is None or total <= count:
+        return _plural(count, noun)
+    return (
+        f"{count} of {'up to ' if upto else ''}{total} {plural(noun)} shown "
+        f"(--limit {total} to see them all)"
+    )
+
+
+def _show_list(
+    console: Console,
+    output: Any,
+    columns: Sequence[Column],
+    noun: str,
+    args: argparse.Namespace,
+) -> None:
     if console.json:
         console.document(output)
         return
     items = output["items"]
     if items:
-        console.line(table(columns, items))
-    console.line(_plural(output["count"], noun))
+        console.table(columns, items)
+    console.line(
+        shown_line(
+            output["count"],
+            output.get("total"),
+            getattr(args, "limit", None),
+            noun,
+            upto=bool(getattr(args, "updated_since", None)),
+        )
+    )
 
 
 def _show_one(console: Console, output: Any, columns: Sequence[Column], headline: str) -> None:
@@ -67,11 +103,11 @@ def _show_one(console: Console, output: Any, columns: Sequence[Column], headline
         console.document(output)
         return
     console.line(headline)
-    console.line(table(columns, [output]))
+    console.table(columns, [output])
     lines = output.get("lines") if isinstance(output, Mapping) else None
     if lines:
         console.line()
-        console.line(table(LINE_COLUMNS, lines))
+        console.table(LINE_COLUMNS, lines)
 
 
 def _compact(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,7 +124,7 @@ def cmd_clients_list(args: argparse.Namespace, env: Mapping[str, str], console: 
         }
     )
     output = _run_action("freshbooks/list-clients", data, args, env, console)
-    _show_list(console, output, CLIENT_COLUMNS, "client")
+    _show_list(console, output, CLIENT_COLUMNS, "client", args)
     return EXIT_OK
 
 
@@ -129,7 +165,7 @@ def cmd_invoices_list(args: argparse.Namespace, env: Mapping[str, str], console:
         }
     )
     output = _run_action("freshbooks/list-invoices", data, args, env, console)
-    _show_list(console, output, INVOICE_COLUMNS, "invoice")
+    _show_list(console, output, INVOICE_COLUMNS, "invoice", args)
     return EXIT_OK
 
 
@@ -190,4 +226,25 @@ def cmd_expenses_create(args: argparse.Namespace, env: Mapping[str, str], consol
     )
     output = _run_action("freshbooks/create-expense", data, args, env, console)
     _show_one(console, output, EXPENSE_COLUMNS, f"Recorded expense {output['id']}.")
+    return EXIT_OK
+
+
+def cmd_expense_categories(
+    args: argparse.Namespace, env: Mapping[str, str], console: Console
+) -> int:
+    """``freshbooks expenses categories``: the business's expense categories (the ids that
+    ``expenses create --category-id`` takes), parents before their children."""
+    from freshbooks_sdk.integration import to_json
+
+    if args.limit < 1:
+        _fail("invalid_input", f"--limit: must be at least 1, got {args.limit}", "limit")
+    with open_client(args, env, console) as fb:
+        try:
+            pages = fb.expense_categories.list(max_items=args.limit)
+            items = [to_json(c) for c in pages]
+        except Exception as exc:
+            raise CliError.of(exc) from None
+        info = pages.last_page_info
+    output = {"items": items, "count": len(items), "total": info.total if info else None}
+    _show_list(console, output, CATEGORY_COLUMNS, "category", args)
     return EXIT_OK
