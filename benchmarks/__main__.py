@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks import (
+    bench_cli_startup,
     bench_create,
     bench_fanout,
     bench_import,
@@ -26,8 +27,17 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "4": bench_poller.run,
     "5": bench_import.run,
     "6": bench_create.run,
+    "7": bench_cli_startup.run,
 }
-NAMES = {"list": "1", "memory": "2", "fanout": "3", "poller": "4", "import": "5", "create": "6"}
+NAMES = {
+    "list": "1",
+    "memory": "2",
+    "fanout": "3",
+    "poller": "4",
+    "import": "5",
+    "create": "6",
+    "cli": "7",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="",
         help="comma-separated benchmarks to run, by number or name "
-        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create)",
+        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create, 7 cli)",
     )
     parser.add_argument("--no-write", action="store_true", help="print only, write no files")
     args = parser.parse_args(argv)
