@@ -6,17 +6,24 @@
     $ freshbooks invoices create --client-id 1000001 --currency USD --line Design 3 120.00
     $ freshbooks invoices send 2000001 --to ada@example.com
     $ freshbooks invoices list --status sent --json
+    $ freshbooks expenses categories          # the ids `expenses create --category-id` takes
     $ freshbooks action freshbooks/create-expense --input '{"amount": "12.50", ...}'
     $ freshbooks poll invoices --interval 300
     $ freshbooks sandbox serve --port 8765    # a local FreshBooks-compatible API
 
-Tables for people by default; ``--json`` prints exactly one JSON document on stdout (``poll``
-without ``--once`` prints one per line). Errors print one line on stderr and exit non-zero
+Tables for people by default (drawn by ``rich`` on a terminal, plain columns through a pipe; a
+listing cut by ``--limit`` says ``100 of 150 clients shown``); ``--json`` prints exactly one JSON
+document on stdout (``poll`` without ``--once`` prints one per line). Errors print one line on stderr and exit non-zero
 (see :func:`exit_status`); when the failed request may have been applied (a create or an
 invoice email whose outcome is unknown) a second line warns to check before retrying, and the
 exit status is 6, never 5. The commands other than ``connect``/``sandbox``/``demo`` run the
 actions of :mod:`freshbooks_sdk.integration`, so they validate input and report errors the same
-way.
+way, worded for the command line (the option at fault; ``freshbooks connect`` when a token is
+refused).
+
+The parts: :mod:`~freshbooks_sdk.cli.app` (parser, :func:`main`), :mod:`~freshbooks_sdk.cli.errors`,
+:mod:`~freshbooks_sdk.cli.output`, :mod:`~freshbooks_sdk.cli.connection` and
+:mod:`freshbooks_sdk.cli.commands`; every name below is importable from here.
 """
 
 from __future__ import annotations
