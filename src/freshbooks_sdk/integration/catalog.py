@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from freshbooks_sdk.integration.actions import (
     CREATE_CLIENT,
@@ -16,9 +16,6 @@ from freshbooks_sdk.integration.actions import (
     Action,
 )
 from freshbooks_sdk.integration.trigger import INVOICE_UPDATED, Trigger
-
-if TYPE_CHECKING:
-    pass
 
 ACTIONS: Mapping[str, Action[Any]] = MappingProxyType(
     {

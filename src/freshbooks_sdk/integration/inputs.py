@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -27,9 +27,6 @@ from freshbooks_sdk._core.inputs import check_instant, describe
 from freshbooks_sdk.errors import (
     InvalidRequestError,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # ---------------------------------------------------------------------------------------------
 # Input field types (pydantic), each with a JSON Schema that says exactly what is accepted

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 import pydantic
@@ -37,9 +37,6 @@ from freshbooks_sdk.errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
-
-if TYPE_CHECKING:
-    pass
 
 # ---------------------------------------------------------------------------------------------
 # Results and errors

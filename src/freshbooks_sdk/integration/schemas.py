@@ -7,13 +7,10 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from freshbooks_sdk.integration.catalog import catalog
 from freshbooks_sdk.integration.results import ActionResult
-
-if TYPE_CHECKING:
-    pass
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

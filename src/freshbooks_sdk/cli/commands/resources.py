@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from freshbooks_sdk.cli.connection import open_client
 from freshbooks_sdk.cli.errors import EXIT_OK, CliError, _fail, check_hint
@@ -24,9 +24,6 @@ from freshbooks_sdk.cli.output import (
     _plural,
     plural,
 )
-
-if TYPE_CHECKING:
-    from freshbooks_sdk.cli.output import Console
 
 
 def _run_action(
@@ -233,7 +230,7 @@ def cmd_expense_categories(
     args: argparse.Namespace, env: Mapping[str, str], console: Console
 ) -> int:
     """``freshbooks expenses categories``: the business's expense categories (the ids that
-    ``expenses create --category-id`` takes), parents before their children."""
+    ``expenses create --category-id`` takes), with each one's parent category."""
     from freshbooks_sdk.integration import to_json
 
     if args.limit < 1:

@@ -5,13 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from freshbooks_sdk.cli.errors import _fail
 from freshbooks_sdk.cli.output import Console
-
-if TYPE_CHECKING:
-    pass
 
 
 def cmd_sandbox_serve(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
