@@ -785,6 +785,18 @@ def test_expense_categories_listing(live: tuple[Sandbox, str], capsys: Any) -> N
     assert "--limit" in one_line(capsys.readouterr().err)
 
 
+def test_an_unknown_status_with_nothing_listed_gets_a_note(
+    live: tuple[Sandbox, str], capsys: Any
+) -> None:
+    assert cli.main(["invoices", "list", "--status", "payed"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == "0 invoices"
+    assert "'payed' is not a known invoice status (" in one_line(captured.err)
+    assert "paid" in captured.err
+    assert cli.main(["invoices", "list", "--status", "paid"]) == 0
+    assert capsys.readouterr().err == ""  # a known status: an empty listing is just empty
+
+
 def test_errors_name_the_flag_not_the_parameter(live: tuple[Sandbox, str], capsys: Any) -> None:
     sb, _ = live
     before = len(sb.request_log)

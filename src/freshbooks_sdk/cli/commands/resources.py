@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from freshbooks_sdk.cli.connection import open_client
-from freshbooks_sdk.cli.errors import EXIT_OK, CliError, _fail, check_hint
+from freshbooks_sdk.cli.errors import EXIT_OK, PROG, CliError, _fail, check_hint
 from freshbooks_sdk.cli.output import (
     CATEGORY_COLUMNS,
     CLIENT_COLUMNS,
@@ -163,7 +163,29 @@ def cmd_invoices_list(args: argparse.Namespace, env: Mapping[str, str], console:
     )
     output = _run_action("freshbooks/list-invoices", data, args, env, console)
     _show_list(console, output, INVOICE_COLUMNS, "invoice", args)
+    if not output["items"] and args.status:
+        note = unknown_status_note(args.status)
+        if note is not None:
+            console.note(note)
     return EXIT_OK
+
+
+def unknown_status_note(status: str) -> str | None:
+    """A stderr note for an empty listing filtered by a status FreshBooks does not document
+    (the SDK passes unknown names through, since FreshBooks may add statuses; a typo like
+    ``payed`` would otherwise read as "no paid invoice").
+
+    >>> unknown_status_note("paid") is None
+    True
+    >>> print(unknown_status_note("payed"))  # doctest: +ELLIPSIS
+    freshbooks: note: 'payed' is not a known invoice status (created, draft, sent, ...)
+    """
+    from freshbooks_sdk.models import InvoiceV3Status
+
+    known = [s.value for s in InvoiceV3Status]
+    if status in known:
+        return None
+    return f"{PROG}: note: {status!r} is not a known invoice status ({', '.join(known)})"
 
 
 def cmd_invoices_create(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
