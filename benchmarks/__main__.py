@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from benchmarks import (
+    bench_cli_startup,
     bench_create,
     bench_fanout,
     bench_import,
@@ -28,6 +29,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "5": bench_import.run,
     "6": bench_create.run,
     "7": bench_levers.run,
+    "8": bench_cli_startup.run,
 }
 NAMES = {
     "list": "1",
@@ -37,6 +39,7 @@ NAMES = {
     "import": "5",
     "create": "6",
     "levers": "7",
+    "cli": "8",
 }
 
 
@@ -49,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="",
         help="comma-separated benchmarks to run, by number or name "
-        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create, 7 levers)",
+        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create, 7 levers, 8 cli)",
     )
     parser.add_argument("--no-write", action="store_true", help="print only, write no files")
     args = parser.parse_args(argv)

@@ -518,16 +518,19 @@ def test_progress_only_on_a_terminal() -> None:
     request = httpx.Request("GET", "https://api.example/x?page=1&per_page=100")
     response = httpx.Response(200, request=request)
     quiet = io.StringIO()
-    progress = cli.Progress(quiet, cli._stream_is_tty(quiet))
+    progress = cli.Progress(quiet, cli.output._stream_is_tty(quiet))
     progress.on_response(response)
     progress.done()
     assert quiet.getvalue() == ""
     tty = Tty()
-    progress = cli.Progress(tty, cli._stream_is_tty(tty))
+    progress = cli.Progress(tty, cli.output._stream_is_tty(tty))
     progress.on_response(response)
     progress.on_response(response)
     progress.done()
-    assert "fetching page 2" in tty.getvalue() and tty.getvalue().endswith("\r\033[K")
+    shown = tty.getvalue()
+    assert "fetching page 1…" in shown and "fetching page 2…" in shown
+    assert "fetching page 0" not in shown and "fetching page 3" not in shown
+    assert shown.endswith("\x1b[2K")  # transient: the spinner line is erased at the end
 
 
 def test_connection_file_is_private(tmp_path: Path) -> None:
@@ -617,10 +620,15 @@ def test_interactive_connect_reads_the_pasted_redirect(
 
 def test_pasted_redirect_with_another_state_is_refused() -> None:
     with pytest.raises(cli.CliError) as info:
-        cli._code_from_answer("https://localhost/callback?code=abc&state=other", "mine")
+        cli.commands.connect._code_from_answer(
+            "https://localhost/callback?code=abc&state=other", "mine"
+        )
     assert info.value.code == 2
-    assert cli._code_from_answer("https://localhost/cb?code=abc&state=mine", "mine") == "abc"
-    assert cli._code_from_answer("abc", "mine") == "abc"
+    assert (
+        cli.commands.connect._code_from_answer("https://localhost/cb?code=abc&state=mine", "mine")
+        == "abc"
+    )
+    assert cli.commands.connect._code_from_answer("abc", "mine") == "abc"
 
 
 def test_sandbox_serve_and_demo_dispatch_every_argument(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -653,4 +661,222 @@ def test_any_failure_is_one_line(home: Path, monkeypatch: pytest.MonkeyPatch, ca
     assert cli.main(["clients", "list", "--account-id", "../../etc"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "account_id" in one_line(captured.err)
+    assert "--account-id (or FRESHBOOKS_ACCOUNT_ID) must be" in one_line(captured.err)
+
+
+# ---------------------------------------------------------------------------------------------
+# Start-up, help, listings and CLI wording
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(
+    sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Sandbox, str]:
+    """In-process runs against the served sandbox: a token in the environment, HOME in tmp."""
+    sb, base_url = sandbox
+    for key in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("FRESHBOOKS_ACCESS_TOKEN", sb.issue_token())
+    monkeypatch.setenv("FRESHBOOKS_ACCOUNT_ID", sb.account_ids[1])  # the other tests use [0]
+    monkeypatch.setenv("FRESHBOOKS_BASE_URL", base_url)
+    return sb, sb.account_ids[1]
+
+
+def test_version(capsys: Any) -> None:
+    import freshbooks_sdk
+
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith(f"freshbooks {freshbooks_sdk.__version__} (")
+
+
+def test_demo_help_prints_help_and_runs_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    import freshbooks_sdk.demo
+
+    def must_not_run(*args: Any, **kw: Any) -> int:
+        raise AssertionError("the demo ran")
+
+    monkeypatch.setattr(freshbooks_sdk.demo, "run", must_not_run)
+    for argv, run in ((["demo", "--help"], cli.main), (["--help"], freshbooks_sdk.demo.main)):
+        with pytest.raises(SystemExit) as exit_info:
+            run(argv)
+        assert exit_info.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith("usage: ") and "127.0.0.1" in out and "429" in out
+
+
+def test_help_and_version_load_no_model_no_rich_no_httpx() -> None:
+    """Start-up stays fast: `--help`/`--version` import neither pydantic (the models), rich nor
+    httpx (timed as a ratio in benchmarks/bench_cli_startup.py, never here)."""
+    code = (
+        "import sys\n"
+        "from freshbooks_sdk.cli import main\n"
+        "for argv in (['--help'], ['--version'], ['invoices', 'create', '--help']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = ('pydantic', 'rich', 'httpx', 'freshbooks_sdk.models', "
+        "'freshbooks_sdk.integration', 'freshbooks_sdk._sync')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == "[]"
+    assert "usage: freshbooks" in proc.stdout
+
+
+def test_leaf_help_is_short(capsys: Any) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["clients", "list", "--help"])
+    out = capsys.readouterr().out
+    assert "environment:" not in out and "FRESHBOOKS_CLIENT_SECRET" not in out
+    assert "`freshbooks --help` explains" in out
+    assert len(out.splitlines()) < 30
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "environment:" in capsys.readouterr().out  # the full story stays on the top level
+
+
+def test_a_truncated_listing_says_how_many_there_are(
+    live: tuple[Sandbox, str], capsys: Any
+) -> None:
+    sb, account = live
+    for n in range(3):
+        sb.create(account, "clients", {"email": f"hint{n}@example.com", "fname": f"H{n}"})
+    total = len(sb.request_log)  # any value: only to see that --json does not re-list
+    assert cli.main(["clients", "list", "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert every["count"] == every["total"] >= 3
+    del total
+    assert cli.main(["clients", "list", "--limit", "2"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:2] == ["ID", "NAME"] and len(out) == 4
+    n = every["total"]
+    assert out[-1] == f"2 of {n} clients shown (--limit {n} to see them all)"
+    assert cli.main(["clients", "list", "--limit", str(n)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{n} clients"
+
+
+def test_expense_categories_listing(live: tuple[Sandbox, str], capsys: Any) -> None:
+    assert cli.main(["expenses", "categories", "--json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert every["count"] == every["total"] == len(every["items"]) > 3
+    names = {c["id"]: c["category"] for c in every["items"]}
+    assert cli.main(["expenses", "categories", "--limit", "3"]) == 0
+    head, *rows, last = capsys.readouterr().out.splitlines()
+    assert head.split()[:2] == ["ID", "NAME"] and len(rows) == 3
+    first = every["items"][0]
+    assert rows[0].startswith(f"{first['id']}  {names[first['id']]}")
+    n = every["total"]
+    assert last == f"3 of {n} categories shown (--limit {n} to see them all)"
+    with pytest.raises(SystemExit):  # argparse: an int
+        cli.main(["expenses", "categories", "--limit", "x"])
+    assert "--limit" in one_line(capsys.readouterr().err)
+    assert cli.main(["expenses", "categories", "--limit", "0"]) == 2
+    assert "--limit" in one_line(capsys.readouterr().err)
+
+
+def test_an_unknown_status_is_refused_naming_the_flag(
+    live: tuple[Sandbox, str], capsys: Any
+) -> None:
+    sb, _ = live
+    before = len(sb.request_log)
+    assert cli.main(["invoices", "list", "--status", "payed"]) == 2
+    err = one_line(capsys.readouterr().err)
+    assert "--status" in err and "'paid'" in err  # the documented statuses are listed
+    assert len(sb.request_log) == before  # refused before anything is sent
+    assert cli.main(["invoices", "list", "--status", "paid"]) == 0
+    assert capsys.readouterr().err == ""  # a known status: an empty listing is just empty
+
+
+def test_errors_name_the_flag_not_the_parameter(live: tuple[Sandbox, str], capsys: Any) -> None:
+    sb, _ = live
+    before = len(sb.request_log)
+    assert cli.main(["invoices", "create", "--client-id", "1", "--line", "a", "1", "2"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "--currency is required (or set FRESHBOOKS_CURRENCY)" in line
+    assert "currency_code" not in line and "default_currency" not in line
+    assert cli.main(["clients", "create", "--email", "x@example.com", "--currency", "EURO"]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "--currency (or FRESHBOOKS_CURRENCY): must be a 3-letter ISO 4217 code" in line
+    assert cli.main(["invoices", "create", "--client-id", "1", "--currency", "USD"]) == 2
+    assert "--line is required" in one_line(capsys.readouterr().err)
+    assert len(sb.request_log) == before  # all refused before any request
+
+
+def test_a_refused_token_says_how_to_connect_again(
+    sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    sb, base_url = sandbox
+    for key in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(key)
+    config = home / "connection.json"
+    cli.save_private_json(
+        config,
+        {
+            "base_url": base_url,
+            "account_id": sb.account_ids[0],
+            "token": {
+                "access_token": "revoked-or-made-up",
+                "refresh_token": "unused",
+                "expires_at": "2999-01-01T00:00:00Z",
+            },
+        },
+    )
+    monkeypatch.setenv("FRESHBOOKS_CONFIG", str(config))
+    assert cli.main(["clients", "list"]) == 3
+    assert "run `freshbooks connect` to sign in again" in one_line(capsys.readouterr().err)
+    monkeypatch.setenv("FRESHBOOKS_ACCESS_TOKEN", "made-up")
+    monkeypatch.setenv("FRESHBOOKS_ACCOUNT_ID", sb.account_ids[0])
+    monkeypatch.setenv("FRESHBOOKS_BASE_URL", base_url)
+    assert cli.main(["clients", "list"]) == 3
+    assert "check FRESHBOOKS_ACCESS_TOKEN" in one_line(capsys.readouterr().err)
+
+
+def test_tables_on_a_terminal_fit_its_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("COLUMNS", "48")
+    out = Tty()
+    console = cli.Console(json=False, out=out, err=io.StringIO())
+    rows = [{"id": 1, "fname": "Ada", "organization": "Analytical Engines " * 3, "email": "a@b.c"}]
+    console.table(cli.CLIENT_COLUMNS[:4], rows)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert any("ORGANIZATION" in line for line in lines) and any("Ada" in line for line in lines)
+    width = max(len(_strip_ansi(line)) for line in lines)
+    assert width <= 48 and "…" in out.getvalue()
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "freshbooks_sdk.cli.errors",
+        "freshbooks_sdk.cli.output",
+        "freshbooks_sdk.cli.app",
+        "freshbooks_sdk.cli.commands.resources",
+        "freshbooks_sdk.integration.actions",
+    ],
+)
+def test_usage_examples_in_docstrings(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0, result

@@ -327,12 +327,9 @@ async def test_time_entries_server_side_errors_are_typed(
         await resolve(fb.time_entries.get(123))
     sb = freshbooks_sandbox
     kind = "async" if isinstance(fb, AsyncFreshBooks) else "sync"
-    narrow = _client(
-        kind,
-        sb.transport() if kind == "sync" else sb.async_transport(),
-        FakeClock(aware),
-        access_token=sb.issue_token(scopes=["user:profile:read"]),
-        account_id=sb.account_ids[0],
+    token = sb.issue_token(scopes=["user:profile:read"])
+    narrow = (
+        sb.client(access_token=token) if kind == "sync" else sb.async_client(access_token=token)
     )
     with pytest.raises(PermissionDeniedError) as denied:
         await collect(narrow.time_entries.list())

@@ -410,10 +410,10 @@ class FakeTime:
 
 
 def test_a_429_seen_by_one_worker_makes_the_others_wait() -> None:
-    sb = Sandbox()
+    t = FakeTime()
+    sb = Sandbox(clock=t.clock)
     sb.set_rate_limit("ACM123", 1, 60.0, retry_after=30)
     gate = MemoryRateGate()
-    t = FakeTime()
 
     def worker() -> FreshBooks:
         return FreshBooks(
@@ -441,9 +441,9 @@ def test_a_429_seen_by_one_worker_makes_the_others_wait() -> None:
 
 
 def test_a_gate_closed_longer_than_max_retry_wait_raises_before_sending() -> None:
-    sb = Sandbox()
-    gate = MemoryRateGate()
     t = FakeTime()
+    sb = Sandbox(clock=t.clock)
+    gate = MemoryRateGate()
     gate.block("ACM123", t.now.timestamp() + 600)
     fb = FreshBooks(
         access_token=sb.issue_token(),

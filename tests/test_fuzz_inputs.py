@@ -391,7 +391,7 @@ def test_cli_issue_examples_exit_2_without_traceback(
         assert outcome.err.startswith("freshbooks: invalid input")
         assert outcome.err.count("\n") == 1  # one line, no traceback
         if argv[0] != "action":  # the line names the option that gave the bad value
-            assert "[from --" in outcome.err, outcome.err
+            assert outcome.err.startswith("freshbooks: invalid input: --"), outcome.err
     for name, bad in [
         ("FRESHBOOKS_ACCESS_TOKEN", "t\r\nX-Injected: 1"),
         ("FRESHBOOKS_ACCESS_TOKEN", "tök"),

@@ -274,7 +274,12 @@ def test_list_limit_and_exact_updated_since(
     late = sb.create(account, "clients", {"email": "late@example.com"})
 
     limited = run_sync(fb, "freshbooks/list-clients", {"limit": 3})
-    assert assert_json_output("freshbooks/list-clients", limited)["count"] == 3
+    output = assert_json_output("freshbooks/list-clients", limited)
+    assert (output["count"], output["total"]) == (3, 6)  # the total FreshBooks reported
+    every = assert_json_output(
+        "freshbooks/list-clients", run_sync(fb, "freshbooks/list-clients", {})
+    )
+    assert (every["count"], every["total"]) == (6, 6)
 
     recent = run_sync(
         fb,
@@ -289,7 +294,11 @@ def test_list_invoices_by_status(fb: FreshBooks, world: dict[str, int]) -> None:
     drafts = run_sync(fb, "freshbooks/list-invoices", {"status": "draft"})
     assert assert_json_output("freshbooks/list-invoices", drafts)["count"] == 1
     paid = run_sync(fb, "freshbooks/list-invoices", {"status": "paid"})
-    assert assert_json_output("freshbooks/list-invoices", paid) == {"items": [], "count": 0}
+    assert assert_json_output("freshbooks/list-invoices", paid) == {
+        "items": [],
+        "count": 0,
+        "total": 0,
+    }
 
 
 def test_input_model_instance_is_accepted(fb: FreshBooks, world: dict[str, int]) -> None:
@@ -1008,3 +1017,15 @@ def test_export_writes_and_check_detects_drift(tmp_path: Path) -> None:
     assert integration_main(["--export", str(tmp_path)]) == 0
     assert check_schemas(tmp_path) == []
     assert not (tmp_path / "old-action.input.schema.json").exists()
+
+
+async def test_async_listing_reports_the_total_beyond_the_limit(
+    afb: AsyncFreshBooks, sb: Sandbox, account: str
+) -> None:
+    before = len(sb.request_log)
+    for n in range(4):
+        sb.create(account, "clients", {"email": f"a{n}@example.com"})
+    result = await run_async(afb, "freshbooks/list-clients", {"limit": 2})
+    output = assert_json_output("freshbooks/list-clients", result)
+    assert (output["count"], output["total"]) == (2, 4)
+    assert len(sb.request_log) == before + 1  # one page: the limit stopped the walk

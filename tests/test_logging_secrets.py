@@ -37,7 +37,13 @@ def test_debug_logs_of_full_cycle_hold_no_secret(caplog: pytest.LogCaptureFixtur
     # Expired on our side: the first call refreshes, rotating both tokens.
     stale = Token(first.access_token, first.refresh_token, our_clock() - timedelta(minutes=1))
     source = TokenSource(oauth, stale, on_refresh=seen.append, clock=our_clock)
-    with FreshBooks(token_source=source, account_id=sb.account_ids[0], http_client=http) as fb:
+    with FreshBooks(
+        token_source=source,
+        account_id=sb.account_ids[0],
+        http_client=http,
+        clock=our_clock,
+        sleep=our_clock.advance,
+    ) as fb:
         client = fb.clients.create(email="ada@example.com")
         fb.clients.get(client.id)
         # Expired for FreshBooks but not yet for us: the next call gets a 401 and refreshes once.

@@ -10,6 +10,7 @@ updates in the first skew-length window after ``start="now"``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk._async.poller import AsyncPoller
+from freshbooks_sdk._core.clockcheck import clock_mismatch
 from freshbooks_sdk._core.pages import Page
 from freshbooks_sdk._core.polling import (
     MAX_CLOCK_SKEW,
@@ -34,7 +36,7 @@ from freshbooks_sdk._core.polling import (
 )
 from freshbooks_sdk._sync.poller import Poller
 from freshbooks_sdk.cursors import MemoryCursorStore
-from freshbooks_sdk.sandbox import FakeClock, Sandbox
+from freshbooks_sdk.sandbox import ClockMismatchWarning, FakeClock, Sandbox
 from test_poller_shell import FakeClock as ListingClock
 from test_poller_shell import FakeInvoice, FakeServer
 
@@ -147,12 +149,14 @@ def test_sandbox_date_header_follows_its_clock_in_process_and_over_loopback() ->
 def test_pages_from_the_client_carry_server_time() -> None:
     clock = FakeClock(T0)
     sb = Sandbox(clock=clock, seed=0)
-    fb = FreshBooks(
-        access_token=sb.issue_token(),
-        account_id=sb.account_ids[0],
-        http_client=httpx.Client(transport=sb.transport()),
-        clock=lambda: clock() + DAY,
-    )
+    with pytest.warns(ClockMismatchWarning, match="1 days apart"):  # the skew is the subject
+        fb = FreshBooks(
+            access_token=sb.issue_token(),
+            account_id=sb.account_ids[0],
+            http_client=httpx.Client(transport=sb.transport()),
+            clock=lambda: clock() + DAY,
+            sleep=clock.advance,
+        )
     seen: list[Page[Any]] = []
     poller = fb.invoices.poll(store=None, start="now")
     fetch = poller._fetch_page
@@ -429,6 +433,17 @@ class SandboxRig:
             "clock": host,
         }
         self.loop: asyncio.AbstractEventLoop | None = None
+        # The skew is the subject: the client warns exactly when it is past the tolerance.
+        expected = clock_mismatch(host(), self.sb.now()) is not None
+        with pytest.warns(ClockMismatchWarning) if expected else contextlib.nullcontext():
+            self._connect(kind, common)
+        poll_kw.setdefault("store", MemoryCursorStore())
+        self.poller = self.fb.invoices.poll(**poll_kw)
+        self.ids: list[int] = []
+        self.finals: dict[int, str] = {}
+        self.delivered: set[tuple[int, str]] = set()
+
+    def _connect(self, kind: str, common: dict[str, Any]) -> None:
         if kind == "sync":
             self.fb: Any = FreshBooks(
                 http_client=httpx.Client(transport=self.sb.transport()),
@@ -446,11 +461,6 @@ class SandboxRig:
                 sleep=sleep,
                 **common,
             )
-        poll_kw.setdefault("store", MemoryCursorStore())
-        self.poller = self.fb.invoices.poll(**poll_kw)
-        self.ids: list[int] = []
-        self.finals: dict[int, str] = {}
-        self.delivered: set[tuple[int, str]] = set()
 
     def create(self) -> None:
         wire = self.sb.create(

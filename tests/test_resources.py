@@ -205,7 +205,11 @@ def test_single_purpose_puts(freshbooks_sandbox: Sandbox) -> None:
     seen: list[httpx.Request] = []
     http = httpx.Client(transport=sb.transport(), event_hooks={"request": [seen.append]})
     with FreshBooks(
-        access_token=sb.issue_token(), account_id=sb.account_ids[0], http_client=http
+        access_token=sb.issue_token(),
+        account_id=sb.account_ids[0],
+        http_client=http,
+        clock=sb.now,
+        sleep=sb.clock.advance,
     ) as fb:
         client = fb.clients.create(fname="A")
         inv = fb.invoices.create(
@@ -354,18 +358,10 @@ async def test_staff_needs_teams_scope(fb: Any, freshbooks_sandbox: Sandbox) -> 
 async def test_staff_list_and_get(freshbooks_sandbox: Sandbox) -> None:
     sb = freshbooks_sandbox
     token = sb.issue_token(scopes=["user:profile:read", "user:teams:read"])
-    with FreshBooks(
-        access_token=token,
-        account_id=sb.account_ids[0],
-        http_client=httpx.Client(transport=sb.transport()),
-    ) as fb:
+    with sb.client(access_token=token) as fb:
         staff = list(fb.staff.list())
         assert staff and fb.staff.get(staff[0].id).id == staff[0].id
-    async with AsyncFreshBooks(
-        access_token=token,
-        account_id=sb.account_ids[0],
-        http_client=httpx.AsyncClient(transport=sb.async_transport()),
-    ) as afb:
+    async with sb.async_client(access_token=token) as afb:
         assert [s.id async for s in afb.staff.list()] == [s.id for s in staff]
         assert (await afb.staff.get(staff[0].id)).id == staff[0].id
 
@@ -397,12 +393,7 @@ def test_account_and_config_refused() -> None:
 
 def test_default_currency_used_when_explicit(freshbooks_sandbox: Sandbox) -> None:
     sb = freshbooks_sandbox
-    with FreshBooks(
-        access_token=sb.issue_token(),
-        account_id=sb.account_ids[0],
-        default_currency="EUR",
-        http_client=httpx.Client(transport=sb.transport()),
-    ) as fb:
+    with sb.client(default_currency="EUR") as fb:
         c = fb.clients.create(fname="Z")
         inv = fb.invoices.create(customer_id=c.id, lines=[{"name": "x", "unit_cost": "2.50"}])
         assert inv.currency_code == "EUR" and inv.amount.amount == Decimal("2.50")
@@ -489,11 +480,7 @@ async def test_invoice_update_lines_use_the_invoice_currency(fb: Any) -> None:
 def test_expense_staff_id_for_the_second_business(freshbooks_sandbox: Sandbox) -> None:
     sb = freshbooks_sandbox
     second = sb.account_ids[1]
-    with FreshBooks(
-        access_token=sb.issue_token(),
-        account_id=second,
-        http_client=httpx.Client(transport=sb.transport()),
-    ) as fb:
+    with sb.client(second) as fb:
         category = next(iter(fb.expense_categories.list()))
         exp = fb.expenses.create(
             amount="5.00", currency_code="CAD", category_id=category.id, date=date(2024, 3, 15)
@@ -509,11 +496,7 @@ def test_poll_defaults_to_a_sqlite_store(
     target = tmp_path / "state" / "cursors.db"
     monkeypatch.setenv("FRESHBOOKS_CURSOR_DB", str(target))
     sb = freshbooks_sandbox
-    with FreshBooks(
-        access_token=sb.issue_token(),
-        account_id=sb.account_ids[0],
-        http_client=httpx.Client(transport=sb.transport()),
-    ) as fb:
+    with sb.client() as fb:
         poller = fb.invoices.poll()
         assert (
             isinstance(poller.store, SQLiteCursorStore) and poller.key == "ACM123:invoices/invoices"

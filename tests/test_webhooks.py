@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk.errors import InvalidRequestError, NotFoundError, UnprocessableEntityError
 from freshbooks_sdk.models import Callback
-from freshbooks_sdk.sandbox import Sandbox
+from freshbooks_sdk.sandbox import ClockMismatchWarning, Sandbox
 from freshbooks_sdk.sandbox.clock import FakeClock
 from freshbooks_sdk.sandbox.seed import APP_SCOPES
 from freshbooks_sdk.webhooks import (
@@ -172,17 +172,14 @@ async def fb(
     sb = freshbooks_sandbox
     kw: dict[str, Any] = {
         "access_token": sb.issue_token(scopes=APP_SCOPES),
-        "account_id": sb.account_ids[0],
         "clock": freshbooks_clock,
     }
     if request.param == "sync":
-        client: Any = FreshBooks(http_client=httpx.Client(transport=sb.transport()), **kw)
+        client: Any = sb.client(**kw)
         yield client
         client.close()
     else:
-        aclient = AsyncFreshBooks(
-            http_client=httpx.AsyncClient(transport=sb.async_transport()), **kw
-        )
+        aclient = sb.async_client(**kw)
         yield aclient
         await aclient.aclose()
 
@@ -264,11 +261,7 @@ async def test_callbacks_refuse_bad_input_before_network(
 def test_sandbox_never_posts_beyond_loopback(freshbooks_sandbox: Sandbox) -> None:
     sb = freshbooks_sandbox
     token = sb.issue_token(scopes=APP_SCOPES)
-    with FreshBooks(
-        access_token=token,
-        account_id=sb.account_ids[0],
-        http_client=httpx.Client(transport=sb.transport()),
-    ) as fb:
+    with sb.client(access_token=token) as fb:
         fb.callbacks.create(event="client.create", uri="https://hooks.example.com/fb")
     [(delivery, status)] = sb.deliver_webhooks()
     assert status == "skipped: not a loopback address" and delivery.kind == "verification"
@@ -305,12 +298,13 @@ async def test_async_hint_runs_the_next_cycle_now_with_the_same_dedupe(
     sb, clock = freshbooks_sandbox, freshbooks_clock
     first = _invoice(sb, "first")
     clock.advance(600)
-    afb = AsyncFreshBooks(
-        access_token=sb.issue_token(),
-        account_id=sb.account_ids[0],
-        http_client=httpx.AsyncClient(transport=sb.async_transport()),
-        clock=clock,  # the real asyncio sleep: the interval wait is really an hour long
-    )
+    with pytest.warns(ClockMismatchWarning, match="sleeps in real time"):
+        afb = AsyncFreshBooks(
+            access_token=sb.issue_token(),
+            account_id=sb.account_ids[0],
+            http_client=httpx.AsyncClient(transport=sb.async_transport()),
+            clock=clock,  # the real asyncio sleep: the interval wait is really an hour long
+        )
     poller = afb.invoices.poll(start=timedelta(days=1), store=None, interval=3600)
     hint = PollHint("hook-secret", account_id="ACM123")
     hint.attach(poller, "invoice")
@@ -341,12 +335,13 @@ def test_sync_hint_wakes_a_sleeping_poller_from_another_thread(
     sb, clock = freshbooks_sandbox, freshbooks_clock
     first = _invoice(sb, "first")
     clock.advance(600)
-    fb = FreshBooks(
-        access_token=sb.issue_token(),
-        account_id=sb.account_ids[0],
-        http_client=httpx.Client(transport=sb.transport()),
-        clock=clock,
-    )
+    with pytest.warns(ClockMismatchWarning, match="sleeps in real time"):  # on purpose: woken
+        fb = FreshBooks(
+            access_token=sb.issue_token(),
+            account_id=sb.account_ids[0],
+            http_client=httpx.Client(transport=sb.transport()),
+            clock=clock,
+        )
     poller = fb.invoices.poll(start=timedelta(days=1), store=None, interval=3600)
     hint = PollHint("hook-secret")
     hint.attach(poller, "invoice")
@@ -428,11 +423,7 @@ def test_auto_delivery_posts_as_soon_as_queued(
     sb = freshbooks_sandbox
     sb.auto_deliver_webhooks()
     try:
-        with FreshBooks(
-            access_token=sb.issue_token(scopes=APP_SCOPES),
-            account_id=sb.account_ids[0],
-            http_client=httpx.Client(transport=sb.transport()),
-        ) as fb:
+        with sb.client(access_token=sb.issue_token(scopes=APP_SCOPES)) as fb:
             fb.callbacks.create(event="client", uri=receiver.url)
             deadline = time.monotonic() + 5
             while not receiver.posts and time.monotonic() < deadline:

@@ -242,8 +242,15 @@ def run(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``freshbooks demo`` and ``python -m freshbooks_sdk.demo``."""
-    del argv
+    """Entry point of ``freshbooks demo`` and ``python -m freshbooks_sdk.demo`` (``--help``
+    prints what it does and runs nothing)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m freshbooks_sdk.demo",
+        description=(__doc__ or "").strip().split("\n\n")[1].replace("\n", " ").replace("``", ""),
+    )
+    parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     return run()
 
 

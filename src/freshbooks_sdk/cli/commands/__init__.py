@@ -1,0 +1,1 @@
+"""The ``freshbooks`` commands, one module per group (each ``cmd_*`` takes args, env, console)."""
