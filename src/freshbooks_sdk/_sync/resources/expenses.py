@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -28,8 +29,12 @@ from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
 from freshbooks_sdk._enums import VisState
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Expense
 
 
@@ -53,6 +58,7 @@ class ExpensesResource(Pollable["Expense"]):
         include: Iterable[str] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Expense]:
         """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
         day, keep = updated_since_filter(updated_since)
@@ -66,13 +72,22 @@ class ExpensesResource(Pollable["Expense"]):
         }
         includes = check_include(include, known=EXPENSE_INCLUDES)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    def get(self, expense_id: int, *, include: Iterable[str] = ()) -> Expense:
+    def get(
+        self, expense_id: int, *, include: Iterable[str] = (), **options: Unpack[CallOptions]
+    ) -> Expense:
         """One expense by id."""
         expense_id = check_resource_id(expense_id, field="expense_id")
-        return self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
+        return self._fetch(
+            expense_id, check_include(include, known=EXPENSE_INCLUDES), options=options
+        )
 
     def create(
         self,
@@ -91,6 +106,7 @@ class ExpensesResource(Pollable["Expense"]):
         tax_name2: str | None = None,
         tax_amount2: str | int | Decimal | None = None,
         extra: Mapping[str, Any] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Record an expense; ``client_id``/``project_id`` bill it back.
 
@@ -119,7 +135,7 @@ class ExpensesResource(Pollable["Expense"]):
         )
         if staff_id is None:
             body["staffid"] = self._client.identity.staff_id()
-        return self._post(body)
+        return self._post(body, options=options)
 
     def update(
         self,
@@ -134,6 +150,7 @@ class ExpensesResource(Pollable["Expense"]):
         project_id: int | None = None,
         notes: str | None = None,
         fields: Mapping[str, Any] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""
@@ -150,8 +167,31 @@ class ExpensesResource(Pollable["Expense"]):
             notes=notes,
             fields=fields,
         )
-        return self._put(expense_id, body)
+        return self._put(expense_id, body, options=options)
 
-    def delete(self, expense_id: int) -> Expense:
+    def delete(self, expense_id: int, **options: Unpack[CallOptions]) -> Expense:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT."""
-        return self._set_vis_state(check_resource_id(expense_id, field="expense_id"), 1)
+        return self._set_vis_state(
+            check_resource_id(expense_id, field="expense_id"), 1, options=options
+        )
+
+    @cached_property
+    def with_raw_response(self) -> ExpensesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.expenses.with_raw_response.list(...)
+        """
+        return ExpensesWithRawResponse(self)
+
+
+class ExpensesWithRawResponse:
+    """``fb.expenses.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ExpensesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)
