@@ -20,6 +20,7 @@ from freshbooks_sdk._core import streaming as streaming_module
 from freshbooks_sdk._core.pages import Page
 from freshbooks_sdk.errors import (
     APIStatusError,
+    APITimeoutError,
     InvalidRequestError,
     NotFoundError,
     ResponseTooLargeError,
@@ -653,4 +654,38 @@ async def test_streaming_pdf_refuses_what_is_not_a_pdf(kind: str) -> None:
     with pytest.raises(InvalidRequestError) as info:
         fb.invoices.with_streaming_response.pdf(7, max_bytes=0)
     assert info.value.field == "max_bytes"
+    await close(fb)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_streaming_pdf_keeps_the_attempt_deadline(kind: str) -> None:
+    clock = FakeClock(datetime(2024, 5, 1, tzinfo=UTC))
+
+    class Slow(Dripping):
+        def _piece(self, n: int) -> bytes:
+            clock.advance(10.0)  # each chunk takes 10 s of (fake) time
+            return super()._piece(n)
+
+    body = Slow(chunks=100, size=1024)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Type": "application/pdf"}, stream=body)
+
+    transport = httpx.MockTransport(handler)
+    kw: dict[str, Any] = {"access_token": "t", "account_id": "ABC123", "clock": clock}
+    fb: Any = (
+        FreshBooks(http_client=httpx.Client(transport=transport), **kw)
+        if kind == "sync"
+        else AsyncFreshBooks(http_client=httpx.AsyncClient(transport=transport), **kw)
+    )
+    with pytest.raises(APITimeoutError, match="deadline"):
+        if kind == "sync":
+            with fb.invoices.with_streaming_response.pdf(7, timeout=5.0) as stream:
+                for _ in stream.iter_bytes():
+                    pass
+        else:
+            async with fb.invoices.with_streaming_response.pdf(7, timeout=5.0) as stream:
+                async for _ in stream.aiter_bytes():
+                    pass
+    assert body.pulled <= 4 and body.closed  # 4x the 5 s timeout: cut after ~20 s of body
     await close(fb)

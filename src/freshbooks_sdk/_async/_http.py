@@ -281,11 +281,7 @@ class AsyncHTTPCore:
         url = self.base_url + spec.path
         opts = spec.options or RequestOptions()
         timeout = self._timeout if opts.timeout is None else opts.timeout
-        deadline = (
-            resolve_deadline(None, timeout)
-            if opts.timeout is not None and not self._deadline_given
-            else self.deadline
-        )
+        deadline = self.deadline_for(spec)
         policy = (
             self.policy
             if opts.max_retries is None
@@ -530,6 +526,14 @@ class AsyncHTTPCore:
         )
         error.may_have_applied = not spec.idempotent
         return error
+
+    def deadline_for(self, spec: RequestSpec) -> float:
+        """The overall seconds one attempt of ``spec`` may take: the client's ``deadline``, or
+        4x a per-call ``timeout`` when the client has no explicit deadline."""
+        timeout = None if spec.options is None else spec.options.timeout
+        if timeout is None or self._deadline_given:
+            return self.deadline
+        return resolve_deadline(None, timeout)
 
     def seconds(self) -> float:
         """The clock deadlines run on (the injected clock's seconds, else monotonic)."""

@@ -170,17 +170,24 @@ class StreamedResponse:
                     yield piece
                 if self._core.seconds() > self._deadline_at:
                     raise APITimeoutError(
-                        f"{self._what}: the body was still arriving at the deadline"
+                        f"{self._what}: the body was still arriving at the deadline (pass a "
+                        "longer timeout= or with_options(deadline=) for large downloads)",
+                        request=self.http_request,
                     )
             self._decoder.finish()
         except BodyTooLarge as exc:
             raise ResponseTooLargeError(
                 f"{self._what}: the body is larger than {exc.limit} bytes; reading stopped there",
+                request=self.http_request,
                 limit=exc.limit,
             ) from None
         except (httpx.HTTPError, UnreadableBody) as exc:
-            raise APIConnectionError(
-                f"{self._what}: the body could not be read: {type(exc).__name__}"
+            error = (
+                APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+            )
+            raise error(
+                f"{self._what}: the body could not be read: {type(exc).__name__}",
+                request=self.http_request,
             ) from None
 
     def _next_piece(self) -> bytes | None:

@@ -278,12 +278,13 @@ class InvoicesResource(Pollable["Invoice"]):
         limit = check_max_bytes(max_bytes)
         opts = check_call_options(options)
         spec = pdf_spec(self._url(check_resource_id(invoice_id, field="invoice_id")))
-        response = self._core.send(spec.with_options(opts), stream=True)
+        spec = spec.with_options(opts)
+        response = self._core.send(spec, stream=True)
         stream = StreamedResponse(
             response,
             core=self._core,
             limit=limit,
-            deadline=self._core.deadline,
+            deadline=self._core.deadline_for(spec),
             what=f"GET {spec.path}",
         )
         try:
