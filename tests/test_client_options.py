@@ -689,3 +689,36 @@ async def test_streaming_pdf_keeps_the_attempt_deadline(kind: str) -> None:
                     pass
     assert body.pulled <= 4 and body.closed  # 4x the 5 s timeout: cut after ~20 s of body
     await close(fb)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_streaming_pdf_decodes_gzip_within_the_limit(kind: str) -> None:
+    import gzip
+
+    small = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF"
+    bomb = gzip.compress(b"%PDF-1.4\n" + b"\0" * (8 * 1024 * 1024))  # ~8 KiB on the wire
+    answers = iter([gzip.compress(small), bomb])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["accept-encoding"] == "gzip, deflate"
+        return httpx.Response(
+            200,
+            headers={"Content-Type": "application/pdf", "Content-Encoding": "gzip"},
+            stream=httpx.ByteStream(next(answers)),
+        )
+
+    fb = mock_client(kind, handler)
+    if kind == "sync":
+        with fb.invoices.with_streaming_response.pdf(7) as stream:
+            assert stream.read() == small
+    else:
+        async with fb.invoices.with_streaming_response.pdf(7) as stream:
+            assert await stream.read() == small
+    with pytest.raises(ResponseTooLargeError):
+        if kind == "sync":
+            with fb.invoices.with_streaming_response.pdf(7, max_bytes=100_000) as stream:
+                stream.read()
+        else:
+            async with fb.invoices.with_streaming_response.pdf(7, max_bytes=100_000) as stream:
+                await stream.read()
+    await close(fb)
