@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk._core import options as options_module
@@ -176,6 +178,8 @@ def test_option_module_doctests() -> None:
         ({"extra_headers": {"X-A": "1\n"}}, "extra_headers[X-A]"),
         ({"extra_headers": {"X-A": "\x00"}}, "extra_headers[X-A]"),
         ({"extra_headers": {"X-A": "caf\u20ac"}}, "extra_headers[X-A]"),
+        ({"extra_headers": {"X-A": "caf\xe9"}}, "extra_headers[X-A]"),
+        ({"extra_headers": {"X-A": "\x7f"}}, "extra_headers[X-A]"),
         ({"extra_headers": {"Bad Name": "1"}}, "extra_headers"),
         ({"extra_headers": {"X-A\r\n": "1"}}, "extra_headers"),
         ({"extra_headers": {"authorization": "Bearer x"}}, "extra_headers[authorization]"),
@@ -722,3 +726,49 @@ async def test_streaming_pdf_decodes_gzip_within_the_limit(kind: str) -> None:
             async with fb.invoices.with_streaming_response.pdf(7, max_bytes=100_000) as stream:
                 await stream.read()
     await close(fb)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.one_of(st.text(max_size=12), st.from_regex(r"\A[A-Za-z][A-Za-z0-9-]{0,11}\Z")),
+        st.one_of(
+            st.text(max_size=20),
+            st.text(st.characters(max_codepoint=0x1FF), max_size=8),
+            st.integers(),
+            st.none(),
+            st.binary(max_size=4),
+        ),
+        max_size=4,
+    )
+)
+def test_extra_headers_either_refused_or_safe_on_the_wire(headers: dict[str, Any]) -> None:
+    try:
+        pairs = options_module.check_extra_headers(headers)
+    except InvalidRequestError as exc:
+        assert exc.field is not None and exc.field.startswith("extra_headers")
+        return
+    request = httpx.Request("GET", "https://api.freshbooks.com/x", headers=list(pairs))
+    for name, value in pairs:
+        assert name.lower() not in options_module.PROTECTED_HEADERS
+        assert not set("\r\n\x00") & set(name + value)
+        assert request.headers[name] == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(max_size=10),
+        st.one_of(st.text(max_size=10), st.integers(), st.booleans(), st.floats()),
+        max_size=4,
+    )
+)
+def test_extra_query_either_refused_or_plain_pairs(query: dict[str, Any]) -> None:
+    try:
+        pairs = options_module.check_extra_query(query)
+    except InvalidRequestError as exc:
+        assert exc.field is not None and exc.field.startswith("extra_query")
+        return
+    assert [k for k, _ in pairs] == list(query)
+    assert all(isinstance(v, str) and "\x00" not in v for _, v in pairs)
+    assert not {"page", "per_page"} & {k for k, _ in pairs}

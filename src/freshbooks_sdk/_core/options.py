@@ -71,7 +71,7 @@ class CallOptions(TypedDict, total=False):
     - ``timeout``: seconds (or an ``httpx.Timeout``) for each attempt of this call; the
       attempt's overall deadline follows it unless the client has an explicit ``deadline``.
     - ``max_retries``: retries for this call (0 disables them).
-    - ``extra_headers``: more headers (never ``Authorization``, ``Host``, ``Content-Length``,
+    - ``extra_headers``: more headers, printable ASCII (never ``Authorization``, ``Host``, ``Content-Length``,
       ``Transfer-Encoding``, ``Connection`` or ``Accept-Encoding``: the SDK owns them).
     - ``extra_query``: more query parameters, after the SDK's own (never ``page``/``per_page``,
       which paging owns).
@@ -157,7 +157,7 @@ def _check_text(value: object, field: str, limit: int) -> str:
 
 def check_extra_headers(value: object, field: str = "extra_headers") -> tuple[tuple[str, str], ...]:
     """``(name, value)`` pairs that can be sent safely: a token name, a value of visible
-    Latin-1 text and tabs/spaces (no CR/LF/NUL: no header injection), not a header the SDK owns.
+    ASCII text and tabs/spaces (no CR/LF/NUL: no header injection), not a header the SDK owns.
 
     >>> check_extra_headers({"X-Trace": "a b"})
     (('X-Trace', 'a b'),)
@@ -189,10 +189,10 @@ def check_extra_headers(value: object, field: str = "extra_headers") -> tuple[tu
         text = _check_text(text, where, _MAX_HEADER_VALUE)
         for index, char in enumerate(text):
             code = ord(char)
-            if (code < 0x20 and char != "\t") or code == 0x7F or code > 0xFF:
+            if (code < 0x20 and char != "\t") or code >= 0x7F:
                 kind = (
-                    "a character outside Latin-1"
-                    if code > 0xFF
+                    "a character outside ASCII (encode it, e.g. percent-encoding)"
+                    if code > 0x7F
                     else "a character that cannot be sent in a header value (CR, LF, NUL or "
                     "another control character)"
                 )
