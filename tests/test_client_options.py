@@ -196,6 +196,8 @@ def test_option_module_doctests() -> None:
         ({"extra_query": {"x": 1.5}}, "extra_query[x]"),
         ({"extra_query": {"x": "a\x00"}}, "extra_query[x]"),
         ({"extra_query": {"": "a"}}, "extra_query"),
+        ({"extra_query": {"x": "\ud800"}}, "extra_query[x]"),
+        ({"extra_query": {"\udfff": "a"}}, "extra_query"),
         ({"timeout": 0}, "timeout"),
         ({"timeout": -1}, "timeout"),
         ({"timeout": float("inf")}, "timeout"),
@@ -769,6 +771,7 @@ def test_extra_query_either_refused_or_plain_pairs(query: dict[str, Any]) -> Non
     except InvalidRequestError as exc:
         assert exc.field is not None and exc.field.startswith("extra_query")
         return
+    httpx.Request("GET", "https://api.freshbooks.com/x", params=list(pairs))  # encodable
     assert [k for k, _ in pairs] == list(query)
     assert all(isinstance(v, str) and "\x00" not in v for _, v in pairs)
     assert not {"page", "per_page"} & {k for k, _ in pairs}

@@ -227,6 +227,13 @@ def check_extra_query(value: object, field: str = "extra_query") -> tuple[tuple[
         )
         if "\x00" in text:
             raise invalid(where, "holds a NUL character")
+        for part, name in ((key, field), (text, where)):
+            try:
+                part.encode()
+            except UnicodeEncodeError:
+                raise invalid(
+                    name, "holds text that is not valid Unicode (a lone surrogate)"
+                ) from None
         out.append((str.__str__(key), text))
     return tuple(out)
 
