@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 import pydantic
@@ -32,6 +32,9 @@ from freshbooks_sdk.errors import (
     ResponseValidationError,
     status_error_class,
 )
+
+if TYPE_CHECKING:
+    from freshbooks_sdk._core.options import RequestOptions
 
 # A string bound: evaluating pydantic.BaseModel here would import pydantic.main at import time.
 E = TypeVar("E", bound="pydantic.BaseModel")
@@ -55,6 +58,11 @@ class RequestSpec:
     idempotent: bool = True
     authenticated: bool = True
     accept: str = "application/json"  # the Accept header (invoice PDFs: application/pdf)
+    options: RequestOptions | None = None  # per-call timeout/retries/headers/query (_core.options)
+
+    def with_options(self, options: RequestOptions | None) -> RequestSpec:
+        """This request with per-call options (``None``: unchanged)."""
+        return self if options is None else attrs.evolve(self, options=options)
 
     @classmethod
     def get(cls, path: str, params: QueryParams | None = None) -> RequestSpec:

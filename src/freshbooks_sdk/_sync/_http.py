@@ -20,15 +20,19 @@ import math
 import random
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, TypeVar
 
+import attrs
 import httpx
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
+from freshbooks_sdk._core.options import RequestOptions
 from freshbooks_sdk._core.redact import redact_request
 from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
+from freshbooks_sdk._core.streaming import ELAPSED_KEY, RETRIES_KEY
 from freshbooks_sdk._core.transport import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -65,6 +69,11 @@ R = TypeVar("R")
 _HARD_DEADLINE_GRACE = 1.0
 """Wall seconds past ``deadline`` before the sync client cancels an attempt outright (the
 deadline itself runs on the injected clock; this bounds even a server dripping its headers)."""
+
+captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
+    "freshbooks_sdk_captured_responses", default=None
+)
+"""While ``with_raw_response`` runs a method, the final responses of its calls land here."""
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
@@ -141,6 +150,8 @@ class HTTPCore:
         self.policy = RetryPolicy(max_retries=max_retries, max_retry_wait=float(max_retry_wait))
         self._timeout = check_timeout(timeout)
         self.deadline = resolve_deadline(deadline, self._timeout)
+        self._deadline_given = deadline is not None
+        self.extra_headers: tuple[tuple[str, str], ...] = ()  # with_options(extra_headers=...)
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
@@ -181,6 +192,45 @@ class HTTPCore:
         if self._owns_http:
             self._http.close()
 
+    def derive(
+        self,
+        *,
+        timeout: httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        extra_headers: tuple[tuple[str, str], ...] | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+    ) -> HTTPCore:
+        """A copy with other settings sharing the connection pool, token provider, clock, sleep,
+        rate gate and counters; it never closes the pool (arguments are already checked)."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other._owns_http = False
+        if max_retries is not None or max_retry_wait is not None:
+            other.policy = attrs.evolve(
+                self.policy,
+                max_retries=self.policy.max_retries if max_retries is None else max_retries,
+                max_retry_wait=(
+                    self.policy.max_retry_wait if max_retry_wait is None else max_retry_wait
+                ),
+            )
+        if timeout is not None:
+            other._timeout = timeout
+        if deadline is not None:
+            other.deadline = resolve_deadline(deadline, other._timeout)
+            other._deadline_given = True
+        elif timeout is not None and not self._deadline_given:
+            other.deadline = resolve_deadline(None, timeout)
+        if max_response_bytes is not None:
+            other.max_response_bytes = max_response_bytes
+        if extra_headers is not None:
+            other.extra_headers = _merged(self.extra_headers, extra_headers)
+        if on_retry is not None:
+            other._on_retry = on_retry
+        return other
+
     def _headers(
         self, token: str | None, has_body: bool, accept: str = "application/json"
     ) -> dict[str, str]:
@@ -215,8 +265,14 @@ class HTTPCore:
                 )
             )
 
-    def send(self, spec: RequestSpec) -> httpx.Response:
-        """Send with auth and retries; return a 2xx response or raise a typed error."""
+    def send(self, spec: RequestSpec, *, stream: bool = False) -> httpx.Response:
+        """Send with auth and retries; return a 2xx response or raise a typed error.
+
+        ``spec.options`` (per-call timeout, retries, headers, query, body limit) apply to every
+        attempt. With ``stream=True`` a 2xx response is returned unread and open (the caller
+        reads it through :class:`~freshbooks_sdk._core.streaming.StreamDecoder` and closes it);
+        error answers are read and raised as usual.
+        """
         if self._http.is_closed:
             raise ClientClosedError(
                 f"{spec.method} {spec.path}: the client has been closed "
@@ -224,6 +280,20 @@ class HTTPCore:
             )
         body = spec.encoded_body()
         url = self.base_url + spec.path
+        opts = spec.options or RequestOptions()
+        timeout = self._timeout if opts.timeout is None else opts.timeout
+        deadline = self.deadline_for(spec)
+        policy = (
+            self.policy
+            if opts.max_retries is None
+            else attrs.evolve(self.policy, max_retries=opts.max_retries)
+        )
+        limit = (
+            self.max_response_bytes if opts.max_response_bytes is None else opts.max_response_bytes
+        )
+        params = (*spec.params, *opts.query)
+        extra_headers = _merged(self.extra_headers, opts.headers)
+        call_started = time.perf_counter()
         attempt = 0
         refreshed = False
         while True:
@@ -239,35 +309,38 @@ class HTTPCore:
                     self._rate_gate_key,
                     self._clock,
                     self._sleep,
-                    self.policy.max_retry_wait,
+                    policy.max_retry_wait,
                 )
             request = self._http.build_request(
                 spec.method,
                 url,
-                params=tuple(spec.params),
+                params=params,
                 content=body,
-                headers=self._headers(token, body is not None, spec.accept),
-                timeout=self._timeout,
+                headers=_with_extra(
+                    self._headers(token, body is not None, spec.accept), extra_headers
+                ),
+                timeout=timeout,
             )
             started = time.perf_counter()
-            deadline_at = self._seconds() + self.deadline
+            deadline_at = self._seconds() + deadline
             self.stats.requests += 1
             try:
                 response = within(
-                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
+                    deadline + _HARD_DEADLINE_GRACE,
+                    self._receive(request, deadline_at, limit, stream=stream),
                 )
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(
                     f"{spec.method} {spec.path}: no complete answer within the "
-                    f"{self.deadline:g}s deadline (not retried)",
+                    f"{deadline:g}s deadline (not retried)",
                     request=request,
                     may_have_applied=not spec.idempotent,
                 ) from None
             except httpx.TransportError as exc:
                 failure = classify_failure(exc)
                 decision = decide(
-                    self.policy,
+                    policy,
                     attempt=attempt,
                     idempotent=spec.idempotent,
                     failure=failure,
@@ -314,6 +387,11 @@ class HTTPCore:
                     request=request,
                     may_have_applied=not spec.idempotent,
                 ) from exc
+            status = response.status_code
+            if stream and 200 <= status < 300:
+                response.extensions[RETRIES_KEY] = attempt
+                response.extensions[ELAPSED_KEY] = time.perf_counter() - call_started
+                return response  # open and unread: the caller streams and closes it
             content = response.content
             logger.debug(
                 "%s %s -> %d (attempt %d, %.3fs)",
@@ -323,8 +401,12 @@ class HTTPCore:
                 attempt + 1,
                 time.perf_counter() - started,
             )
-            status = response.status_code
             if 200 <= status < 300:
+                response.extensions[RETRIES_KEY] = attempt
+                response.extensions[ELAPSED_KEY] = time.perf_counter() - call_started
+                slot = captured_responses.get()
+                if slot is not None:
+                    slot.append(response)
                 return response
             if status < 400:
                 raise self._unexpected_status(spec, response)
@@ -339,7 +421,7 @@ class HTTPCore:
                     continue
             header = response.headers.get("Retry-After")
             decision = decide(
-                self.policy,
+                policy,
                 attempt=attempt,
                 idempotent=spec.idempotent,
                 status=status,
@@ -369,14 +451,21 @@ class HTTPCore:
             self._sleep(decision.delay)
             attempt += 1
 
-    def _receive(self, request: httpx.Request, deadline_at: float) -> httpx.Response:
+    def _receive(
+        self, request: httpx.Request, deadline_at: float, limit: int, *, stream: bool = False
+    ) -> httpx.Response:
         """Send ``request`` and read its whole body, bounded in size and time.
 
-        The returned response holds the decoded body (no ``Content-Encoding`` left).
+        The returned response holds the decoded body (no ``Content-Encoding`` left), except a
+        2xx with ``stream=True``: that one is returned open and unread.
         """
         response = self._http.send(request, stream=True, follow_redirects=False)
+        if stream and 200 <= response.status_code < 300:
+            if self._seconds() > deadline_at:
+                response.close()
+                raise _DeadlinePassed
+            return response
         try:
-            limit = self.max_response_bytes
             if self._seconds() > deadline_at:
                 raise _DeadlinePassed
             try:
@@ -439,7 +528,38 @@ class HTTPCore:
         error.may_have_applied = not spec.idempotent
         return error
 
+    def deadline_for(self, spec: RequestSpec) -> float:
+        """The overall seconds one attempt of ``spec`` may take: the client's ``deadline``, or
+        4x a per-call ``timeout`` when the client has no explicit deadline."""
+        timeout = None if spec.options is None else spec.options.timeout
+        if timeout is None or self._deadline_given:
+            return self.deadline
+        return resolve_deadline(None, timeout)
+
+    def seconds(self) -> float:
+        """The clock deadlines run on (the injected clock's seconds, else monotonic)."""
+        return self._seconds()
+
     def call(self, spec: RequestSpec, unwrap: Unwrap[Any, R]) -> R:
         """Send ``spec`` and unwrap the body into the typed result."""
         response = self.send(spec)
         return unwrap(response.content, response.status_code, response)
+
+
+def _merged(
+    base: tuple[tuple[str, str], ...], extra: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...]:
+    """``extra`` headers over ``base`` (names compared case-insensitively)."""
+    if not base or not extra:
+        return extra or base
+    overridden = {name.lower() for name, _ in extra}
+    return tuple(h for h in base if h[0].lower() not in overridden) + extra
+
+
+def _with_extra(headers: dict[str, str], extra: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The SDK's headers with checked extra headers set over them (case-insensitively)."""
+    for name, value in extra:
+        for existing in [key for key in headers if key.lower() == name.lower()]:
+            del headers[existing]
+        headers[name] = value
+    return headers

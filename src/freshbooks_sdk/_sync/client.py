@@ -9,9 +9,11 @@ with FreshBooks(access_token="...", account_id="ABC123") as afb:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -20,6 +22,14 @@ from freshbooks_sdk._core.environ import resolve_client_env
 from freshbooks_sdk._core.input_types import JSONResponse, RequestJSON
 from freshbooks_sdk._core.inputs import check_client_args, check_timeout_arg
 from freshbooks_sdk._core.money_input import check_currency
+from freshbooks_sdk._core.options import (
+    check_call_options,
+    check_deadline,
+    check_extra_headers,
+    check_max_retries,
+    check_retry_wait,
+    check_timeout_option,
+)
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
 from freshbooks_sdk._core.transport import (
@@ -27,6 +37,7 @@ from freshbooks_sdk._core.transport import (
     DEFAULT_TIMEOUT,
     RetryEvent,
     RetryStats,
+    check_max_response_bytes,
 )
 from freshbooks_sdk._sync._backend import SleepFn
 from freshbooks_sdk._sync._http import HTTPCore
@@ -42,9 +53,15 @@ from freshbooks_sdk._sync.resources.projects import ProjectsResource
 from freshbooks_sdk._sync.resources.staff import StaffResource
 from freshbooks_sdk._sync.resources.taxes import TaxesResource
 from freshbooks_sdk._sync.resources.time_entries import TimeEntriesResource
+from freshbooks_sdk._sync.streaming import wrap_raw
 from freshbooks_sdk._sync.token_source import TokenProvider
 from freshbooks_sdk.errors import InvalidRequestError
 from freshbooks_sdk.stores import RateGate
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
 
 
 class FreshBooks:
@@ -195,6 +212,7 @@ class FreshBooks:
         params: RawParams | None = None,
         json: RequestJSON = None,
         idempotent: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> JSONResponse:
         """The typed raw escape hatch: call what the SDK does not model, get the parsed body.
 
@@ -206,12 +224,14 @@ class FreshBooks:
         or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
         bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
         A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
-        Returns the decoded JSON (``None`` for an empty body such as a 204).
+        Returns the decoded JSON (``None`` for an empty body such as a 204). The per-call
+        options (``timeout=``, ``max_retries=``, ``extra_headers=``, ``extra_query=``) apply.
 
             taxes = afb.request("GET", "/accounting/account/{account_id}/taxes/taxes",
                                       params={"per_page": 100})
             print(taxes["response"]["result"]["taxes"])
         """
+        opts = check_call_options(options)
         if isinstance(path, str) and "{business_id}" in path:
             business = self.identity.require_account()
             path = path.replace("{business_id}", str(int(business.business_id)))
@@ -222,10 +242,20 @@ class FreshBooks:
             json=json,
             account_id=self.account_id,
             idempotent=idempotent,
-        )
+        ).with_options(opts)
         response = self._core.send(spec)
         body: JSONResponse = decode_raw(response.content, response.status_code, response)
         return body
+
+    @cached_property
+    def with_raw_response(self) -> FreshBooksWithRawResponse:
+        """``request`` returning a :class:`~freshbooks_sdk.responses.RawResponse` (each
+        resource has its own: ``afb.invoices.with_raw_response.get(7)``).
+
+            raw = afb.with_raw_response.request("GET", "/auth/api/v1/users/me")
+            print(raw.status_code, raw.request_id, raw.parse()["response"]["id"])
+        """
+        return FreshBooksWithRawResponse(self)
 
     @property
     def base_url(self) -> str:
@@ -237,6 +267,67 @@ class FreshBooks:
         """Requests sent, retries made (by reason) and token refreshes, since construction."""
         return self._core.stats
 
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int | None = None,
+        max_retry_wait: float | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        default_currency: str | None = None,
+        account_id: str | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+    ) -> FreshBooks:
+        """A copy of this client with other settings (``None``: keep this client's).
+
+        The copy shares this client's HTTP connection pool, token source, clock, sleep, rate
+        gate and ``stats``; this client is unchanged. Closing the copy does not close the pool
+        (close the original). Values are checked as the constructor checks them
+        (``InvalidRequestError`` naming the option, before any request). ``extra_headers`` are
+        sent on every call of the copy (added to this client's own; per-call ``extra_headers``
+        win over them).
+
+            fast = afb.with_options(timeout=5.0, max_retries=0)
+            invoice = fast.invoices.get(7)
+            tagged = afb.with_options(extra_headers={"X-Correlation-Id": "job-42"})
+        """
+        checked_timeout = None if timeout is None else check_timeout_option(timeout)
+        retries = None if max_retries is None else check_max_retries(max_retries)
+        wait = None if max_retry_wait is None else check_retry_wait(max_retry_wait)
+        checked_deadline = None if deadline is None else check_deadline(deadline)
+        limit = None if max_response_bytes is None else check_max_response_bytes(max_response_bytes)
+        headers = None if extra_headers is None else check_extra_headers(extra_headers)
+        currency = (
+            None
+            if default_currency is None
+            else check_currency(default_currency, "default_currency")
+        )
+        account = None if account_id is None else check_account_id(account_id)
+        if on_retry is not None and not callable(on_retry):
+            raise InvalidRequestError(
+                "on_retry must be callable", field="on_retry", value=type(on_retry).__name__
+            )
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.__dict__.pop("with_raw_response", None)  # cached for this client, not the copy
+        other._core = self._core.derive(
+            timeout=checked_timeout,
+            max_retries=retries,
+            max_retry_wait=wait,
+            deadline=checked_deadline,
+            max_response_bytes=limit,
+            extra_headers=headers,
+            on_retry=on_retry,
+        )
+        if currency is not None:
+            other.default_currency = currency
+        if account is not None:
+            other.account_id = account
+        other._bind_resources()
+        return other
+
     def with_account(self, account_id: str) -> FreshBooks:
         """A view of the same connection bound to another business (shares the HTTP client).
 
@@ -244,6 +335,7 @@ class FreshBooks:
         """
         other = object.__new__(type(self))
         other.__dict__.update(self.__dict__)
+        other.__dict__.pop("with_raw_response", None)  # cached for this client, not the copy
         other.account_id = check_account_id(account_id)
         other._bind_resources()
         return other
@@ -265,3 +357,10 @@ class FreshBooks:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(account_id={self.account_id!r}, base_url={self.base_url!r})"
+
+
+class FreshBooksWithRawResponse:
+    """``afb.with_raw_response``: the client's own calls returning raw responses."""
+
+    def __init__(self, client: FreshBooks) -> None:
+        self.request = wrap_raw(client.request)

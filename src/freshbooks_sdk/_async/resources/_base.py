@@ -16,6 +16,7 @@ from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.poller import DEFAULT_MAX_STORE_RETRIES, AsyncPoller
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
     DEFAULT_INTERVAL,
@@ -58,8 +59,16 @@ class AsyncResource(Generic[M]):
     def _url(self, resource_id: int | None = None) -> str:
         return accounting_path(self._client.account_id, self.path, resource_id)
 
-    async def _fetch(self, resource_id: int, include: Iterable[str] = ()) -> M:
+    async def _fetch(
+        self,
+        resource_id: int,
+        include: Iterable[str] = (),
+        *,
+        options: Mapping[str, object] | None = None,
+    ) -> M:
+        opts = check_call_options(options)
         spec = RequestSpec.get(self._url(resource_id), build_query(include=include))
+        spec = spec.with_options(opts)
         result: M = await self._core.call(spec, self._single)
         return result
 
@@ -72,8 +81,10 @@ class AsyncResource(Generic[M]):
         max_items: int | None = None,
         where: Callable[[M], bool] | None = None,
         extra: Mapping[str, str] | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> AsyncPaginator[M]:
         check_page_args(per_page, max_items)
+        opts = check_call_options(options)  # checked now; applied to every page
         path = self._url()
         includes = tuple(include)
         filters = dict(search)
@@ -83,16 +94,24 @@ class AsyncResource(Generic[M]):
             params = build_query(
                 search=filters, include=includes, page=page, per_page=size, extra=extras
             )
-            result: Page[M] = await self._core.call(RequestSpec.get(path, params), self._listing)
+            spec = RequestSpec.get(path, params).with_options(opts)
+            result: Page[M] = await self._core.call(spec, self._listing)
             return result
 
         return AsyncPaginator(fetch, per_page=per_page, max_items=max_items, where=where)
 
-    async def _post(self, body: Mapping[str, Any], include: Iterable[str] = ()) -> M:
+    async def _post(
+        self,
+        body: Mapping[str, Any],
+        include: Iterable[str] = (),
+        *,
+        options: Mapping[str, object] | None = None,
+    ) -> M:
+        opts = check_call_options(options)
         check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.create(
             self._url(), {self.single_key: dict(body)}, build_query(include=include)
-        )
+        ).with_options(opts)
         result: M = await self._core.call(spec, self._single)
         return result
 
@@ -103,20 +122,24 @@ class AsyncResource(Generic[M]):
         *,
         idempotent: bool = True,
         include: Iterable[str] = (),
+        options: Mapping[str, object] | None = None,
     ) -> M:
+        opts = check_call_options(options)
         check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.update(
             self._url(resource_id),
             {self.single_key: dict(body)},
             idempotent=idempotent,
             params=build_query(include=include),
-        )
+        ).with_options(opts)
         result: M = await self._core.call(spec, self._single)
         return result
 
-    async def _set_vis_state(self, resource_id: int, vis_state: int) -> M:
+    async def _set_vis_state(
+        self, resource_id: int, vis_state: int, *, options: Mapping[str, object] | None = None
+    ) -> M:
         """A single-purpose PUT (FreshBooks drops every other field when vis_state is present)."""
-        return await self._put(resource_id, {"vis_state": vis_state})
+        return await self._put(resource_id, {"vis_state": vis_state}, options=options)
 
 
 class AsyncPollable(AsyncResource[M]):

@@ -16,6 +16,7 @@ from freshbooks_sdk._async.resources._base import M
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_page_args
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 
@@ -58,8 +59,9 @@ class AsyncBusinessResource(Generic[M]):
         collection = (self.single_collection or self.collection) if single else self.collection
         return business_path(self.family, await self.business_id(), collection, resource_id)
 
-    async def _fetch(self, resource_id: int) -> M:
-        spec = RequestSpec.get(await self._url(resource_id, single=True))
+    async def _fetch(self, resource_id: int, *, options: Mapping[str, object] | None = None) -> M:
+        opts = check_call_options(options)
+        spec = RequestSpec.get(await self._url(resource_id, single=True)).with_options(opts)
         result: M = await self._core.call(spec, self._single)
         return result
 
@@ -69,20 +71,27 @@ class AsyncBusinessResource(Generic[M]):
         *,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> AsyncPaginator[M]:
         check_page_args(per_page, max_items)
         per_page = int.__int__(per_page)  # a plain int: a subclass's __str__ stays off the wire
         fixed = list(filters)
+        opts = check_call_options(options)  # checked now; applied to every page
 
         async def fetch(page: int, size: int) -> Page[M]:
             params = [*fixed, ("page", str(page)), ("per_page", str(size))]
-            spec = RequestSpec.get(await self._url(), params)
+            spec = RequestSpec.get(await self._url(), params).with_options(opts)
             result: Page[M] = await self._core.call(spec, self._listing)
             return result
 
         return AsyncPaginator(fetch, per_page=per_page, max_items=max_items)
 
-    async def _post(self, body: Mapping[str, Any]) -> M:
-        spec = RequestSpec.create(await self._url(single=True), {self.single_key: dict(body)})
+    async def _post(
+        self, body: Mapping[str, Any], *, options: Mapping[str, object] | None = None
+    ) -> M:
+        opts = check_call_options(options)
+        spec = RequestSpec.create(
+            await self._url(single=True), {self.single_key: dict(body)}
+        ).with_options(opts)
         result: M = await self._core.call(spec, self._single)
         return result

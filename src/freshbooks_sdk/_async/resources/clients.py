@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
+from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.input_types import (
     AddressDict,
@@ -32,6 +34,9 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Client
 
 
@@ -64,6 +69,7 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
         email_like: str | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Client]:
         """Clients matching every given filter (FreshBooks' documented client filters), lazily.
 
@@ -97,13 +103,26 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         search["updated_min"] = day
         includes = check_include(include, known=CLIENT_INCLUDES)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    async def get(self, client_id: int, *, include: Iterable[ClientInclude] = ()) -> Client:
+    async def get(
+        self,
+        client_id: int,
+        *,
+        include: Iterable[ClientInclude] = (),
+        **options: Unpack[CallOptions],
+    ) -> Client:
         """One client by id (``NotFoundError`` errno 1012 when it does not exist)."""
         client_id = check_resource_id(client_id, field="client_id")
-        return await self._fetch(client_id, check_include(include, known=CLIENT_INCLUDES))
+        return await self._fetch(
+            client_id, check_include(include, known=CLIENT_INCLUDES), options=options
+        )
 
     async def create(
         self,
@@ -115,6 +134,7 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         address: AddressDict | None = None,
         currency_code: str | None = None,
         extra: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Client:
         """Create a client; at least one of fname, lname, email, organization is required
         (checked before sending). ``extra`` passes other wire fields (``bus_phone``, ``note``...)."""
@@ -127,7 +147,7 @@ class AsyncClientsResource(AsyncPollable["Client"]):
             currency_code=currency_code,
             extra=extra,
         )
-        return await self._post(body)
+        return await self._post(body, options=options)
 
     async def update(
         self,
@@ -140,6 +160,7 @@ class AsyncClientsResource(AsyncPollable["Client"]):
         address: AddressDict | None = None,
         currency_code: str | None = None,
         fields: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Client:
         """Change only the given fields (FreshBooks PUTs are partial). Never sends
         ``vis_state``: use :meth:`delete` (FreshBooks would drop the other fields)."""
@@ -153,8 +174,31 @@ class AsyncClientsResource(AsyncPollable["Client"]):
             currency_code=currency_code,
             fields=fields,
         )
-        return await self._put(client_id, body)
+        return await self._put(client_id, body, options=options)
 
-    async def delete(self, client_id: int) -> Client:
+    async def delete(self, client_id: int, **options: Unpack[CallOptions]) -> Client:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT; restorable in FreshBooks."""
-        return await self._set_vis_state(check_resource_id(client_id, field="client_id"), 1)
+        return await self._set_vis_state(
+            check_resource_id(client_id, field="client_id"), 1, options=options
+        )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncClientsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = await afb.clients.with_raw_response.list(...)
+        """
+        return AsyncClientsWithRawResponse(self)
+
+
+class AsyncClientsWithRawResponse:
+    """``fb.clients.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: AsyncClientsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

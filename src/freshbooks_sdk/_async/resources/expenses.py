@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncPollable
+from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.input_types import (
     ExpenseInclude,
@@ -33,6 +35,9 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Expense
 
 
@@ -56,6 +61,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         include: Iterable[ExpenseInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Expense]:
         """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
         day, keep = updated_since_filter(updated_since)
@@ -69,13 +75,26 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         }
         includes = check_include(include, known=EXPENSE_INCLUDES)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    async def get(self, expense_id: int, *, include: Iterable[ExpenseInclude] = ()) -> Expense:
+    async def get(
+        self,
+        expense_id: int,
+        *,
+        include: Iterable[ExpenseInclude] = (),
+        **options: Unpack[CallOptions],
+    ) -> Expense:
         """One expense by id."""
         expense_id = check_resource_id(expense_id, field="expense_id")
-        return await self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
+        return await self._fetch(
+            expense_id, check_include(include, known=EXPENSE_INCLUDES), options=options
+        )
 
     async def create(
         self,
@@ -94,6 +113,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         tax_name2: str | None = None,
         tax_amount2: NumberLike | None = None,
         extra: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Record an expense; ``client_id``/``project_id`` bill it back.
 
@@ -122,7 +142,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         )
         if staff_id is None:
             body["staffid"] = await self._client.identity.staff_id()
-        return await self._post(body)
+        return await self._post(body, options=options)
 
     async def update(
         self,
@@ -137,6 +157,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
         project_id: int | None = None,
         notes: str | None = None,
         fields: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""
@@ -153,8 +174,31 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
             notes=notes,
             fields=fields,
         )
-        return await self._put(expense_id, body)
+        return await self._put(expense_id, body, options=options)
 
-    async def delete(self, expense_id: int) -> Expense:
+    async def delete(self, expense_id: int, **options: Unpack[CallOptions]) -> Expense:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT."""
-        return await self._set_vis_state(check_resource_id(expense_id, field="expense_id"), 1)
+        return await self._set_vis_state(
+            check_resource_id(expense_id, field="expense_id"), 1, options=options
+        )
+
+    @cached_property
+    def with_raw_response(self) -> AsyncExpensesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = await afb.expenses.with_raw_response.list(...)
+        """
+        return AsyncExpensesWithRawResponse(self)
+
+
+class AsyncExpensesWithRawResponse:
+    """``fb.expenses.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: AsyncExpensesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

@@ -11,10 +11,12 @@ Recording a payment marks the invoice ``partial`` or ``paid`` (scope ``user:paym
 from __future__ import annotations
 
 from datetime import date as Date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncResource
+from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
 from freshbooks_sdk._core.accounting_inputs import payment_body
 from freshbooks_sdk._core.business import check_optional_id
 from freshbooks_sdk._core.envelope import listing, single
@@ -24,6 +26,9 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Payment
 
 
@@ -42,6 +47,7 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
         client_id: int | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Payment]:
         """Payments, lazily; ``invoice_id`` sends ``search[invoiceid]``, ``client_id``
         ``search[clientid]``."""
@@ -49,11 +55,11 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
             "invoiceid": check_optional_id(invoice_id, "invoice_id"),
             "clientid": check_optional_id(client_id, "client_id"),
         }
-        return self._paginate(search, per_page=per_page, max_items=max_items)
+        return self._paginate(search, per_page=per_page, max_items=max_items, options=options)
 
-    async def get(self, payment_id: int) -> Payment:
+    async def get(self, payment_id: int, **options: Unpack[CallOptions]) -> Payment:
         """One payment by id."""
-        return await self._fetch(check_resource_id(payment_id, field="payment_id"))
+        return await self._fetch(check_resource_id(payment_id, field="payment_id"), options=options)
 
     async def create(
         self,
@@ -65,6 +71,7 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
         note: str | None = None,
         currency_code: str | None = None,
         send_client_notification: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> Payment:
         """Record a payment on an invoice. ``amount`` is a ``Money`` or an exact decimal in
         ``currency_code`` (else the client's ``default_currency``): it must be the invoice's
@@ -81,4 +88,23 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
             note=note,
             send_client_notification=send_client_notification,
         )
-        return await self._post(body)
+        return await self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncPaymentsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = await afb.payments.with_raw_response.list(...)
+        """
+        return AsyncPaymentsWithRawResponse(self)
+
+
+class AsyncPaymentsWithRawResponse:
+    """``fb.payments.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: AsyncPaymentsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

@@ -13,10 +13,12 @@ back to a project by its id (``projectid`` on expenses, ``project_id`` on time e
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
+from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
 from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
 from freshbooks_sdk._core.input_types import (
     NumberLike,
@@ -28,6 +30,9 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Project
 
 
@@ -52,6 +57,7 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         sort: ProjectSort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Project]:
         """Projects, lazily. ``updated_since`` is an aware datetime (sent as ISO 8601 UTC);
         ``sort`` is a field (``title``, ``due_date``, ``created_at``, ``updated_at``, ``id``),
@@ -64,11 +70,11 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
             updated_since=updated_since,
             sort=sort,
         )
-        return self._paginate(filters, per_page=per_page, max_items=max_items)
+        return self._paginate(filters, per_page=per_page, max_items=max_items, options=options)
 
-    async def get(self, project_id: int) -> Project:
+    async def get(self, project_id: int, **options: Unpack[CallOptions]) -> Project:
         """One project by id (with its services and team)."""
-        return await self._fetch(check_resource_id(project_id, field="project_id"))
+        return await self._fetch(check_resource_id(project_id, field="project_id"), options=options)
 
     async def create(
         self,
@@ -84,6 +90,7 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         rate: NumberLike | None = None,
         budget: int | None = None,
         project_manager_id: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Project:
         """Create a project. ``project_type`` is ``"fixed_price"`` (then ``fixed_price`` is
         required) or ``"hourly_rate"``; amounts are exact decimals (str/int/Decimal, no float).
@@ -101,4 +108,23 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
             budget=budget,
             project_manager_id=project_manager_id,
         )
-        return await self._post(body)
+        return await self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncProjectsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = await afb.projects.with_raw_response.list(...)
+        """
+        return AsyncProjectsWithRawResponse(self)
+
+
+class AsyncProjectsWithRawResponse:
+    """``fb.projects.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: AsyncProjectsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

@@ -13,10 +13,12 @@ Needs the ``user:time_entries:read`` scope (``:write`` to create). The business 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
+from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
 from freshbooks_sdk._core.business import (
     bare_single,
     meta_listing,
@@ -28,6 +30,9 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import TimeEntry
 
 
@@ -59,6 +64,7 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
         sort: TimeEntrySort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> AsyncPaginator[TimeEntry]:
         """Time entries, lazily, filtered on FreshBooks' side.
 
@@ -83,11 +89,13 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
             team=team,
             sort=sort,
         )
-        return self._paginate(filters, per_page=per_page, max_items=max_items)
+        return self._paginate(filters, per_page=per_page, max_items=max_items, options=options)
 
-    async def get(self, time_entry_id: int) -> TimeEntry:
+    async def get(self, time_entry_id: int, **options: Unpack[CallOptions]) -> TimeEntry:
         """One time entry by id."""
-        return await self._fetch(check_resource_id(time_entry_id, field="time_entry_id"))
+        return await self._fetch(
+            check_resource_id(time_entry_id, field="time_entry_id"), options=options
+        )
 
     async def create(
         self,
@@ -103,6 +111,7 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
         identity_id: int | None = None,
         billable: bool | None = None,
         internal: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> TimeEntry:
         """Log time: ``started_at`` (aware) and ``duration`` (whole seconds) are required.
 
@@ -121,4 +130,23 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
             billable=billable,
             internal=internal,
         )
-        return await self._post(body)
+        return await self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTimeEntriesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = await afb.time_entries.with_raw_response.list(...)
+        """
+        return AsyncTimeEntriesWithRawResponse(self)
+
+
+class AsyncTimeEntriesWithRawResponse:
+    """``fb.time_entries.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: AsyncTimeEntriesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

@@ -14,6 +14,7 @@ import pydantic
 from freshbooks_sdk import stores
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
     DEFAULT_INTERVAL,
@@ -59,8 +60,16 @@ class Resource(Generic[M]):
     def _url(self, resource_id: int | None = None) -> str:
         return accounting_path(self._client.account_id, self.path, resource_id)
 
-    def _fetch(self, resource_id: int, include: Iterable[str] = ()) -> M:
+    def _fetch(
+        self,
+        resource_id: int,
+        include: Iterable[str] = (),
+        *,
+        options: Mapping[str, object] | None = None,
+    ) -> M:
+        opts = check_call_options(options)
         spec = RequestSpec.get(self._url(resource_id), build_query(include=include))
+        spec = spec.with_options(opts)
         result: M = self._core.call(spec, self._single)
         return result
 
@@ -73,8 +82,10 @@ class Resource(Generic[M]):
         max_items: int | None = None,
         where: Callable[[M], bool] | None = None,
         extra: Mapping[str, str] | None = None,
+        options: Mapping[str, object] | None = None,
     ) -> Paginator[M]:
         check_page_args(per_page, max_items)
+        opts = check_call_options(options)  # checked now; applied to every page
         path = self._url()
         includes = tuple(include)
         filters = dict(search)
@@ -84,16 +95,24 @@ class Resource(Generic[M]):
             params = build_query(
                 search=filters, include=includes, page=page, per_page=size, extra=extras
             )
-            result: Page[M] = self._core.call(RequestSpec.get(path, params), self._listing)
+            spec = RequestSpec.get(path, params).with_options(opts)
+            result: Page[M] = self._core.call(spec, self._listing)
             return result
 
         return Paginator(fetch, per_page=per_page, max_items=max_items, where=where)
 
-    def _post(self, body: Mapping[str, Any], include: Iterable[str] = ()) -> M:
+    def _post(
+        self,
+        body: Mapping[str, Any],
+        include: Iterable[str] = (),
+        *,
+        options: Mapping[str, object] | None = None,
+    ) -> M:
+        opts = check_call_options(options)
         check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.create(
             self._url(), {self.single_key: dict(body)}, build_query(include=include)
-        )
+        ).with_options(opts)
         result: M = self._core.call(spec, self._single)
         return result
 
@@ -104,20 +123,24 @@ class Resource(Generic[M]):
         *,
         idempotent: bool = True,
         include: Iterable[str] = (),
+        options: Mapping[str, object] | None = None,
     ) -> M:
+        opts = check_call_options(options)
         check_json_body(body)  # strict JSON (no NaN, valid Unicode) or a typed error, unsent
         spec = RequestSpec.update(
             self._url(resource_id),
             {self.single_key: dict(body)},
             idempotent=idempotent,
             params=build_query(include=include),
-        )
+        ).with_options(opts)
         result: M = self._core.call(spec, self._single)
         return result
 
-    def _set_vis_state(self, resource_id: int, vis_state: int) -> M:
+    def _set_vis_state(
+        self, resource_id: int, vis_state: int, *, options: Mapping[str, object] | None = None
+    ) -> M:
         """A single-purpose PUT (FreshBooks drops every other field when vis_state is present)."""
-        return self._put(resource_id, {"vis_state": vis_state})
+        return self._put(resource_id, {"vis_state": vis_state}, options=options)
 
 
 class Pollable(Resource[M]):

@@ -12,17 +12,23 @@ The handshake, step by step (see :mod:`freshbooks_sdk.webhooks` for the receivin
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import check_callback_uri, check_event, check_verifier
 from freshbooks_sdk._core.envelope import RequestSpec, listing, single
 from freshbooks_sdk._core.input_types import CallbackEvent
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import accounting_path, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Callback
 
 
@@ -45,31 +51,57 @@ class CallbacksResource(Resource["Callback"]):
         event: CallbackEvent | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Callback]:
         """Callbacks, lazily; ``event`` (``search[event]``) matches the event and its parent."""
         search = {"event": None if event is None else check_event(event)}
-        return self._paginate(search, per_page=per_page, max_items=max_items)
+        return self._paginate(search, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, callback_id: int) -> Callback:
+    def get(self, callback_id: int, **options: Unpack[CallOptions]) -> Callback:
         """One callback by ``callbackid``."""
-        return self._fetch(check_resource_id(callback_id, field="callback_id"))
+        return self._fetch(check_resource_id(callback_id, field="callback_id"), options=options)
 
-    def create(self, *, event: CallbackEvent, uri: str) -> Callback:
+    def create(self, *, event: CallbackEvent, uri: str, **options: Unpack[CallOptions]) -> Callback:
         """Register ``uri`` for ``event`` (``"invoice"`` or ``"invoice.create"``). FreshBooks
         POSTs a verifier to ``uri`` at once; the callback is inactive until :meth:`verify`."""
-        return self._post({"event": check_event(event), "uri": check_callback_uri(uri)})
+        return self._post(
+            {"event": check_event(event), "uri": check_callback_uri(uri)}, options=options
+        )
 
-    def verify(self, callback_id: int, verifier: str) -> Callback:
+    def verify(self, callback_id: int, verifier: str, **options: Unpack[CallOptions]) -> Callback:
         """Send back the verifier FreshBooks POSTed to the uri; the callback becomes active."""
         cid = check_resource_id(callback_id, field="callback_id")
-        return self._put(cid, {"verifier": check_verifier(verifier)})
+        return self._put(cid, {"verifier": check_verifier(verifier)}, options=options)
 
-    def resend_verification(self, callback_id: int) -> Callback:
+    def resend_verification(self, callback_id: int, **options: Unpack[CallOptions]) -> Callback:
         """Ask FreshBooks to POST the verifier to the uri again."""
         cid = check_resource_id(callback_id, field="callback_id")
-        return self._put(cid, {"resend": True}, idempotent=False)
+        return self._put(cid, {"resend": True}, idempotent=False, options=options)
 
-    def delete(self, callback_id: int) -> None:
+    def delete(self, callback_id: int, **options: Unpack[CallOptions]) -> None:
         """Remove a callback (FreshBooks answers 204)."""
         cid = check_resource_id(callback_id, field="callback_id")
-        self._core.send(RequestSpec("DELETE", self._url(cid)))
+        opts = check_call_options(options)
+        self._core.send(RequestSpec("DELETE", self._url(cid)).with_options(opts))
+
+    @cached_property
+    def with_raw_response(self) -> CallbacksWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.callbacks.with_raw_response.list(...)
+        """
+        return CallbacksWithRawResponse(self)
+
+
+class CallbacksWithRawResponse:
+    """``fb.callbacks.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: CallbacksResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.verify = wrap_raw(resource.verify)
+        self.resend_verification = wrap_raw(resource.resend_verification)
+        self.delete = wrap_raw(resource.delete)

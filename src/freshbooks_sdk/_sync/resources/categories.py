@@ -6,6 +6,7 @@ travel = next(c for c in fb.expense_categories.list() if c.category == "Travel")
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -13,8 +14,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import ExpenseCategory
 
 
@@ -27,11 +32,33 @@ class ExpenseCategoriesResource(Resource["ExpenseCategory"]):
     _listing = listing("ExpenseCategoryListResponse", "categories")
 
     def list(
-        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+        self,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[ExpenseCategory]:
         """Every category, lazily."""
-        return self._paginate({}, per_page=per_page, max_items=max_items)
+        return self._paginate({}, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, category_id: int) -> ExpenseCategory:
+    def get(self, category_id: int, **options: Unpack[CallOptions]) -> ExpenseCategory:
         """One category by id."""
-        return self._fetch(check_resource_id(category_id, field="category_id"))
+        return self._fetch(check_resource_id(category_id, field="category_id"), options=options)
+
+    @cached_property
+    def with_raw_response(self) -> ExpenseCategoriesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.expense_categories.with_raw_response.list(...)
+        """
+        return ExpenseCategoriesWithRawResponse(self)
+
+
+class ExpenseCategoriesWithRawResponse:
+    """``fb.expense_categories.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ExpenseCategoriesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)

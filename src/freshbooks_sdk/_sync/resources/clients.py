@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -31,8 +32,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import CLIENT_INCLUDES, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Client
 
 
@@ -65,6 +70,7 @@ class ClientsResource(Pollable["Client"]):
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
         email_like: str | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Client]:
         """Clients matching every given filter (FreshBooks' documented client filters), lazily.
 
@@ -98,13 +104,26 @@ class ClientsResource(Pollable["Client"]):
         search["updated_min"] = day
         includes = check_include(include, known=CLIENT_INCLUDES)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    def get(self, client_id: int, *, include: Iterable[ClientInclude] = ()) -> Client:
+    def get(
+        self,
+        client_id: int,
+        *,
+        include: Iterable[ClientInclude] = (),
+        **options: Unpack[CallOptions],
+    ) -> Client:
         """One client by id (``NotFoundError`` errno 1012 when it does not exist)."""
         client_id = check_resource_id(client_id, field="client_id")
-        return self._fetch(client_id, check_include(include, known=CLIENT_INCLUDES))
+        return self._fetch(
+            client_id, check_include(include, known=CLIENT_INCLUDES), options=options
+        )
 
     def create(
         self,
@@ -116,6 +135,7 @@ class ClientsResource(Pollable["Client"]):
         address: AddressDict | None = None,
         currency_code: str | None = None,
         extra: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Client:
         """Create a client; at least one of fname, lname, email, organization is required
         (checked before sending). ``extra`` passes other wire fields (``bus_phone``, ``note``...)."""
@@ -128,7 +148,7 @@ class ClientsResource(Pollable["Client"]):
             currency_code=currency_code,
             extra=extra,
         )
-        return self._post(body)
+        return self._post(body, options=options)
 
     def update(
         self,
@@ -141,6 +161,7 @@ class ClientsResource(Pollable["Client"]):
         address: AddressDict | None = None,
         currency_code: str | None = None,
         fields: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Client:
         """Change only the given fields (FreshBooks PUTs are partial). Never sends
         ``vis_state``: use :meth:`delete` (FreshBooks would drop the other fields)."""
@@ -154,8 +175,31 @@ class ClientsResource(Pollable["Client"]):
             currency_code=currency_code,
             fields=fields,
         )
-        return self._put(client_id, body)
+        return self._put(client_id, body, options=options)
 
-    def delete(self, client_id: int) -> Client:
+    def delete(self, client_id: int, **options: Unpack[CallOptions]) -> Client:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT; restorable in FreshBooks."""
-        return self._set_vis_state(check_resource_id(client_id, field="client_id"), 1)
+        return self._set_vis_state(
+            check_resource_id(client_id, field="client_id"), 1, options=options
+        )
+
+    @cached_property
+    def with_raw_response(self) -> ClientsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.clients.with_raw_response.list(...)
+        """
+        return ClientsWithRawResponse(self)
+
+
+class ClientsWithRawResponse:
+    """``fb.clients.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ClientsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

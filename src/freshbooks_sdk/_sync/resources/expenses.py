@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -32,8 +33,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Expense
 
 
@@ -57,6 +62,7 @@ class ExpensesResource(Pollable["Expense"]):
         include: Iterable[ExpenseInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Expense]:
         """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
         day, keep = updated_since_filter(updated_since)
@@ -70,13 +76,26 @@ class ExpensesResource(Pollable["Expense"]):
         }
         includes = check_include(include, known=EXPENSE_INCLUDES)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    def get(self, expense_id: int, *, include: Iterable[ExpenseInclude] = ()) -> Expense:
+    def get(
+        self,
+        expense_id: int,
+        *,
+        include: Iterable[ExpenseInclude] = (),
+        **options: Unpack[CallOptions],
+    ) -> Expense:
         """One expense by id."""
         expense_id = check_resource_id(expense_id, field="expense_id")
-        return self._fetch(expense_id, check_include(include, known=EXPENSE_INCLUDES))
+        return self._fetch(
+            expense_id, check_include(include, known=EXPENSE_INCLUDES), options=options
+        )
 
     def create(
         self,
@@ -95,6 +114,7 @@ class ExpensesResource(Pollable["Expense"]):
         tax_name2: str | None = None,
         tax_amount2: NumberLike | None = None,
         extra: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Record an expense; ``client_id``/``project_id`` bill it back.
 
@@ -123,7 +143,7 @@ class ExpensesResource(Pollable["Expense"]):
         )
         if staff_id is None:
             body["staffid"] = self._client.identity.staff_id()
-        return self._post(body)
+        return self._post(body, options=options)
 
     def update(
         self,
@@ -138,6 +158,7 @@ class ExpensesResource(Pollable["Expense"]):
         project_id: int | None = None,
         notes: str | None = None,
         fields: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Expense:
         """Change only the given fields (FreshBooks PUTs are partial); ``fields`` passes other
         wire fields. Never sends ``vis_state``: use :meth:`delete`."""
@@ -154,8 +175,31 @@ class ExpensesResource(Pollable["Expense"]):
             notes=notes,
             fields=fields,
         )
-        return self._put(expense_id, body)
+        return self._put(expense_id, body, options=options)
 
-    def delete(self, expense_id: int) -> Expense:
+    def delete(self, expense_id: int, **options: Unpack[CallOptions]) -> Expense:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT."""
-        return self._set_vis_state(check_resource_id(expense_id, field="expense_id"), 1)
+        return self._set_vis_state(
+            check_resource_id(expense_id, field="expense_id"), 1, options=options
+        )
+
+    @cached_property
+    def with_raw_response(self) -> ExpensesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.expenses.with_raw_response.list(...)
+        """
+        return ExpensesWithRawResponse(self)
+
+
+class ExpensesWithRawResponse:
+    """``fb.expenses.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ExpensesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

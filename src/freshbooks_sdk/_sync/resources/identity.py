@@ -10,15 +10,22 @@ Works without an ``account_id``:
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
 from freshbooks_sdk._core.inputs import check_bool
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.query import check_account_id
+from freshbooks_sdk._sync._http import captured_responses
+from freshbooks_sdk._sync.streaming import wrap_raw
 from freshbooks_sdk.errors import InvalidRequestError, PermissionDeniedError
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk._sync.client import FreshBooks
     from freshbooks_sdk.models import Identity, IdentityResponse
 
@@ -33,23 +40,29 @@ class IdentityResource:
         self._client = client
         self._cached: Identity | None = None
 
-    def me(self, *, refresh: bool = False) -> Identity:
+    def me(self, *, refresh: bool = False, **options: Unpack[CallOptions]) -> Identity:
         """The token's user, with business memberships and roles (cached after the first call)."""
-        if check_bool(refresh, field="refresh") or self._cached is None:
-            self._cached = self._client._core.call(RequestSpec.get(ME_PATH), _ME)
+        opts = check_call_options(options)
+        # Under with_raw_response the call is always made (a raw response needs an answer).
+        fresh = check_bool(refresh, field="refresh") or captured_responses.get() is not None
+        if fresh or self._cached is None:
+            spec = RequestSpec.get(ME_PATH).with_options(opts)
+            self._cached = self._client._core.call(spec, _ME)
         return self._cached
 
-    def businesses(self) -> list[BusinessSummary]:
+    def businesses(self, **options: Unpack[CallOptions]) -> list[BusinessSummary]:
         """Every business the token can act on: account_id, business_id, business_uuid, name, role."""
-        return summarize(self.me())
+        return summarize(self.me(**options))
 
-    def require_account(self, account_id: str | None = None) -> BusinessSummary:
+    def require_account(
+        self, account_id: str | None = None, **options: Unpack[CallOptions]
+    ) -> BusinessSummary:
         """The membership for ``account_id`` (default: the client's); raises
         ``InvalidRequestError`` listing the available account ids when it is not one of them."""
         chosen = check_account_id(account_id) or self._client.account_id
-        return pick_business(self.me(), chosen)
+        return pick_business(self.me(**options), chosen)
 
-    def staff_id(self, account_id: str | None = None) -> int:
+    def staff_id(self, account_id: str | None = None, **options: Unpack[CallOptions]) -> int:
         """The connection user's own staff/user id in this business (for ``expenses.create``).
 
         Read from ``users/me`` ``roles[].userid`` (what FreshBooks' own SDKs use, though the
@@ -58,7 +71,7 @@ class IdentityResource:
         user's. Neither: ``InvalidRequestError`` (field ``staff_id``) saying to pass it.
         """
         account = check_account_id(account_id) or self._client.account_id
-        me = self.me()
+        me = self.me(**options)
         try:
             return staff_id_for(me, account)
         except InvalidRequestError as exc:
@@ -93,3 +106,23 @@ class IdentityResource:
             field="staff_id",
             value=account_id,
         )
+
+    @cached_property
+    def with_raw_response(self) -> IdentityWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.identity.with_raw_response.me(...)
+        """
+        return IdentityWithRawResponse(self)
+
+
+class IdentityWithRawResponse:
+    """``fb.identity.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: IdentityResource) -> None:
+        self.me = wrap_raw(resource.me)
+        self.businesses = wrap_raw(resource.businesses)
+        self.require_account = wrap_raw(resource.require_account)
+        self.staff_id = wrap_raw(resource.staff_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -38,15 +39,26 @@ from freshbooks_sdk._core.inputs import (
     send_body,
     updated_since_filter,
 )
+from freshbooks_sdk._core.options import RequestOptions, check_call_options, merge_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Pollable
+from freshbooks_sdk._sync.streaming import (
+    StreamContext,
+    StreamedResponse,
+    wrap_raw,
+    wrap_raw_page,
+)
+from freshbooks_sdk.errors import ResponseTooLargeError, ResponseValidationError
 
 LINES = ("lines",)
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Invoice, InvoiceLineCreate
 
 
@@ -72,6 +84,7 @@ class InvoicesResource(Pollable["Invoice"]):
         include: Iterable[InvoiceInclude] = (),
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Invoice]:
         """Invoices matching every given filter, lazily.
 
@@ -93,14 +106,23 @@ class InvoicesResource(Pollable["Invoice"]):
         if check_bool(include_lines, field="include_lines") and "lines" not in includes:
             includes = (*LINES, *includes)
         return self._paginate(
-            search, include=includes, per_page=per_page, max_items=max_items, where=keep
+            search,
+            include=includes,
+            per_page=per_page,
+            max_items=max_items,
+            where=keep,
+            options=options,
         )
 
-    def get(self, invoice_id: int, *, include_lines: bool = True) -> Invoice:
+    def get(
+        self, invoice_id: int, *, include_lines: bool = True, **options: Unpack[CallOptions]
+    ) -> Invoice:
         """One invoice, with its lines by default."""
         invoice_id = check_resource_id(invoice_id, field="invoice_id")
         return self._fetch(
-            invoice_id, LINES if check_bool(include_lines, field="include_lines") else ()
+            invoice_id,
+            LINES if check_bool(include_lines, field="include_lines") else (),
+            options=options,
         )
 
     def create(
@@ -118,6 +140,7 @@ class InvoicesResource(Pollable["Invoice"]):
         discount_percent: NumberLike | None = None,
         language: str | None = None,
         extra: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Invoice:
         """Draft an invoice (FreshBooks creates it as ``draft``; send it with :meth:`send`).
 
@@ -143,7 +166,7 @@ class InvoicesResource(Pollable["Invoice"]):
             language=language,
             extra=extra,
         )
-        return self._post(body, include=LINES)
+        return self._post(body, include=LINES, options=options)
 
     def update(
         self,
@@ -157,6 +180,7 @@ class InvoicesResource(Pollable["Invoice"]):
         lines: Sequence[InvoiceLineDict | InvoiceLineCreate] | None = None,
         currency_code: str | None = None,
         fields: Mapping[str, JSONValue] | None = None,
+        **options: Unpack[CallOptions],
     ) -> Invoice:
         """Change only the given fields. Never sends ``vis_state``/``action_*`` (FreshBooks
         would drop the rest): use :meth:`send`, :meth:`mark_as_sent` or :meth:`delete`.
@@ -180,11 +204,12 @@ class InvoicesResource(Pollable["Invoice"]):
             given.get("currency_code"), None, line_unit_costs(given.get("lines"))
         )
         body = invoice_update_body(given, provisional or "XXX")
+        check_call_options(options)  # before the currency read, too
         if "lines" in given and "currency_code" not in given:
             # Line money is written in the invoice's own currency (a mismatch is refused).
-            current = self.get(invoice_id, include_lines=False)
+            current = self.get(invoice_id, include_lines=False, **options)
             body = invoice_update_body(given, current.currency_code)
-        return self._put(invoice_id, body, include=LINES)
+        return self._put(invoice_id, body, include=LINES, options=options)
 
     def send(
         self,
@@ -194,6 +219,7 @@ class InvoicesResource(Pollable["Invoice"]):
         subject: str | None = None,
         body: str | None = None,
         include_pdf: bool = False,
+        **options: Unpack[CallOptions],
     ) -> Invoice:
         """Email the invoice (a single-purpose ``action_email`` PUT); it becomes ``sent``.
 
@@ -201,29 +227,49 @@ class InvoicesResource(Pollable["Invoice"]):
         """
         invoice_id = check_resource_id(invoice_id, field="invoice_id")
         payload = send_body(to=to, subject=subject, body=body, include_pdf=include_pdf)
-        return self._put(invoice_id, payload, idempotent=False)
+        return self._put(invoice_id, payload, idempotent=False, options=options)
 
-    def mark_as_sent(self, invoice_id: int) -> Invoice:
+    def mark_as_sent(self, invoice_id: int, **options: Unpack[CallOptions]) -> Invoice:
         """Mark as sent without emailing (a single-purpose ``action_mark_as_sent`` PUT)."""
         return self._put(
-            check_resource_id(invoice_id, field="invoice_id"), {"action_mark_as_sent": True}
+            check_resource_id(invoice_id, field="invoice_id"),
+            {"action_mark_as_sent": True},
+            options=options,
         )
 
-    def delete(self, invoice_id: int) -> Invoice:
+    def delete(self, invoice_id: int, **options: Unpack[CallOptions]) -> Invoice:
         """Soft-delete (``vis_state`` 1) with a single-purpose PUT, FreshBooks' documented way."""
-        return self._set_vis_state(check_resource_id(invoice_id, field="invoice_id"), 1)
+        return self._set_vis_state(
+            check_resource_id(invoice_id, field="invoice_id"), 1, options=options
+        )
 
-    def pdf(self, invoice_id: int, *, max_bytes: int = DEFAULT_MAX_PDF_BYTES) -> bytes:
+    def pdf(
+        self,
+        invoice_id: int,
+        *,
+        max_bytes: int = DEFAULT_MAX_PDF_BYTES,
+        **options: Unpack[CallOptions],
+    ) -> bytes:
         """The invoice as a PDF document (bytes starting with ``%PDF-``).
 
-        Sent with ``Accept: application/pdf``; a body that is not a PDF, or larger than
-        ``max_bytes`` (50 MiB by default), raises ``ResponseValidationError``.
+        Sent with ``Accept: application/pdf``; a body that is not a PDF raises
+        ``ResponseValidationError``, and so does one larger than ``max_bytes`` (50 MiB by
+        default), counted while it arrives: reading stops there, so memory stays near
+        ``max_bytes`` whatever the server sends. For large documents stream them instead
+        (:attr:`with_streaming_response`).
 
             Path(f"invoice-{inv.invoice_number}.pdf").write_bytes(fb.invoices.pdf(inv.id))
         """
         limit = check_max_bytes(max_bytes)
+        opts = merge_options(check_call_options(options), RequestOptions(max_response_bytes=limit))
         spec = pdf_spec(self._url(check_resource_id(invoice_id, field="invoice_id")))
-        response = self._core.send(spec)
+        try:
+            response = self._core.send(spec.with_options(opts))
+        except ResponseTooLargeError:
+            raise ResponseValidationError(
+                f"the invoice PDF is larger than max_bytes={limit}; reading stopped there",
+                body_excerpt="",
+            ) from None
         return check_pdf(
             response.content,
             content_type=response.headers.get("content-type"),
@@ -231,3 +277,87 @@ class InvoicesResource(Pollable["Invoice"]):
             status_code=response.status_code,
             response=response,
         )
+
+    def _open_pdf(
+        self, invoice_id: int, max_bytes: int, options: Mapping[str, object]
+    ) -> StreamedResponse:
+        limit = check_max_bytes(max_bytes)
+        opts = check_call_options(options)
+        spec = pdf_spec(self._url(check_resource_id(invoice_id, field="invoice_id")))
+        spec = spec.with_options(opts)
+        response = self._core.send(spec, stream=True)
+        stream = StreamedResponse(
+            response,
+            core=self._core,
+            limit=limit,
+            deadline=self._core.deadline_for(spec),
+            what=f"GET {spec.path}",
+        )
+        try:
+            if not (stream.peek(5)).startswith(b"%PDF-"):
+                check_pdf(  # raises: FreshBooks' errors from a JSON body, else not a PDF
+                    stream.read(),
+                    content_type=response.headers.get("content-type"),
+                    max_bytes=limit,
+                    status_code=response.status_code,
+                    response=None,
+                )
+        except BaseException:
+            stream.close()
+            raise
+        return stream
+
+    @cached_property
+    def with_streaming_response(self) -> InvoicesWithStreamingResponse:
+        """Invoice downloads read as a stream (the connection is held until the block ends).
+
+        with afb.invoices.with_streaming_response.pdf(inv.id) as r:
+            for chunk in r.iter_bytes():
+                out.write(chunk)
+        """
+        return InvoicesWithStreamingResponse(self)
+
+    @cached_property
+    def with_raw_response(self) -> InvoicesWithRawResponse:
+        """Every method here returning a :class:`~freshbooks_sdk.responses.RawResponse`
+        (status, headers, request id, retries, ``parse()``) instead of the plain value.
+
+            raw = afb.invoices.with_raw_response.get(7)
+            print(raw.status_code, raw.request_id, raw.parse().invoice_number)
+        """
+        return InvoicesWithRawResponse(self)
+
+
+class InvoicesWithStreamingResponse:
+    """``fb.invoices.with_streaming_response``: the PDF as a bounded stream."""
+
+    def __init__(self, invoices: InvoicesResource) -> None:
+        self._invoices = invoices
+
+    def pdf(
+        self,
+        invoice_id: int,
+        *,
+        max_bytes: int = DEFAULT_MAX_PDF_BYTES,
+        **options: Unpack[CallOptions],
+    ) -> StreamContext:
+        """The invoice PDF as an ``StreamedResponse`` to read in chunks (use it in
+        ``with``). The first bytes are checked to be a PDF before it is handed over;
+        ``max_bytes`` is enforced while reading (``ResponseTooLargeError``)."""
+        check_max_bytes(max_bytes)
+        check_call_options(options)
+        return StreamContext(lambda: self._invoices._open_pdf(invoice_id, max_bytes, options))
+
+
+class InvoicesWithRawResponse:
+    """``fb.invoices.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, invoices: InvoicesResource) -> None:
+        self.list = wrap_raw_page(invoices.list)
+        self.get = wrap_raw(invoices.get)
+        self.create = wrap_raw(invoices.create)
+        self.update = wrap_raw(invoices.update)
+        self.send = wrap_raw(invoices.send)
+        self.mark_as_sent = wrap_raw(invoices.mark_as_sent)
+        self.delete = wrap_raw(invoices.delete)
+        self.pdf = wrap_raw(invoices.pdf)

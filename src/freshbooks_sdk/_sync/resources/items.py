@@ -8,6 +8,7 @@ for item in fb.items.list():
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import item_body
@@ -18,8 +19,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Item
 
 
@@ -32,14 +37,18 @@ class ItemsResource(Resource["Item"]):
     _listing = listing("ItemListResponse", "items")
 
     def list(
-        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+        self,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Item]:
         """Every item, lazily."""
-        return self._paginate({}, per_page=per_page, max_items=max_items)
+        return self._paginate({}, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, item_id: int) -> Item:
+    def get(self, item_id: int, **options: Unpack[CallOptions]) -> Item:
         """One item by id."""
-        return self._fetch(check_resource_id(item_id, field="item_id"))
+        return self._fetch(check_resource_id(item_id, field="item_id"), options=options)
 
     def create(
         self,
@@ -53,6 +62,7 @@ class ItemsResource(Resource["Item"]):
         sku: str | None = None,
         tax1: int | None = None,
         tax2: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Item:
         """Create an item. ``unit_cost`` is a ``Money`` or an exact decimal in ``currency_code``
         (else the client's ``default_currency``); ``tax1``/``tax2`` are tax ids."""
@@ -70,4 +80,23 @@ class ItemsResource(Resource["Item"]):
             tax1=tax1,
             tax2=tax2,
         )
-        return self._post(body)
+        return self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> ItemsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.items.with_raw_response.list(...)
+        """
+        return ItemsWithRawResponse(self)
+
+
+class ItemsWithRawResponse:
+    """``fb.items.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ItemsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

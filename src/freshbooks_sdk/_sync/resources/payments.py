@@ -12,6 +12,7 @@ Recording a payment marks the invoice ``partial`` or ``paid`` (scope ``user:paym
 from __future__ import annotations
 
 from datetime import date as Date
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import payment_body
@@ -23,8 +24,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Payment
 
 
@@ -43,6 +48,7 @@ class PaymentsResource(Resource["Payment"]):
         client_id: int | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Payment]:
         """Payments, lazily; ``invoice_id`` sends ``search[invoiceid]``, ``client_id``
         ``search[clientid]``."""
@@ -50,11 +56,11 @@ class PaymentsResource(Resource["Payment"]):
             "invoiceid": check_optional_id(invoice_id, "invoice_id"),
             "clientid": check_optional_id(client_id, "client_id"),
         }
-        return self._paginate(search, per_page=per_page, max_items=max_items)
+        return self._paginate(search, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, payment_id: int) -> Payment:
+    def get(self, payment_id: int, **options: Unpack[CallOptions]) -> Payment:
         """One payment by id."""
-        return self._fetch(check_resource_id(payment_id, field="payment_id"))
+        return self._fetch(check_resource_id(payment_id, field="payment_id"), options=options)
 
     def create(
         self,
@@ -66,6 +72,7 @@ class PaymentsResource(Resource["Payment"]):
         note: str | None = None,
         currency_code: str | None = None,
         send_client_notification: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> Payment:
         """Record a payment on an invoice. ``amount`` is a ``Money`` or an exact decimal in
         ``currency_code`` (else the client's ``default_currency``): it must be the invoice's
@@ -82,4 +89,23 @@ class PaymentsResource(Resource["Payment"]):
             note=note,
             send_client_notification=send_client_notification,
         )
-        return self._post(body)
+        return self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> PaymentsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.payments.with_raw_response.list(...)
+        """
+        return PaymentsWithRawResponse(self)
+
+
+class PaymentsWithRawResponse:
+    """``fb.payments.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: PaymentsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

@@ -14,6 +14,7 @@ back to a project by its id (``projectid`` on expenses, ``project_id`` on time e
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
@@ -27,8 +28,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._business import BusinessResource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Project
 
 
@@ -53,6 +58,7 @@ class ProjectsResource(BusinessResource["Project"]):
         sort: ProjectSort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Project]:
         """Projects, lazily. ``updated_since`` is an aware datetime (sent as ISO 8601 UTC);
         ``sort`` is a field (``title``, ``due_date``, ``created_at``, ``updated_at``, ``id``),
@@ -65,11 +71,11 @@ class ProjectsResource(BusinessResource["Project"]):
             updated_since=updated_since,
             sort=sort,
         )
-        return self._paginate(filters, per_page=per_page, max_items=max_items)
+        return self._paginate(filters, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, project_id: int) -> Project:
+    def get(self, project_id: int, **options: Unpack[CallOptions]) -> Project:
         """One project by id (with its services and team)."""
-        return self._fetch(check_resource_id(project_id, field="project_id"))
+        return self._fetch(check_resource_id(project_id, field="project_id"), options=options)
 
     def create(
         self,
@@ -85,6 +91,7 @@ class ProjectsResource(BusinessResource["Project"]):
         rate: NumberLike | None = None,
         budget: int | None = None,
         project_manager_id: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Project:
         """Create a project. ``project_type`` is ``"fixed_price"`` (then ``fixed_price`` is
         required) or ``"hourly_rate"``; amounts are exact decimals (str/int/Decimal, no float).
@@ -102,4 +109,23 @@ class ProjectsResource(BusinessResource["Project"]):
             budget=budget,
             project_manager_id=project_manager_id,
         )
-        return self._post(body)
+        return self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> ProjectsWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.projects.with_raw_response.list(...)
+        """
+        return ProjectsWithRawResponse(self)
+
+
+class ProjectsWithRawResponse:
+    """``fb.projects.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: ProjectsResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

@@ -7,6 +7,7 @@ for person in fb.staff.list():
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.envelope import listing, single
@@ -14,8 +15,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Staff
 
 
@@ -28,11 +33,33 @@ class StaffResource(Resource["Staff"]):
     _listing = listing("StaffListResponse", "staffs")
 
     def list(
-        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+        self,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Staff]:
         """Every staff member, lazily."""
-        return self._paginate({}, per_page=per_page, max_items=max_items)
+        return self._paginate({}, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, staff_id: int) -> Staff:
+    def get(self, staff_id: int, **options: Unpack[CallOptions]) -> Staff:
         """One staff member by id."""
-        return self._fetch(check_resource_id(staff_id, field="staff_id"))
+        return self._fetch(check_resource_id(staff_id, field="staff_id"), options=options)
+
+    @cached_property
+    def with_raw_response(self) -> StaffWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.staff.with_raw_response.list(...)
+        """
+        return StaffWithRawResponse(self)
+
+
+class StaffWithRawResponse:
+    """``fb.staff.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: StaffResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)

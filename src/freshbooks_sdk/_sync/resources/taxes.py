@@ -7,6 +7,7 @@ rates = {t.name: t.amount for t in fb.taxes.list()}   # {"HST": Decimal("13")}
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.accounting_inputs import tax_body
@@ -16,8 +17,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._base import Resource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import Tax
 
 
@@ -30,14 +35,18 @@ class TaxesResource(Resource["Tax"]):
     _listing = listing("TaxListResponse", "taxes")
 
     def list(
-        self, *, per_page: int = DEFAULT_PER_PAGE, max_items: int | None = None
+        self,
+        *,
+        per_page: int = DEFAULT_PER_PAGE,
+        max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[Tax]:
         """Every tax, lazily."""
-        return self._paginate({}, per_page=per_page, max_items=max_items)
+        return self._paginate({}, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, tax_id: int) -> Tax:
+    def get(self, tax_id: int, **options: Unpack[CallOptions]) -> Tax:
         """One tax by id."""
-        return self._fetch(check_resource_id(tax_id, field="tax_id"))
+        return self._fetch(check_resource_id(tax_id, field="tax_id"), options=options)
 
     def create(
         self,
@@ -46,6 +55,29 @@ class TaxesResource(Resource["Tax"]):
         percent: NumberLike,
         number: str | None = None,
         compound: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> Tax:
         """Create a tax rate: ``percent`` is the rate in percent (``"13"``), sent as ``amount``."""
-        return self._post(tax_body(name=name, percent=percent, number=number, compound=compound))
+        return self._post(
+            tax_body(name=name, percent=percent, number=number, compound=compound),
+            options=options,
+        )
+
+    @cached_property
+    def with_raw_response(self) -> TaxesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.taxes.with_raw_response.list(...)
+        """
+        return TaxesWithRawResponse(self)
+
+
+class TaxesWithRawResponse:
+    """``fb.taxes.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: TaxesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)

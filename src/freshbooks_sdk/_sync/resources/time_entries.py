@@ -14,6 +14,7 @@ Needs the ``user:time_entries:read`` scope (``:write`` to create). The business 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from freshbooks_sdk._core.business import (
@@ -27,8 +28,12 @@ from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk._sync.resources._business import BusinessResource
+from freshbooks_sdk._sync.streaming import wrap_raw, wrap_raw_page
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from freshbooks_sdk._core.options import CallOptions
     from freshbooks_sdk.models import TimeEntry
 
 
@@ -60,6 +65,7 @@ class TimeEntriesResource(BusinessResource["TimeEntry"]):
         sort: TimeEntrySort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
+        **options: Unpack[CallOptions],
     ) -> Paginator[TimeEntry]:
         """Time entries, lazily, filtered on FreshBooks' side.
 
@@ -84,11 +90,11 @@ class TimeEntriesResource(BusinessResource["TimeEntry"]):
             team=team,
             sort=sort,
         )
-        return self._paginate(filters, per_page=per_page, max_items=max_items)
+        return self._paginate(filters, per_page=per_page, max_items=max_items, options=options)
 
-    def get(self, time_entry_id: int) -> TimeEntry:
+    def get(self, time_entry_id: int, **options: Unpack[CallOptions]) -> TimeEntry:
         """One time entry by id."""
-        return self._fetch(check_resource_id(time_entry_id, field="time_entry_id"))
+        return self._fetch(check_resource_id(time_entry_id, field="time_entry_id"), options=options)
 
     def create(
         self,
@@ -104,6 +110,7 @@ class TimeEntriesResource(BusinessResource["TimeEntry"]):
         identity_id: int | None = None,
         billable: bool | None = None,
         internal: bool | None = None,
+        **options: Unpack[CallOptions],
     ) -> TimeEntry:
         """Log time: ``started_at`` (aware) and ``duration`` (whole seconds) are required.
 
@@ -122,4 +129,23 @@ class TimeEntriesResource(BusinessResource["TimeEntry"]):
             billable=billable,
             internal=internal,
         )
-        return self._post(body)
+        return self._post(body, options=options)
+
+    @cached_property
+    def with_raw_response(self) -> TimeEntriesWithRawResponse:
+        """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
+        headers, request id, retries, ``parse()``) instead of the plain value; a listing gives
+        its first page's.
+
+            raw = afb.time_entries.with_raw_response.list(...)
+        """
+        return TimeEntriesWithRawResponse(self)
+
+
+class TimeEntriesWithRawResponse:
+    """``fb.time_entries.with_raw_response``: the same methods, returning raw responses."""
+
+    def __init__(self, resource: TimeEntriesResource) -> None:
+        self.list = wrap_raw_page(resource.list)
+        self.get = wrap_raw(resource.get)
+        self.create = wrap_raw(resource.create)
