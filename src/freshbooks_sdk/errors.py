@@ -40,7 +40,7 @@ error pickles and unpickles to an equal error (task queues send them between pro
 >>> import pickle
 >>> again = pickle.loads(pickle.dumps(err))
 >>> type(again).__name__, again.status_code, again.errno, str(again)
-('NotFoundError', 404, 1012, '404: Client not found.')
+('NotFoundError', 404, 1012, '404 Not Found: Client not found.')
 """
 
 from __future__ import annotations

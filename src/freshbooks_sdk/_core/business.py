@@ -41,8 +41,10 @@ __all__ = [
     "meta_listing",
     "project_body",
     "project_filters",
+    "project_update_body",
     "time_entry_body",
     "time_entry_filters",
+    "time_entry_update_body",
 ]
 
 MAX_DURATION = 10 * 365 * 24 * 3600
@@ -299,23 +301,11 @@ def time_entry_body(
     internal: bool | None = None,
 ) -> dict[str, Any]:
     """The ``time_entry`` object of a create, checked (``duration`` in whole seconds)."""
-    if isinstance(duration, bool) or not isinstance(duration, int):
-        raise InvalidRequestError(
-            f"duration must be an int number of seconds, got {duration!r}",
-            field="duration",
-            value=duration,
-        )
-    if not 0 <= duration <= MAX_DURATION:
-        raise InvalidRequestError(
-            f"duration must be between 0 and {MAX_DURATION} seconds, got {duration}",
-            field="duration",
-            value=duration,
-        )
     return _drop_none(
         {
             "is_logged": _opt_bool(is_logged, "is_logged"),
             "started_at": format_iso_z(_instant(started_at, "started_at")),
-            "duration": duration,
+            "duration": _duration(duration),
             "note": _opt_text(note, "note"),
             "client_id": _opt_id(client_id, "client_id"),
             "project_id": _opt_id(project_id, "project_id"),
@@ -326,6 +316,67 @@ def time_entry_body(
             "internal": _opt_bool(internal, "internal"),
         }
     )
+
+
+def _duration(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequestError(
+            f"duration must be an int number of seconds, got {value!r}",
+            field="duration",
+            value=value,
+        )
+    if not 0 <= value <= MAX_DURATION:
+        raise InvalidRequestError(
+            f"duration must be between 0 and {MAX_DURATION} seconds, got {value}",
+            field="duration",
+            value=value,
+        )
+    return value
+
+
+def _nothing_to_change(body: dict[str, Any], key: str) -> dict[str, Any]:
+    if not body:
+        raise InvalidRequestError(
+            f"an update of a {key.replace('_', ' ')} needs at least one field to change",
+            field=key,
+        )
+    return body
+
+
+def time_entry_update_body(
+    *,
+    started_at: datetime | None = None,
+    duration: int | None = None,
+    is_logged: bool | None = None,
+    note: str | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    service_id: int | None = None,
+    task_id: int | None = None,
+    billable: bool | None = None,
+    internal: bool | None = None,
+) -> dict[str, Any]:
+    """The ``time_entry`` object of an update: only the fields given (``None`` keeps a field
+    as it is), each checked like a create's; at least one is needed.
+
+    >>> time_entry_update_body(duration=5400, note="Design review")
+    {'duration': 5400, 'note': 'Design review'}
+    """
+    body = _drop_none(
+        {
+            "is_logged": _opt_bool(is_logged, "is_logged"),
+            "started_at": _opt_instant(started_at, "started_at"),
+            "duration": None if duration is None else _duration(duration),
+            "note": _opt_text(note, "note"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "project_id": _opt_id(project_id, "project_id"),
+            "service_id": _opt_id(service_id, "service_id"),
+            "task_id": _opt_id(task_id, "task_id"),
+            "billable": _opt_bool(billable, "billable"),
+            "internal": _opt_bool(internal, "internal"),
+        }
+    )
+    return _nothing_to_change(body, "time_entry")
 
 
 # ---- projects --------------------------------------------------------------------------------
@@ -355,6 +406,14 @@ def project_filters(
     )
 
 
+def _opt_budget(value: object) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise InvalidRequestError(
+            f"budget must be an int >= 0, got {value!r}", field="budget", value=value
+        )
+    return value
+
+
 def _opt_decimal(value: object, field: str) -> str | None:
     if value is None:
         return None
@@ -381,12 +440,6 @@ def project_body(
     A fixed-price project needs ``fixed_price``; an internal project has no client.
     """
     kind = _choice(project_type, "project_type", PROJECT_TYPES)
-    if budget is not None and (
-        isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
-    ):
-        raise InvalidRequestError(
-            f"budget must be an int >= 0, got {budget!r}", field="budget", value=budget
-        )
     body = _drop_none(
         {
             "title": _opt_text(title, "title", required=True),
@@ -398,7 +451,7 @@ def project_body(
             "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
             "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
             "rate": _opt_decimal(rate, "rate"),
-            "budget": budget,
+            "budget": _opt_budget(budget),
             "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
         }
     )
@@ -413,3 +466,52 @@ def project_body(
             value=client_id,
         )
     return body
+
+
+def project_update_body(
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    due_date: date | None = None,
+    client_id: int | None = None,
+    internal: bool | None = None,
+    project_type: str | None = None,
+    billing_method: str | None = None,
+    fixed_price: str | int | Decimal | None = None,
+    rate: str | int | Decimal | None = None,
+    budget: int | None = None,
+    project_manager_id: int | None = None,
+    complete: bool | None = None,
+    active: bool | None = None,
+) -> dict[str, Any]:
+    """The ``project`` object of an update: only the fields given (``None`` keeps a field as it
+    is), each checked like a create's; at least one is needed. ``complete=True`` marks the
+    project done.
+
+    >>> project_update_body(title="Website v2", complete=True)
+    {'title': 'Website v2', 'complete': True}
+    """
+    body = _drop_none(
+        {
+            "title": None if title is None else _opt_text(title, "title", required=True),
+            "description": _opt_text(description, "description"),
+            "due_date": _opt_date(due_date, "due_date"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "internal": _opt_bool(internal, "internal"),
+            "project_type": _choice(project_type, "project_type", PROJECT_TYPES),
+            "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
+            "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
+            "rate": _opt_decimal(rate, "rate"),
+            "budget": _opt_budget(budget),
+            "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
+            "complete": _opt_bool(complete, "complete"),
+            "active": _opt_bool(active, "active"),
+        }
+    )
+    if body.get("internal") is True and "client_id" in body:
+        raise InvalidRequestError(
+            "an internal project has no client: drop client_id or internal=True",
+            field="client_id",
+            value=client_id,
+        )
+    return _nothing_to_change(body, "project")

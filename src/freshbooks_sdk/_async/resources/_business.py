@@ -83,3 +83,15 @@ class AsyncBusinessResource(Generic[M]):
         spec = RequestSpec.create(await self._url(single=True), {self.single_key: dict(body)})
         result: M = await self._core.call(spec, self._single)
         return result
+
+    async def _put(self, resource_id: int, body: Mapping[str, Any]) -> M:
+        """A field update (idempotent: sending the same fields twice changes nothing more)."""
+        url = await self._url(resource_id, single=True)
+        spec = RequestSpec.update(url, {self.single_key: dict(body)})
+        result: M = await self._core.call(spec, self._single)
+        return result
+
+    async def _delete(self, resource_id: int) -> None:
+        """A DELETE (FreshBooks answers 204, no body)."""
+        spec = RequestSpec("DELETE", await self._url(resource_id, single=True))
+        await self._core.send(spec)

@@ -1,13 +1,15 @@
-"""``fb.projects``: projects (list ``/projects/business/{business_id}/projects``; get and
-create one at ``.../project[/{id}]``, singular, as FreshBooks routes them).
+"""``fb.projects``: projects (list ``/projects/business/{business_id}/projects``; get, create,
+update and delete one at ``.../project[/{id}]``, singular, as FreshBooks routes them).
 
-Needs the ``user:projects:read`` scope (``:write`` to create). Expenses and time entries bill
+Needs the ``user:projects:read`` scope (``:write`` to create, update or delete). Expenses and time entries bill
 back to a project by its id (``projectid`` on expenses, ``project_id`` on time entries).
 
     for project in fb.projects.list(active=True, client_id=1000001):
         print(project.id, project.title, project.billed_status)
     p = fb.projects.create(title="Website", client_id=1000001, project_type="hourly_rate",
                            billing_method="project_rate", rate="95.00")
+    fb.projects.update(p.id, title="Website v2", complete=True)
+    fb.projects.delete(p.id)
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from typing import TYPE_CHECKING
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
-from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
+from freshbooks_sdk._core.business import (
+    bare_single,
+    meta_listing,
+    project_body,
+    project_filters,
+    project_update_body,
+)
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
 
@@ -27,7 +35,7 @@ if TYPE_CHECKING:
 
 
 class AsyncProjectsResource(AsyncBusinessResource["Project"]):
-    """Projects: list (lazy, bare filters), get, create."""
+    """Projects: list (lazy, bare filters), get, create, update, delete."""
 
     family = "projects"
     collection = "projects"
@@ -97,3 +105,55 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
             project_manager_id=project_manager_id,
         )
         return await self._post(body)
+
+    async def update(
+        self,
+        project_id: int,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        due_date: date | None = None,
+        client_id: int | None = None,
+        internal: bool | None = None,
+        project_type: str | None = None,
+        billing_method: str | None = None,
+        fixed_price: str | int | Decimal | None = None,
+        rate: str | int | Decimal | None = None,
+        budget: int | None = None,
+        project_manager_id: int | None = None,
+        complete: bool | None = None,
+        active: bool | None = None,
+    ) -> Project:
+        """Change the fields given (``None`` keeps a field as it is) and return the project.
+
+        Each field is checked like :meth:`create`'s, and at least one is needed, before any
+        request; ``complete=True`` marks the project done. A plain field update is safe to
+        repeat, so it is retried like a read.
+
+            fb.projects.update(project.id, title="Website v2", complete=True)
+        """
+        rid = check_resource_id(project_id, field="project_id")
+        body = project_update_body(
+            title=title,
+            description=description,
+            due_date=due_date,
+            client_id=client_id,
+            internal=internal,
+            project_type=project_type,
+            billing_method=billing_method,
+            fixed_price=fixed_price,
+            rate=rate,
+            budget=budget,
+            project_manager_id=project_manager_id,
+            complete=complete,
+            active=active,
+        )
+        return await self._put(rid, body)
+
+    async def delete(self, project_id: int) -> None:
+        """Delete a project (FreshBooks answers 204); reading it afterwards raises
+        :class:`~freshbooks_sdk.errors.NotFoundError`.
+
+            fb.projects.delete(project.id)
+        """
+        await self._delete(check_resource_id(project_id, field="project_id"))

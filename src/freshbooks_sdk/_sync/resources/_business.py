@@ -84,3 +84,15 @@ class BusinessResource(Generic[M]):
         spec = RequestSpec.create(self._url(single=True), {self.single_key: dict(body)})
         result: M = self._core.call(spec, self._single)
         return result
+
+    def _put(self, resource_id: int, body: Mapping[str, Any]) -> M:
+        """A field update (idempotent: sending the same fields twice changes nothing more)."""
+        url = self._url(resource_id, single=True)
+        spec = RequestSpec.update(url, {self.single_key: dict(body)})
+        result: M = self._core.call(spec, self._single)
+        return result
+
+    def _delete(self, resource_id: int) -> None:
+        """A DELETE (FreshBooks answers 204, no body)."""
+        spec = RequestSpec("DELETE", self._url(resource_id, single=True))
+        self._core.send(spec)
