@@ -130,6 +130,15 @@ FORMATS = jsonschema.FormatChecker(["date", "date-time", "email", "uuid"])
 """The formats the fragment uses; ``date-time`` needs ``rfc3339-validator`` (a dev dependency)."""
 
 
+@FORMATS.checks("uri")
+def _is_uri(value: object) -> bool:
+    """An absolute URI (a scheme and a host): what a callback ``uri`` must be."""
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    return bool(parts.scheme and parts.netloc) and not any(c.isspace() for c in value)
+
+
 def _coerce(value: str, kind: Any) -> Any:
     """The query text read as the schema's type (unchanged when it does not read as one)."""
     if kind == "integer" and re.fullmatch(r"-?[0-9]+", value):

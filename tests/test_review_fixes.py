@@ -156,6 +156,8 @@ def test_format_checker_knows_the_formats_the_fragment_uses() -> None:
     assert not FORMATS.conforms("2024-05-01 12:00:00", "date-time")  # no zone: not RFC 3339
     assert FORMATS.conforms("2024-05-01", "date")
     assert not FORMATS.conforms("2024-5-1", "date")
+    assert FORMATS.conforms("https://example.com/hooks/freshbooks", "uri")
+    assert not FORMATS.conforms("/relative/hook", "uri")
 
 
 @pytest.mark.parametrize(
