@@ -860,6 +860,13 @@ _ISSUE13_METHODS: tuple[Method, ...] = (
     _auto("time_entries.list", lambda w: {}),
     _auto("time_entries.get", lambda w: {"time_entry_id": w.time_entry_id}, "time_entry_id"),
     _auto("time_entries.create", lambda w: {"started_at": _UTC_START, "duration": 60}),
+    _auto(
+        "time_entries.update",
+        # two fields: one fuzzed to None still leaves an update to send
+        lambda w: {"time_entry_id": w.time_entry_id, "note": "Fuzzed", "duration": 120},
+        "time_entry_id",
+    ),
+    _auto("time_entries.delete", lambda w: {"time_entry_id": 10**6}, "time_entry_id"),
     _auto("time_entries.business_id", lambda w: {}),
     _auto(
         "time_entries.for_business",
@@ -869,6 +876,12 @@ _ISSUE13_METHODS: tuple[Method, ...] = (
     _auto("projects.list", lambda w: {}),
     _auto("projects.get", lambda w: {"project_id": w.project_id}, "project_id"),
     _auto("projects.create", lambda w: {"title": "Fuzz project"}),
+    _auto(
+        "projects.update",
+        lambda w: {"project_id": w.project_id, "title": "Fuzzed", "description": "Fuzz"},
+        "project_id",
+    ),
+    _auto("projects.delete", lambda w: {"project_id": 10**6}, "project_id"),
     _auto("projects.business_id", lambda w: {}),
     _auto(
         "projects.for_business",

@@ -396,3 +396,13 @@ __all__ += [
 from freshbooks_sdk._generated.models import RevokeRequest  # noqa: E402
 
 __all__ += ["RevokeRequest"]
+
+# ---- time entry and project updates (PUT bodies) -------------------------------------------------
+from freshbooks_sdk._generated.models import (  # noqa: E402
+    ProjectUpdate,
+    ProjectUpdateRequest,
+    TimeEntryUpdate,
+    TimeEntryUpdateRequest,
+)
+
+__all__ += ["ProjectUpdate", "ProjectUpdateRequest", "TimeEntryUpdate", "TimeEntryUpdateRequest"]

@@ -27,6 +27,8 @@ import attrs
 import httpx
 
 from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
+from freshbooks_sdk._async._bounded import DeadlinePassed as _DeadlinePassed
+from freshbooks_sdk._async._bounded import read_bounded
 from freshbooks_sdk._async._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
@@ -39,7 +41,6 @@ from freshbooks_sdk._core.transport import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
     USER_AGENT,
-    BodyDecoder,
     BodyTooLarge,
     RetryEvent,
     RetryStats,
@@ -73,12 +74,6 @@ captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
     "freshbooks_sdk_captured_responses", default=None
 )
 """While ``with_raw_response`` runs a method, the final responses of its calls land here."""
-
-_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
-
-
-class _DeadlinePassed(Exception):
-    """The attempt's overall deadline passed while the response was being read."""
 
 
 def _redact_cause(exc: httpx.HTTPError) -> None:
@@ -464,46 +459,8 @@ class AsyncHTTPCore:
                 await response.aclose()
                 raise _DeadlinePassed
             return response
-        try:
-            if self._seconds() > deadline_at:
-                raise _DeadlinePassed
-            try:
-                already = response.content  # an in-memory transport answered with a read body
-            except httpx.ResponseNotRead:
-                encoding = response.headers.get("content-encoding")
-                declared = response.headers.get("content-length", "")
-                if (
-                    not encoding
-                    and declared.isascii()
-                    and declared.isdigit()
-                    and int(declared[:20]) > limit
-                ):
-                    raise BodyTooLarge(limit) from None
-                decoder = BodyDecoder(encoding, limit=limit)
-                async for chunk in response.aiter_raw():
-                    decoder.feed(chunk)
-                    if self._seconds() > deadline_at:
-                        raise _DeadlinePassed from None
-            else:
-                decoder = BodyDecoder(None, limit=limit)  # httpx decoded it already
-                decoder.feed(already)
-            content = decoder.body()
-        finally:
-            await response.aclose()
-        return httpx.Response(
-            response.status_code,
-            headers=[  # raw bytes: a header that is not ASCII must not break the copy
-                (name, value)
-                for name, value in response.headers.raw
-                if name.lower() not in _DROPPED_HEADERS
-            ],
-            content=content,
-            request=request,
-            extensions={
-                key: value
-                for key, value in response.extensions.items()
-                if key in ("http_version", "reason_phrase")
-            },
+        return await read_bounded(
+            response, request, limit=limit, deadline_at=deadline_at, seconds=self._seconds
         )
 
     def _unexpected_status(self, spec: RequestSpec, response: httpx.Response) -> APIStatusError:

@@ -222,7 +222,8 @@ class AsyncFreshBooks:
         ``params`` is a mapping (a list value repeats the key: ``{"search[clientids][]": [1, 2]}``)
         or ``(key, value)`` pairs; dates go out as ``YYYY-MM-DD``, aware datetimes as ISO UTC,
         bools as ``true``/``false``. ``json`` is the body (not allowed on GET/DELETE).
-        A POST is never re-sent after an ambiguous failure unless ``idempotent=True``.
+        Only GET and DELETE are re-sent after an ambiguous failure; a POST, PUT (which may be an
+        action such as ``action_email``) or PATCH is not, unless ``idempotent=True``.
         Returns the decoded JSON (``None`` for an empty body such as a 204). The per-call
         options (``timeout=``, ``max_retries=``, ``extra_headers=``, ``extra_query=``) apply.
 

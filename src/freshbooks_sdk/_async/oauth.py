@@ -8,6 +8,13 @@ connection, a 5xx) may already have consumed it, and sending it again would at b
 :class:`~freshbooks_sdk.errors.APIConnectionError` / :class:`~freshbooks_sdk.errors.APITimeoutError`
 (or a status error); the caller decides. The same holds for code exchange (a code works once).
 
+A token answer is read the way the API client reads its answers (the same
+:func:`~freshbooks_sdk._async._bounded.receive_bounded`): redirects are not followed, the body is
+decoded by the SDK and refused past ``max_response_bytes``
+(:class:`~freshbooks_sdk.errors.ResponseTooLargeError`, so a gzip bomb never expands in memory),
+and the whole exchange must finish within ``deadline`` (a server dripping bytes ends in
+:class:`~freshbooks_sdk.errors.APITimeoutError`).
+
 Logging (``freshbooks_sdk`` logger, DEBUG): method, path, status and elapsed time only; never a
 token, a code or the client secret.
 """
@@ -23,6 +30,8 @@ from typing import Any
 
 import httpx
 
+from freshbooks_sdk._async._backend import within
+from freshbooks_sdk._async._bounded import DeadlinePassed, receive_bounded
 from freshbooks_sdk._core import oauth as core
 from freshbooks_sdk._core.oauth import (
     DEFAULT_API_BASE_URL,
@@ -31,11 +40,19 @@ from freshbooks_sdk._core.oauth import (
     Token,
 )
 from freshbooks_sdk._core.retry import parse_retry_after
+from freshbooks_sdk._core.transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    BodyTooLarge,
+    UnreadableBody,
+    check_max_response_bytes,
+    resolve_deadline,
+)
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
     InvalidRequestError,
+    ResponseTooLargeError,
 )
 
 __all__ = ["AsyncOAuthClient"]
@@ -44,6 +61,8 @@ logger = logging.getLogger("freshbooks_sdk")
 
 _HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 _NOT_RETRIED = "not retried: a refresh token or code is single-use and may already be spent"
+_HARD_DEADLINE_GRACE = 1.0
+"""Wall seconds past ``deadline`` before the async client cancels an exchange outright."""
 
 
 def _utc_now() -> datetime:
@@ -92,7 +111,11 @@ class AsyncOAuthClient:
             by default one is created and owned.
         timeout: seconds (or an ``httpx.Timeout``) for each token request.
         clock: ``() -> aware UTC datetime``; also the default clock of token sources built on
-            this client. Defaults to real time.
+            this client, and the clock ``deadline`` runs on. Defaults to real time.
+        deadline: overall seconds one token request may take, the whole body included
+            (default: 4 times the largest part of ``timeout``).
+        max_response_bytes: the largest decoded token answer read (default 32 MiB; at least
+            1024); past it :class:`~freshbooks_sdk.errors.ResponseTooLargeError`.
     """
 
     def __init__(
@@ -107,6 +130,8 @@ class AsyncOAuthClient:
         http_client: httpx.AsyncClient | None = None,
         timeout: float | httpx.Timeout = 30.0,
         clock: Callable[[], datetime] | None = None,
+        deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.client_id = _require_str(client_id, "client_id")
         self._client_secret = _require_str(client_secret, "client_secret")
@@ -122,7 +147,16 @@ class AsyncOAuthClient:
                     value=timeout,
                 )
         self._timeout = timeout
+        self._deadline = resolve_deadline(
+            deadline, timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        )
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._clock = clock or _utc_now
+        # Deadlines run on the injected clock when there is one (tests take no wall time), else
+        # on a monotonic clock, as in the API client.
+        self._seconds: Callable[[], float] = (
+            time.monotonic if clock is None else (lambda: clock().timestamp())
+        )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
 
@@ -232,14 +266,37 @@ class AsyncOAuthClient:
             raise ClientClosedError(
                 f"POST {path}: the OAuth client has been closed; nothing was sent"
             )
+        request = self._http.build_request(
+            "POST", url, json=body, headers=_HEADERS, timeout=self._timeout
+        )
+        bare = httpx.Request("POST", url)  # errors carry no body: it holds the secrets
         started = time.perf_counter()
         try:
-            response = await self._http.post(
-                url,
-                json=body,
-                headers=_HEADERS,
-                timeout=self._timeout,
+            response = await within(
+                self._deadline + _HARD_DEADLINE_GRACE,
+                receive_bounded(
+                    self._http,
+                    request,
+                    limit=self._max_response_bytes,
+                    deadline_at=self._seconds() + self._deadline,
+                    seconds=self._seconds,
+                ),
             )
+        except (DeadlinePassed, TimeoutError):
+            raise APITimeoutError(
+                f"POST {path}: no complete answer within the {self._deadline:g}s deadline "
+                f"({_NOT_RETRIED})",
+                request=bare,
+                may_have_applied=True,
+            ) from None
+        except BodyTooLarge as exc:
+            raise ResponseTooLargeError(
+                f"POST {path}: the answer is larger than max_response_bytes={exc.limit}; "
+                f"reading stopped there ({_NOT_RETRIED})",
+                request=bare,
+                may_have_applied=True,
+                limit=exc.limit,
+            ) from None
         except httpx.RequestError as exc:
             elapsed = time.perf_counter() - started
             logger.debug("POST %s failed: %s (%.3fs)", path, type(exc).__name__, elapsed)
@@ -248,8 +305,14 @@ class AsyncOAuthClient:
             )
             raise error_cls(
                 f"POST {path}: {type(exc).__name__}: {exc} ({_NOT_RETRIED})",
-                request=httpx.Request("POST", url),  # no body: it holds the secrets
+                request=bare,
             ) from exc
+        except (httpx.HTTPError, UnreadableBody) as exc:  # e.g. a corrupt gzip body
+            raise APIConnectionError(
+                f"POST {path}: {type(exc).__name__}: {exc} ({_NOT_RETRIED})",
+                request=bare,
+                may_have_applied=True,
+            ) from None
         logger.debug(
             "POST %s -> %d (%.3fs)",
             path,

@@ -42,8 +42,10 @@ __all__ = [
     "meta_listing",
     "project_body",
     "project_filters",
+    "project_update_body",
     "time_entry_body",
     "time_entry_filters",
+    "time_entry_update_body",
 ]
 
 MAX_DURATION = 10 * 365 * 24 * 3600
@@ -258,14 +260,11 @@ def time_entry_body(
     internal: bool | None = None,
 ) -> dict[str, Any]:
     """The ``time_entry`` object of a create, checked (``duration`` in whole seconds)."""
-    seconds = inputs.check_int(
-        duration, field="duration", maximum=MAX_DURATION, what="an int number of seconds"
-    )
     return _drop_none(
         {
             "is_logged": _opt_bool(is_logged, "is_logged"),
             "started_at": format_iso_z(_instant(started_at, "started_at")),
-            "duration": seconds,
+            "duration": _duration(duration),
             "note": _opt_long_text(note, "note"),
             "client_id": _opt_id(client_id, "client_id"),
             "project_id": _opt_id(project_id, "project_id"),
@@ -276,6 +275,57 @@ def time_entry_body(
             "internal": _opt_bool(internal, "internal"),
         }
     )
+
+
+def _duration(value: object) -> int:
+    return inputs.check_int(
+        value, field="duration", maximum=MAX_DURATION, what="an int number of seconds"
+    )
+
+
+def _nothing_to_change(body: dict[str, Any], key: str) -> dict[str, Any]:
+    if not body:
+        raise InvalidRequestError(
+            f"an update of a {key.replace('_', ' ')} needs at least one field to change",
+            field=key,
+        )
+    return body
+
+
+def time_entry_update_body(
+    *,
+    started_at: datetime | None = None,
+    duration: int | None = None,
+    is_logged: bool | None = None,
+    note: str | None = None,
+    client_id: int | None = None,
+    project_id: int | None = None,
+    service_id: int | None = None,
+    task_id: int | None = None,
+    billable: bool | None = None,
+    internal: bool | None = None,
+) -> dict[str, Any]:
+    """The ``time_entry`` object of an update: only the fields given (``None`` keeps a field
+    as it is), each checked like a create's; at least one is needed.
+
+    >>> time_entry_update_body(duration=5400, note="Design review")
+    {'duration': 5400, 'note': 'Design review'}
+    """
+    body = _drop_none(
+        {
+            "is_logged": _opt_bool(is_logged, "is_logged"),
+            "started_at": _opt_instant(started_at, "started_at"),
+            "duration": None if duration is None else _duration(duration),
+            "note": _opt_text(note, "note"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "project_id": _opt_id(project_id, "project_id"),
+            "service_id": _opt_id(service_id, "service_id"),
+            "task_id": _opt_id(task_id, "task_id"),
+            "billable": _opt_bool(billable, "billable"),
+            "internal": _opt_bool(internal, "internal"),
+        }
+    )
+    return _nothing_to_change(body, "time_entry")
 
 
 # ---- projects --------------------------------------------------------------------------------
@@ -305,6 +355,12 @@ def project_filters(
     )
 
 
+def _opt_budget(value: object) -> int | None:
+    if value is None:
+        return None
+    return inputs.check_int(value, field="budget", maximum=2**31 - 1, what="an int >= 0")
+
+
 def _opt_decimal(value: object, field: str) -> str | None:
     if value is None:
         return None
@@ -331,11 +387,6 @@ def project_body(
     A fixed-price project needs ``fixed_price``; an internal project has no client.
     """
     kind = _choice(project_type, "project_type", PROJECT_TYPES)
-    hours = (
-        None
-        if budget is None
-        else inputs.check_int(budget, field="budget", maximum=2**31 - 1, what="an int >= 0")
-    )
     body = _drop_none(
         {
             "title": _opt_text(title, "title", required=True),
@@ -347,7 +398,7 @@ def project_body(
             "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
             "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
             "rate": _opt_decimal(rate, "rate"),
-            "budget": hours,
+            "budget": _opt_budget(budget),
             "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
         }
     )
@@ -360,3 +411,52 @@ def project_body(
             "client_id", "must be None for an internal project (drop client_id or internal=True)"
         )
     return body
+
+
+def project_update_body(
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    due_date: date | None = None,
+    client_id: int | None = None,
+    internal: bool | None = None,
+    project_type: str | None = None,
+    billing_method: str | None = None,
+    fixed_price: str | int | Decimal | None = None,
+    rate: str | int | Decimal | None = None,
+    budget: int | None = None,
+    project_manager_id: int | None = None,
+    complete: bool | None = None,
+    active: bool | None = None,
+) -> dict[str, Any]:
+    """The ``project`` object of an update: only the fields given (``None`` keeps a field as it
+    is), each checked like a create's; at least one is needed. ``complete=True`` marks the
+    project done.
+
+    >>> project_update_body(title="Website v2", complete=True)
+    {'title': 'Website v2', 'complete': True}
+    """
+    body = _drop_none(
+        {
+            "title": None if title is None else _opt_text(title, "title", required=True),
+            "description": _opt_text(description, "description"),
+            "due_date": _opt_date(due_date, "due_date"),
+            "client_id": _opt_id(client_id, "client_id"),
+            "internal": _opt_bool(internal, "internal"),
+            "project_type": _choice(project_type, "project_type", PROJECT_TYPES),
+            "billing_method": _choice(billing_method, "billing_method", PROJECT_BILLING_METHODS),
+            "fixed_price": _opt_decimal(fixed_price, "fixed_price"),
+            "rate": _opt_decimal(rate, "rate"),
+            "budget": _opt_budget(budget),
+            "project_manager_id": _opt_id(project_manager_id, "project_manager_id"),
+            "complete": _opt_bool(complete, "complete"),
+            "active": _opt_bool(active, "active"),
+        }
+    )
+    if body.get("internal") is True and "client_id" in body:
+        raise InvalidRequestError(
+            "an internal project has no client: drop client_id or internal=True",
+            field="client_id",
+            value=client_id,
+        )
+    return _nothing_to_change(body, "project")

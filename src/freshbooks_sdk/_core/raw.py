@@ -6,6 +6,12 @@ the API host (no scheme, host, ``..``, query or fragment), ``{account_id}`` is f
 the client, the query values are encoded the way FreshBooks reads them, and the JSON body is
 checked to be encodable (no NaN, no ``Decimal`` surprises).
 
+Only ``GET`` and ``DELETE`` are re-sent after an ambiguous failure (a timeout or a connection
+dropped after the request went out, a 5xx) by default. ``POST``, ``PUT`` and ``PATCH`` are not:
+in FreshBooks a ``PUT`` is as often an action as an update (``action_email`` sends an invoice,
+``action_mark_as_sent`` and ``vis_state`` move it between phases), and re-sending one could send
+the email twice. Pass ``idempotent=True`` for a plain field update you know is safe to repeat.
+
 >>> spec = build_raw_spec("GET", "/accounting/account/{account_id}/taxes/taxes",
 ...                       params={"search[name_like]": "GST", "page": 2}, account_id="ABC123")
 >>> spec.method, spec.path, spec.params, spec.idempotent
@@ -39,6 +45,9 @@ RAW_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 _RawScalar = Union[str, int, Decimal, date, bool]
 RawParamValue = Union[_RawScalar, Sequence[_RawScalar], None]
 RawParams = Union[Mapping[str, RawParamValue], Sequence[tuple[str, str]]]
+
+_REPLAYABLE = frozenset({"GET", "DELETE"})
+"""Methods re-sent after an ambiguous failure when the caller does not say otherwise."""
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~\-]+$")
 _KEY = re.compile(r"^[A-Za-z0-9_]{1,64}(\[[A-Za-z0-9_]{0,64}\]){0,3}$")
@@ -190,8 +199,19 @@ def build_raw_spec(
     account_id: str | None = None,
     idempotent: bool | None = None,
 ) -> RequestSpec:
-    """Check everything and describe the call. ``idempotent`` defaults to ``method != "POST"``:
-    a POST (create, send) is never re-sent after an ambiguous failure."""
+    """Check everything and describe the call.
+
+    ``idempotent`` defaults to ``True`` only for ``GET`` and ``DELETE``: a ``POST`` (create), a
+    ``PUT`` (update, or an action such as ``action_email``) or a ``PATCH`` is never re-sent after
+    an ambiguous failure unless the caller passes ``idempotent=True`` explicitly.
+
+    >>> build_raw_spec("PUT", "/accounting/account/{account_id}/invoices/invoices/5",
+    ...                json={"invoice": {"action_email": True}}, account_id="ABC123").idempotent
+    False
+    >>> build_raw_spec("DELETE", "/events/account/{account_id}/events/callbacks/1",
+    ...                account_id="ABC123").idempotent
+    True
+    """
     verb = str.upper(method) if isinstance(method, str) else None
     if verb not in RAW_METHODS:
         raise inputs.invalid(
@@ -214,7 +234,7 @@ def build_raw_spec(
         full_path,
         query,
         json,
-        verb != "POST" if idempotent is None else idempotent,
+        verb in _REPLAYABLE if idempotent is None else idempotent,
     )
 
 

@@ -1658,6 +1658,43 @@ class TimeEntryCreateRequest(WireModel):
     time_entry: TimeEntryCreate
 
 
+class TimeEntryUpdate(WireModel):
+    """
+    The fields of a time entry to change (at least one). A link (`client_id`, `project_id`, `service_id`, `task_id`) set to null is removed.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    is_logged: bool | None = None
+    started_at: AwareDatetime | None = None
+    """
+    ISO 8601 UTC, e.g. 2020-01-21T10:00:00Z.
+    """
+    duration: Annotated[int | None, Field(ge=0)] = None
+    """
+    Seconds.
+    """
+    note: str | None = None
+    client_id: int | None = None
+    project_id: int | None = None
+    service_id: int | None = None
+    task_id: int | None = None
+    billable: bool | None = None
+    internal: bool | None = None
+
+
+class TimeEntryUpdateRequest(WireModel):
+    """
+    Update body: {"time_entry": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    time_entry: TimeEntryUpdate
+
+
 class TimeEntryResponse(WireModel):
     """
     Single time entry: {"time_entry": {...}} (no response wrapper).
@@ -1825,6 +1862,52 @@ class ProjectCreateRequest(WireModel):
         extra="forbid",
     )
     project: ProjectCreate
+
+
+class ProjectUpdate(WireModel):
+    """
+    The fields of a project to change (at least one); `complete` marks it done.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    title: Annotated[str | None, Field(min_length=1)] = None
+    description: str | None = None
+    due_date: date_aliased | None = None
+    client_id: int | None = None
+    internal: bool | None = None
+    project_type: Literal["fixed_price", "hourly_rate"] | None = None
+    billing_method: str | None = None
+    """
+    One of project_rate, service_rate, team_member_rate, business_rate.
+    """
+    fixed_price: str | None = None
+    """
+    Decimal string.
+    """
+    rate: str | None = None
+    """
+    Decimal string (hourly rate).
+    """
+    budget: Annotated[int | None, Field(ge=0)] = None
+    """
+    Time budget (unit not documented).
+    """
+    project_manager_id: int | None = None
+    complete: bool | None = None
+    active: bool | None = None
+
+
+class ProjectUpdateRequest(WireModel):
+    """
+    Update body: {"project": {...}}.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    project: ProjectUpdate
 
 
 class ProjectResponse(WireModel):

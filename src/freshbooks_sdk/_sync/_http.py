@@ -37,7 +37,6 @@ from freshbooks_sdk._core.transport import (
     ACCEPT_ENCODING,
     DEFAULT_MAX_RESPONSE_BYTES,
     USER_AGENT,
-    BodyDecoder,
     BodyTooLarge,
     RetryEvent,
     RetryStats,
@@ -50,6 +49,8 @@ from freshbooks_sdk._core.transport import (
     utc_now,
 )
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep, within
+from freshbooks_sdk._sync._bounded import DeadlinePassed as _DeadlinePassed
+from freshbooks_sdk._sync._bounded import read_bounded
 from freshbooks_sdk._sync._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
 from freshbooks_sdk.errors import (
@@ -74,12 +75,6 @@ captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
     "freshbooks_sdk_captured_responses", default=None
 )
 """While ``with_raw_response`` runs a method, the final responses of its calls land here."""
-
-_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
-
-
-class _DeadlinePassed(Exception):
-    """The attempt's overall deadline passed while the response was being read."""
 
 
 def _redact_cause(exc: httpx.HTTPError) -> None:
@@ -465,46 +460,8 @@ class HTTPCore:
                 response.close()
                 raise _DeadlinePassed
             return response
-        try:
-            if self._seconds() > deadline_at:
-                raise _DeadlinePassed
-            try:
-                already = response.content  # an in-memory transport answered with a read body
-            except httpx.ResponseNotRead:
-                encoding = response.headers.get("content-encoding")
-                declared = response.headers.get("content-length", "")
-                if (
-                    not encoding
-                    and declared.isascii()
-                    and declared.isdigit()
-                    and int(declared[:20]) > limit
-                ):
-                    raise BodyTooLarge(limit) from None
-                decoder = BodyDecoder(encoding, limit=limit)
-                for chunk in response.iter_raw():
-                    decoder.feed(chunk)
-                    if self._seconds() > deadline_at:
-                        raise _DeadlinePassed from None
-            else:
-                decoder = BodyDecoder(None, limit=limit)  # httpx decoded it already
-                decoder.feed(already)
-            content = decoder.body()
-        finally:
-            response.close()
-        return httpx.Response(
-            response.status_code,
-            headers=[  # raw bytes: a header that is not ASCII must not break the copy
-                (name, value)
-                for name, value in response.headers.raw
-                if name.lower() not in _DROPPED_HEADERS
-            ],
-            content=content,
-            request=request,
-            extensions={
-                key: value
-                for key, value in response.extensions.items()
-                if key in ("http_version", "reason_phrase")
-            },
+        return read_bounded(
+            response, request, limit=limit, deadline_at=deadline_at, seconds=self._seconds
         )
 
     def _unexpected_status(self, spec: RequestSpec, response: httpx.Response) -> APIStatusError:

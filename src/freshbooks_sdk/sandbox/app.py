@@ -856,15 +856,18 @@ class Sandbox:
                 now=now,
                 identity_id=IDENTITY.identity_id,
             )
-            if req.method == "POST":
-                created = body.get("time_entry") or body.get("project") or {}
-                kind = "time_entry" if "time_entry" in body else "project"
-                if isinstance(created.get("id"), int):
-                    self._emit(seed.account_id, f"{kind}.create", created["id"])
+            if req.method in ("POST", "PUT", "DELETE"):
+                kind = "time_entry" if route.family == "timetracking" else "project"
+                changed = body.get(kind) or {} if body is not None else {"id": int(route.rid or 0)}
+                if isinstance(changed.get("id"), int) and changed["id"] > 0:
+                    action = {"POST": "create", "PUT": "update", "DELETE": "delete"}[req.method]
+                    self._emit(seed.account_id, f"{kind}.{action}", changed["id"])
         except BusinessError as err:
             if err.status == 429 and retry_after is not None:
                 return json_response(429, err.body, headers=[("retry-after", str(retry_after))])
             return err.response()
+        if body is None:
+            return SandboxResponse(204, [], b"")
         return json_response(200, body)
 
     def _error_format_for(self, req: SandboxRequest) -> ErrorFormat:

@@ -1,13 +1,15 @@
-"""``fb.projects``: projects (list ``/projects/business/{business_id}/projects``; get and
-create one at ``.../project[/{id}]``, singular, as FreshBooks routes them).
+"""``fb.projects``: projects (list ``/projects/business/{business_id}/projects``; get, create,
+update and delete one at ``.../project[/{id}]``, singular, as FreshBooks routes them).
 
-Needs the ``user:projects:read`` scope (``:write`` to create). Expenses and time entries bill
+Needs the ``user:projects:read`` scope (``:write`` to create, update or delete). Expenses and time entries bill
 back to a project by its id (``projectid`` on expenses, ``project_id`` on time entries).
 
     for project in fb.projects.list(active=True, client_id=1000001):
         print(project.id, project.title, project.billed_status)
     p = fb.projects.create(title="Website", client_id=1000001, project_type="hourly_rate",
                            billing_method="project_rate", rate="95.00")
+    fb.projects.update(p.id, title="Website v2", complete=True)
+    fb.projects.delete(p.id)
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from typing import TYPE_CHECKING
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._business import AsyncBusinessResource
 from freshbooks_sdk._async.streaming import wrap_raw, wrap_raw_page
-from freshbooks_sdk._core.business import bare_single, meta_listing, project_body, project_filters
+from freshbooks_sdk._core.business import (
+    bare_single,
+    meta_listing,
+    project_body,
+    project_filters,
+    project_update_body,
+)
 from freshbooks_sdk._core.input_types import (
     NumberLike,
     ProjectBillingMethod,
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
 
 
 class AsyncProjectsResource(AsyncBusinessResource["Project"]):
-    """Projects: list (lazy, bare filters), get, create."""
+    """Projects: list (lazy, bare filters), get, create, update, delete."""
 
     family = "projects"
     collection = "projects"
@@ -110,6 +118,59 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         )
         return await self._post(body, options=options)
 
+    async def update(
+        self,
+        project_id: int,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        due_date: date | None = None,
+        client_id: int | None = None,
+        internal: bool | None = None,
+        project_type: ProjectType | None = None,
+        billing_method: ProjectBillingMethod | None = None,
+        fixed_price: NumberLike | None = None,
+        rate: NumberLike | None = None,
+        budget: int | None = None,
+        project_manager_id: int | None = None,
+        complete: bool | None = None,
+        active: bool | None = None,
+        **options: Unpack[CallOptions],
+    ) -> Project:
+        """Change the fields given (``None`` keeps a field as it is) and return the project.
+
+        Each field is checked like :meth:`create`'s, and at least one is needed, before any
+        request; ``complete=True`` marks the project done. A plain field update is safe to
+        repeat, so it is retried like a read.
+
+            fb.projects.update(project.id, title="Website v2", complete=True)
+        """
+        rid = check_resource_id(project_id, field="project_id")
+        body = project_update_body(
+            title=title,
+            description=description,
+            due_date=due_date,
+            client_id=client_id,
+            internal=internal,
+            project_type=project_type,
+            billing_method=billing_method,
+            fixed_price=fixed_price,
+            rate=rate,
+            budget=budget,
+            project_manager_id=project_manager_id,
+            complete=complete,
+            active=active,
+        )
+        return await self._put(rid, body, options=options)
+
+    async def delete(self, project_id: int, **options: Unpack[CallOptions]) -> None:
+        """Delete a project (FreshBooks answers 204); reading it afterwards raises
+        :class:`~freshbooks_sdk.errors.NotFoundError`.
+
+            fb.projects.delete(project.id)
+        """
+        await self._delete(check_resource_id(project_id, field="project_id"), options=options)
+
     @cached_property
     def with_raw_response(self) -> AsyncProjectsWithRawResponse:
         """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
@@ -128,3 +189,5 @@ class AsyncProjectsWithRawResponse:
         self.list = wrap_raw_page(resource.list)
         self.get = wrap_raw(resource.get)
         self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

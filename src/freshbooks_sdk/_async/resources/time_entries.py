@@ -1,13 +1,17 @@
 """``fb.time_entries``: time tracking (``/timetracking/business/{business_id}/time_entries``).
 
-Needs the ``user:time_entries:read`` scope (``:write`` to create). The business id comes from
-``users/me`` for the client's account_id. Times are aware UTC datetimes; ``duration`` is seconds.
+Needs the ``user:time_entries:read`` scope (``:write`` to create, update or delete). The
+business id comes from
+``users/me`` for the client's account_id. Times are aware UTC datetimes; ``duration`` is
+seconds.
 
     from datetime import datetime, timedelta, timezone
     week_ago = datetime.now(timezone.utc) - timedelta(days=7)
     for entry in fb.time_entries.list(started_from=week_ago, billable=True):
         print(entry.started_at, entry.duration, entry.client_id, entry.note)
-    fb.time_entries.create(started_at=week_ago, duration=3600, client_id=1000001, note="Design")
+    entry = fb.time_entries.create(started_at=week_ago, duration=3600, client_id=1000001)
+    fb.time_entries.update(entry.id, duration=5400, note="Design review")
+    fb.time_entries.delete(entry.id)
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from freshbooks_sdk._core.business import (
     meta_listing,
     time_entry_body,
     time_entry_filters,
+    time_entry_update_body,
 )
 from freshbooks_sdk._core.input_types import TimeEntrySort
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
@@ -37,7 +42,7 @@ if TYPE_CHECKING:
 
 
 class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
-    """Time entries: list (lazy, bare filters), get, create."""
+    """Time entries: list (lazy, bare filters), get, create, update, delete."""
 
     family = "timetracking"
     collection = "time_entries"
@@ -132,6 +137,53 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
         )
         return await self._post(body, options=options)
 
+    async def update(
+        self,
+        time_entry_id: int,
+        *,
+        started_at: datetime | None = None,
+        duration: int | None = None,
+        is_logged: bool | None = None,
+        note: str | None = None,
+        client_id: int | None = None,
+        project_id: int | None = None,
+        service_id: int | None = None,
+        task_id: int | None = None,
+        billable: bool | None = None,
+        internal: bool | None = None,
+        **options: Unpack[CallOptions],
+    ) -> TimeEntry:
+        """Change the fields given (``None`` keeps a field as it is) and return the entry.
+
+        Each field is checked like :meth:`create`'s, and at least one is needed, before any
+        request. A plain field update is safe to repeat, so it is retried like a read.
+
+            fb.time_entries.update(entry.id, duration=5400, note="Design review")
+        """
+        rid = check_resource_id(time_entry_id, field="time_entry_id")
+        body = time_entry_update_body(
+            started_at=started_at,
+            duration=duration,
+            is_logged=is_logged,
+            note=note,
+            client_id=client_id,
+            project_id=project_id,
+            service_id=service_id,
+            task_id=task_id,
+            billable=billable,
+            internal=internal,
+        )
+        return await self._put(rid, body, options=options)
+
+    async def delete(self, time_entry_id: int, **options: Unpack[CallOptions]) -> None:
+        """Delete a time entry (FreshBooks answers 204). It is then listed only with
+        ``include_deleted=True``; deleting it again raises
+        :class:`~freshbooks_sdk.errors.NotFoundError`.
+
+            fb.time_entries.delete(entry.id)
+        """
+        await self._delete(check_resource_id(time_entry_id, field="time_entry_id"), options=options)
+
     @cached_property
     def with_raw_response(self) -> AsyncTimeEntriesWithRawResponse:
         """These methods returning a :class:`~freshbooks_sdk.responses.RawResponse` (status,
@@ -150,3 +202,5 @@ class AsyncTimeEntriesWithRawResponse:
         self.list = wrap_raw_page(resource.list)
         self.get = wrap_raw(resource.get)
         self.create = wrap_raw(resource.create)
+        self.update = wrap_raw(resource.update)
+        self.delete = wrap_raw(resource.delete)

@@ -94,3 +94,23 @@ class BusinessResource(Generic[M]):
         ).with_options(opts)
         result: M = self._core.call(spec, self._single)
         return result
+
+    def _put(
+        self,
+        resource_id: int,
+        body: Mapping[str, Any],
+        *,
+        options: Mapping[str, object] | None = None,
+    ) -> M:
+        """A field update (idempotent: sending the same fields twice changes nothing more)."""
+        opts = check_call_options(options)
+        url = self._url(resource_id, single=True)
+        spec = RequestSpec.update(url, {self.single_key: dict(body)}).with_options(opts)
+        result: M = self._core.call(spec, self._single)
+        return result
+
+    def _delete(self, resource_id: int, *, options: Mapping[str, object] | None = None) -> None:
+        """A DELETE (FreshBooks answers 204, no body)."""
+        opts = check_call_options(options)
+        spec = RequestSpec("DELETE", self._url(resource_id, single=True)).with_options(opts)
+        self._core.send(spec)

@@ -8,7 +8,11 @@ answers the FreshBooks way:
   page size of 30 (capped at 100);
 * filters are bare parameters (``client_id=5``, ``billable=true``,
   ``started_from=2024-05-01T00:00:00Z``) with full ISO 8601 instants;
-* projects are listed at ``.../projects`` but read and created at ``.../project[/{id}]``;
+* projects are listed at ``.../projects`` but read, created, updated (PUT, partial) and
+  deleted at ``.../project[/{id}]``; time entries are updated (PUT, partial) and deleted at
+  ``.../time_entries/{id}``; a DELETE answers 204 with no body. A deleted time entry is kept
+  inactive (``active: false``, listed only with ``include_deleted=true``); a deleted project is
+  gone (404);
 * errors are ``{"errno": 2001, "error": {"<field>": "<message>"}}`` (validation, 422),
   ``{"error": "Requested resource could not be found."}`` (404) and ``{"message": ...}`` (401);
 * time entry times are ISO UTC with ``Z``; project ``created_at``/``updated_at`` are ISO
@@ -322,11 +326,7 @@ def _create_time_entry(
     for name in ("is_logged", "started_at", "duration"):
         if data.get(name) is None:
             raise invalid(name, "field required")
-    duration = data["duration"]
-    if isinstance(duration, bool) or not isinstance(duration, int):
-        raise invalid("duration", "Input should be a valid integer (seconds).")
-    if not 0 <= duration <= _MAX_DURATION:
-        raise invalid("duration", f"Input should be between 0 and {_MAX_DURATION}.")
+    duration = _read_duration(data)
     client_id = _read_id(data, "client_id")
     if client_id is not None and client_id not in store.clients:
         raise invalid("client_id", "Client not found.")
@@ -349,6 +349,64 @@ def _create_time_entry(
         billable=bool(_read_bool(data, "billable", True)),
         internal=bool(_read_bool(data, "internal", False)),
     )
+
+
+_TIME_ENTRY_FIELDS = frozenset(
+    {
+        "is_logged",
+        "started_at",
+        "duration",
+        "note",
+        "client_id",
+        "project_id",
+        "service_id",
+        "task_id",
+        "identity_id",
+        "billable",
+        "internal",
+    }
+)
+
+
+def _read_duration(data: JsonObj) -> int:
+    duration = data["duration"]
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise invalid("duration", "Input should be a valid integer (seconds).")
+    if not 0 <= duration <= _MAX_DURATION:
+        raise invalid("duration", f"Input should be between 0 and {_MAX_DURATION}.")
+    return int(duration)
+
+
+def _update_time_entry(
+    rec: TimeEntryRecord,
+    data: JsonObj,
+    store: AccountStore,
+    projects: dict[int, ProjectRecord],
+    ctx: _Ctx,
+) -> None:
+    """A PUT: every field given is checked first, then all are applied (unknown keys ignored)."""
+    changes: dict[str, Any] = {}
+    if data.get("started_at") is not None:
+        changes["started_at"] = _read_instant(data["started_at"], "started_at")
+    if data.get("duration") is not None:
+        changes["duration"] = _read_duration(data)
+    for name in ("is_logged", "billable", "internal"):
+        if data.get(name) is not None:
+            changes[name] = _read_bool(data, name)
+    for name in ("client_id", "project_id", "service_id", "task_id", "identity_id"):
+        if name in data:  # null clears the link
+            changes[name] = _read_id(data, name)
+    if changes.get("client_id") is not None and changes["client_id"] not in store.clients:
+        raise invalid("client_id", "Client not found.")
+    if changes.get("project_id") is not None and changes["project_id"] not in projects:
+        raise invalid("project_id", "Project not found.")
+    if changes.get("identity_id", 0) is None:
+        raise invalid("identity_id", "Input should be a valid integer id.")
+    if "note" in data:
+        changes["note"] = _read_text(data, "note")
+    for name, value in changes.items():
+        setattr(rec, name, value)
+    rec.updated_at = ctx.now
 
 
 def _time_entry_filter(
@@ -442,15 +500,7 @@ def _create_project(data: JsonObj, store: AccountStore, ctx: _Ctx) -> ProjectRec
     fixed_price = _read_decimal(data, "fixed_price")
     if project_type == "fixed_price" and fixed_price is None:
         raise invalid("fixed_price", "field required for a fixed_price project")
-    due = data.get("due_date")
-    due_date: date | None = None
-    if due is not None:
-        try:
-            due_date = date.fromisoformat(due) if isinstance(due, str) else None
-        except ValueError:
-            due_date = None
-        if due_date is None:
-            raise invalid("due_date", "Input should be a valid date (YYYY-MM-DD).")
+    due_date = _read_due_date(data)
     budget = data.get("budget")
     if budget is not None and (
         isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
@@ -472,6 +522,72 @@ def _create_project(data: JsonObj, store: AccountStore, ctx: _Ctx) -> ProjectRec
         created_at=ctx.now,
         updated_at=ctx.now,
     )
+
+
+def _read_due_date(data: JsonObj) -> date | None:
+    due = data.get("due_date")
+    if due is None:
+        return None
+    try:
+        return date.fromisoformat(due) if isinstance(due, str) else _bad_due()
+    except ValueError:
+        return _bad_due()
+
+
+def _bad_due() -> date:
+    raise invalid("due_date", "Input should be a valid date (YYYY-MM-DD).")
+
+
+def _update_project(rec: ProjectRecord, data: JsonObj, store: AccountStore, ctx: _Ctx) -> None:
+    """A PUT: every field given is checked first, then all are applied (unknown keys ignored)."""
+    changes: dict[str, Any] = {}
+    if "title" in data:
+        changes["title"] = _read_text(data, "title", required=True)
+    if "description" in data:
+        changes["description"] = _read_text(data, "description")
+    if "due_date" in data:
+        changes["due_date"] = _read_due_date(data)
+    if "project_type" in data:
+        if data["project_type"] not in _PROJECT_TYPES:
+            raise invalid("project_type", f"Input should be one of {', '.join(_PROJECT_TYPES)}.")
+        changes["project_type"] = data["project_type"]
+    if "billing_method" in data:
+        method = data["billing_method"]
+        if method is not None and method not in _BILLING_METHODS:
+            raise invalid(
+                "billing_method", f"Input should be one of {', '.join(_BILLING_METHODS)}."
+            )
+        changes["billing_method"] = method
+    if "client_id" in data:
+        client_id = _read_id(data, "client_id")
+        if client_id is not None and client_id not in store.clients:
+            raise invalid("client_id", "Client not found.")
+        changes["client_id"] = client_id
+    for name in ("fixed_price", "rate"):
+        if name in data:
+            changes[name] = _read_decimal(data, name)
+    if "budget" in data:
+        budget = data["budget"]
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, int) or budget < 0
+        ):
+            raise invalid("budget", "Input should be a non-negative integer.")
+        changes["budget"] = budget
+    if "project_manager_id" in data:
+        changes["project_manager_id"] = _read_id(data, "project_manager_id")
+    for name in ("internal", "complete", "active"):
+        if data.get(name) is not None:
+            changes[name] = _read_bool(data, name)
+    after = {**{n: getattr(rec, n) for n in ("project_type", "fixed_price")}, **changes}
+    if after["project_type"] == "fixed_price" and after["fixed_price"] is None:
+        raise invalid("fixed_price", "field required for a fixed_price project")
+    internal = changes.get("internal", rec.internal)
+    client = changes.get("client_id", rec.client_id)
+    if internal and client is not None:
+        raise invalid("internal", "An internal project has no client.")
+    for name, value in changes.items():
+        setattr(rec, name, value)
+    rec.updated_at = ctx.now
 
 
 def _project_filter(params: dict[str, str]) -> Callable[[ProjectRecord], bool]:
@@ -538,8 +654,9 @@ def respond(
     store: AccountStore,
     now: datetime,
     identity_id: int,
-) -> JsonObj:
-    """Answer an authenticated, scope-checked request (raises :class:`BusinessError`)."""
+) -> JsonObj | None:
+    """Answer an authenticated, scope-checked request (raises :class:`BusinessError`);
+    ``None`` is a 204 with no body (a DELETE)."""
     ctx = _Ctx(data, now, identity_id)
     params = {k: v for k, v in req.query}
     entries = data.time_entries.setdefault(business_id, {})
@@ -564,7 +681,20 @@ def respond(
             return {"time_entry": render_time_entry(rec)}
         if route.rid is not None and req.method == "GET":
             return {"time_entry": render_time_entry(_lookup(entries, route.rid))}
-        raise _method_not_allowed(("GET", "POST"))
+        if route.rid is not None and req.method == "PUT":
+            entry = _lookup(entries, route.rid)
+            _update_time_entry(entry, _body(req, "time_entry"), store, projects, ctx)
+            return {"time_entry": render_time_entry(entry)}
+        if route.rid is not None and req.method == "DELETE":
+            entry = _lookup(entries, route.rid)
+            if not entry.active:
+                raise BusinessError(404, NOT_FOUND_BODY)
+            entry.active = False
+            entry.updated_at = ctx.now
+            return None
+        raise _method_not_allowed(
+            ("GET", "POST") if route.rid is None else ("GET", "PUT", "DELETE")
+        )
     if route.family == "projects" and route.collection == "projects" and route.rid is None:
         if req.method != "GET":
             raise _method_not_allowed(("GET",))
@@ -587,5 +717,13 @@ def respond(
         if route.rid is not None and req.method == "GET":
             rec = _lookup(projects, route.rid)
             return {"project": render_project(rec, business_id, single=True), "abilities": []}
-        raise _method_not_allowed(("GET", "POST"))
+        if route.rid is not None and req.method == "PUT":
+            rec = _lookup(projects, route.rid)
+            _update_project(rec, _body(req, "project"), store, ctx)
+            return {"project": render_project(rec, business_id, single=True)}
+        if route.rid is not None and req.method == "DELETE":
+            rec = _lookup(projects, route.rid)
+            del projects[rec.id]
+            return None
+        raise _method_not_allowed(("POST",) if route.rid is None else ("GET", "PUT", "DELETE"))
     raise BusinessError(404, NOT_FOUND_BODY)

@@ -145,7 +145,6 @@ class ClientResource(Resource[Record]):
             "fname_like": like(_field("fname")),
             "lname_like": like(_field("lname")),
             "organization_like": like(_field("organization")),
-            "email_like": like(_field("email")),
             "note_like": like(_field("note")),
             "address_like": like(*address),
             "phone_like": like(*phones),

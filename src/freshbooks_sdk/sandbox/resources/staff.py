@@ -55,7 +55,6 @@ class StaffResource(Resource[Record]):
                 lambda r: r.fields.get("lname"),
                 lambda r: r.fields.get("organization"),
             ),
-            "email_like": like(lambda r: r.fields.get("email")),
             "note_like": like(lambda r: r.fields.get("note")),
         }
 

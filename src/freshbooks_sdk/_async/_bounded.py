@@ -1,0 +1,100 @@
+"""Read one HTTP answer bounded in size and time: the part of the API client's attempt loop that
+the OAuth token endpoint shares.
+
+:func:`receive_bounded` sends a built request without following redirects, reads the body as a
+stream through :class:`~freshbooks_sdk._core.transport.BodyDecoder` (gzip/deflate decoded by the
+SDK, refused past ``limit`` decoded bytes, so a compressed "bomb" never expands in memory) and
+checks ``deadline_at`` while the bytes arrive (a server dripping its body ends in
+:class:`DeadlinePassed`). The caller turns those into its own typed errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
+
+__all__ = ["DeadlinePassed", "read_bounded", "receive_bounded"]
+
+_DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+
+
+class DeadlinePassed(Exception):
+    """The attempt's overall deadline passed while the response was being read."""
+
+
+async def receive_bounded(
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    *,
+    limit: int,
+    deadline_at: float,
+    seconds: Callable[[], float],
+) -> httpx.Response:
+    """Send ``request`` and read its whole body, at most ``limit`` decoded bytes, before
+    ``seconds()`` passes ``deadline_at``.
+
+    Raises :class:`~freshbooks_sdk._core.transport.BodyTooLarge`,
+    :class:`~freshbooks_sdk._core.transport.UnreadableBody` (a corrupt or unknown encoding),
+    :class:`DeadlinePassed`, or the ``httpx`` error of the exchange. The returned response holds
+    the decoded body (no ``Content-Encoding`` left).
+    """
+    response = await http.send(request, stream=True, follow_redirects=False)
+    return await read_bounded(
+        response, request, limit=limit, deadline_at=deadline_at, seconds=seconds
+    )
+
+
+async def read_bounded(
+    response: httpx.Response,
+    request: httpx.Request,
+    *,
+    limit: int,
+    deadline_at: float,
+    seconds: Callable[[], float],
+) -> httpx.Response:
+    """Read the body of ``response`` (sent with ``stream=True``) as :func:`receive_bounded` does,
+    and close it; the returned response holds the decoded body."""
+    try:
+        if seconds() > deadline_at:
+            raise DeadlinePassed
+        try:
+            already = response.content  # an in-memory transport answered with a read body
+        except httpx.ResponseNotRead:
+            encoding = response.headers.get("content-encoding")
+            declared = response.headers.get("content-length", "")
+            if (
+                not encoding
+                and declared.isascii()
+                and declared.isdigit()
+                and int(declared[:20]) > limit
+            ):
+                raise BodyTooLarge(limit) from None
+            decoder = BodyDecoder(encoding, limit=limit)
+            async for chunk in response.aiter_raw():
+                decoder.feed(chunk)
+                if seconds() > deadline_at:
+                    raise DeadlinePassed from None
+        else:
+            decoder = BodyDecoder(None, limit=limit)  # httpx decoded it already
+            decoder.feed(already)
+        content = decoder.body()
+    finally:
+        await response.aclose()
+    return httpx.Response(
+        response.status_code,
+        headers=[  # raw bytes: a header that is not ASCII must not break the copy
+            (name, value)
+            for name, value in response.headers.raw
+            if name.lower() not in _DROPPED_HEADERS
+        ],
+        content=content,
+        request=request,
+        extensions={
+            key: value
+            for key, value in response.extensions.items()
+            if key in ("http_version", "reason_phrase")
+        },
+    )
