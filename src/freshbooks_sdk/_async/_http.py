@@ -47,6 +47,7 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
+from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -252,9 +253,11 @@ class AsyncHTTPCore:
             deadline_at = self._seconds() + self.deadline
             self.stats.requests += 1
             try:
-                response = await within(
-                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
-                )
+                seconds = self.deadline + _HARD_DEADLINE_GRACE
+                with hard_deadline(
+                    self._http, seconds, owned=self._owns_http
+                ):  # sync: at the socket
+                    response = await within(seconds, self._receive(request, deadline_at))
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(

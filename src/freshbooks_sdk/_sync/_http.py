@@ -45,6 +45,7 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
+from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._sync._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
@@ -253,9 +254,11 @@ class HTTPCore:
             deadline_at = self._seconds() + self.deadline
             self.stats.requests += 1
             try:
-                response = within(
-                    self.deadline + _HARD_DEADLINE_GRACE, self._receive(request, deadline_at)
-                )
+                seconds = self.deadline + _HARD_DEADLINE_GRACE
+                with hard_deadline(
+                    self._http, seconds, owned=self._owns_http
+                ):  # sync: at the socket
+                    response = within(seconds, self._receive(request, deadline_at))
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(
