@@ -853,7 +853,10 @@ def _write_census(write: Callable[[str], None]) -> None:
         f"{k}={CENSUS[k]}" for k in ("scenarios", "typed", "succeeded", "untyped", "unbounded")
     )
     write("")
-    write(f"hostile-server census: {counts} (table: {len(SCENARIOS)} scenarios x sync+async)")
+    write(
+        f"hostile-server census: {counts} (table: {len(SCENARIOS)} scenarios + "
+        f"{len(REVIEW2)} socket/OAuth ones, x sync+async, + property examples)"
+    )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=str)
@@ -1483,7 +1486,7 @@ if __name__ == "__main__":  # the census for the lead: python tests/test_hostile
     print("| scenarios (x sync+async) | typed | untyped | unbounded |")
     print("|---|---|---|---|")
     print(
-        f"| {CENSUS['scenarios']} ({len(SCENARIOS)}) | {CENSUS['typed']} | "
+        f"| {CENSUS['scenarios']} ({len(SCENARIOS) + len(REVIEW2)}) | {CENSUS['typed']} | "
         f"{CENSUS['untyped']} | {CENSUS['unbounded']} |"
     )
     print(f"of which review-2 socket/OAuth scenarios: {len(REVIEW2)} x sync+async")
