@@ -853,7 +853,10 @@ def _write_census(write: Callable[[str], None]) -> None:
         f"{k}={CENSUS[k]}" for k in ("scenarios", "typed", "succeeded", "untyped", "unbounded")
     )
     write("")
-    write(f"hostile-server census: {counts} (table: {len(SCENARIOS)} scenarios x sync+async)")
+    write(
+        f"hostile-server census: {counts} (table: {len(SCENARIOS)} scenarios + "
+        f"{len(REVIEW2)} socket/OAuth ones, x sync+async, + property examples)"
+    )
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=str)
@@ -1324,13 +1327,166 @@ def test_hardening_doctests(name: str) -> None:
     assert result.attempted > 0 and result.failed == 0
 
 
+# -- review 2: a sync call held by a slow server, OAuth secrets on errors -------------------
+#
+# Each runs once per side and is counted in the census (``python tests/test_hostile_server.py``).
+
+OAUTH_SECRETS = ("CLIENTSECRET_x1", "REFRESHTOKEN_x2", "ACCESSTOKEN_x3")
+
+
+def _header_drip(conn: socket.socket) -> None:
+    for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 400:  # 20 s if nobody stops reading
+        conn.sendall(bytes([byte]))
+        time.sleep(0.05)
+
+
+def _early_hints_flood(conn: socket.socket) -> None:
+    for _ in range(400):  # a 103 every 0.05 s: each read is quick, the answer never comes
+        conn.sendall(b"HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n")
+        time.sleep(0.05)
+
+
+def _socket_outcome(name: str, side: str, answer: Callable[[socket.socket], None]) -> Outcome:
+    """One real-socket call with a 0.3 s deadline (+1 s grace): it must end within ~1.3 s."""
+    kw: dict[str, Any] = {"timeout": 0.25, "deadline": 0.3, "max_retries": 2}
+    error: BaseException | None = None
+    with LoopbackServer(answer) as server:
+        started = time.monotonic()
+        try:
+            if side == "sync":
+                with FreshBooks(
+                    access_token=TOKEN, account_id=ACCOUNT, base_url=server.url, **kw
+                ) as fb:
+                    fb.clients.get(11)
+            else:
+
+                async def main() -> None:
+                    async with AsyncFreshBooks(
+                        access_token=TOKEN, account_id=ACCOUNT, base_url=server.url, **kw
+                    ) as fb:
+                        await fb.clients.get(11)
+
+                asyncio.run(main())
+        except Exception as exc:  # the outcome under test
+            error = exc
+        took = time.monotonic() - started
+    # Wall seconds stand in for the fake clock; one connection was accepted (not retried).
+    return Outcome(name, side, error, 1, took * MAX_FAKE_SECONDS / 3.0, 0)
+
+
+def _oauth_outcome(
+    name: str, side: str, handler: Callable[[httpx.Request], httpx.Response]
+) -> Outcome:
+    from freshbooks_sdk.auth import AsyncOAuthClient, OAuthClient
+
+    seen: list[httpx.Request] = []
+
+    def counted(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return handler(request)
+
+    error: BaseException | None = None
+    secret, refresh = OAUTH_SECRETS[0], OAUTH_SECRETS[1]
+    try:
+        if side == "sync":
+            http = httpx.Client(transport=httpx.MockTransport(counted))
+            with OAuthClient("cid", secret, "https://e.example/cb", http_client=http) as oauth:
+                oauth.refresh(refresh)
+        else:
+
+            async def main() -> None:
+                ahttp = httpx.AsyncClient(transport=httpx.MockTransport(counted))
+                async with AsyncOAuthClient(
+                    "cid", secret, "https://e.example/cb", http_client=ahttp
+                ) as oauth:
+                    await oauth.refresh(refresh)
+
+            asyncio.run(main())
+    except Exception as exc:  # the outcome under test
+        error = exc
+    return Outcome(name, side, error, len(seen), 0.0, 0)
+
+
+def _token_answer(tail: bytes) -> Callable[[httpx.Request], httpx.Response]:
+    body = (
+        b'{"access_token":"'
+        + OAUTH_SECRETS[2].encode()
+        + b'","refresh_token":"'
+        + OAUTH_SECRETS[1].encode()
+        + b'","token_type":"Bearer",'
+        + tail
+    )
+    return lambda request: httpx.Response(200, content=body)
+
+
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+def _read_timeout(request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+REVIEW2: dict[str, Callable[[str], Outcome]] = {
+    "socket-header-drip": lambda side: _socket_outcome("socket-header-drip", side, _header_drip),
+    "socket-103-flood": lambda side: _socket_outcome("socket-103-flood", side, _early_hints_flood),
+    "oauth-200-trailing-junk": lambda side: _oauth_outcome(
+        "oauth-200-trailing-junk", side, _token_answer(b'"expires_in":43200}<!-- edge -->')
+    ),
+    "oauth-200-truncated": lambda side: _oauth_outcome(
+        "oauth-200-truncated", side, _token_answer(b'"expires_in":432')
+    ),
+    "oauth-connect-error": lambda side: _oauth_outcome("oauth-connect-error", side, _refused),
+    "oauth-read-timeout": lambda side: _oauth_outcome("oauth-read-timeout", side, _read_timeout),
+}
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    node: BaseException | None = error
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        yield node
+        node = node.__cause__ or node.__context__
+
+
+@pytest.mark.parametrize("side", ["sync", "async"])
+@pytest.mark.parametrize("name", list(REVIEW2))
+def test_review2_scenario(name: str, side: str) -> None:
+    outcome = REVIEW2[name](side)
+    _record(outcome, 1)
+    error = outcome.error
+    assert isinstance(error, FreshBooksError), (name, side, error)
+    assert outcome.requests <= 1
+    if name.startswith("socket"):
+        assert isinstance(error, APITimeoutError), error
+        assert "deadline" in str(error)
+        assert outcome.fake_seconds <= MAX_FAKE_SECONDS  # i.e. under 3 s of wall time
+    # No secret anywhere: message, repr, attributes, the cause chain's requests, the pickle.
+    data = pickle.dumps(error)
+    for secret in (TOKEN, *OAUTH_SECRETS):
+        assert secret.encode() not in data, (name, side, secret)
+        for node in _chain(error):
+            assert secret not in repr(node) and secret not in repr(vars(node))
+            request = getattr(node, "_request", None)
+            if isinstance(request, httpx.Request):
+                assert secret.encode() not in request.content, (name, side, secret)
+                assert secret not in str(request.headers), (name, side, secret)
+    again = pickle.loads(data)
+    assert type(again) is type(error) and str(again) == str(error)
+
+
 if __name__ == "__main__":  # the census for the lead: python tests/test_hostile_server.py
     for scenario in SCENARIOS:
         for runner in (run_sync, run_async):
             _record(runner(scenario), scenario.max_requests, scenario.max_peak)
+    for make in REVIEW2.values():  # real sockets and OAuth (review 2)
+        for side in ("sync", "async"):
+            _record(make(side), 1)
     print("| scenarios (x sync+async) | typed | untyped | unbounded |")
     print("|---|---|---|---|")
     print(
-        f"| {CENSUS['scenarios']} ({len(SCENARIOS)}) | {CENSUS['typed']} | "
+        f"| {CENSUS['scenarios']} ({len(SCENARIOS) + len(REVIEW2)}) | {CENSUS['typed']} | "
         f"{CENSUS['untyped']} | {CENSUS['unbounded']} |"
     )
+    print(f"of which review-2 socket/OAuth scenarios: {len(REVIEW2)} x sync+async")

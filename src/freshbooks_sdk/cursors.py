@@ -178,6 +178,10 @@ def _encode(key: str, value: Mapping[str, Any]) -> str:
         raise InvalidRequestError(
             f"cursor value for {key!r} is not JSON-serializable: {exc}", field="value"
         ) from None
+    except RecursionError:
+        raise InvalidRequestError(
+            f"cursor value for {key!r} is nested too deeply to store", field="value"
+        ) from None
 
 
 def _decode(key: str, text: object) -> dict[str, Any]:
@@ -187,6 +191,8 @@ def _decode(key: str, text: object) -> dict[str, Any]:
         value = json.loads(text)
     except ValueError as exc:
         raise CorruptCursorError(f"stored cursor {key!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CorruptCursorError(f"stored cursor {key!r} is nested too deeply to read") from None
     if not isinstance(value, dict):
         raise CorruptCursorError(
             f"stored cursor {key!r} is not a JSON object (got {type(value).__name__})"
@@ -245,9 +251,15 @@ def _store_fault(path: str, what: str, exc: sqlite3.Error) -> CursorError:
     )
 
 
+MAX_VERSION = 2**63 - 1
+"""The largest cursor version a store keeps (a signed 64-bit integer in SQLite and Postgres)."""
+
+
 def _check_expected_version(expected_version: object) -> None:
     if expected_version is not None and (
-        isinstance(expected_version, bool) or not isinstance(expected_version, int)
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or not 0 <= expected_version <= MAX_VERSION
     ):
         raise InvalidRequestError(
             "expected_version must be None (nothing stored yet) or the int version that "
@@ -261,6 +273,16 @@ def _stored_version(key: str, version: object) -> int:
     if isinstance(version, bool) or not isinstance(version, int):
         raise CorruptCursorError(f"stored cursor {key!r} has a bad version {version!r}")
     return version
+
+
+def _next_version(key: str, current: int | None) -> int:
+    """The version a save writes; a stored version at the 64-bit bound cannot be passed."""
+    if current is not None and current >= MAX_VERSION:
+        raise CorruptCursorError(
+            f"stored cursor {key!r} is at the largest version ({MAX_VERSION}): delete the key "
+            "or reset its version to save again"
+        )
+    return (current or 0) + 1
 
 
 class MemoryCursorStore:
@@ -444,7 +466,7 @@ class SQLiteCursorStore:
                         (key, text, new_version),
                     )
                 else:
-                    new_version = current + 1
+                    new_version = _next_version(key, current)
                     conn.execute(
                         f"UPDATE {self.table} SET value = ?, version = ? "
                         "WHERE key = ? AND version = ?",

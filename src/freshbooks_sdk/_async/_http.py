@@ -52,6 +52,7 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
+from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -149,7 +150,8 @@ class AsyncHTTPCore:
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
-        self._owns_http = http_client is None
+        self._owns_http = http_client is None  # closed by this object (copies never close it)
+        self._sdk_made_http = http_client is None  # built here: bounded at the socket (sync)
         self._http = http_client or httpx.AsyncClient(timeout=self._timeout, trust_env=True)
         self._on_retry = on_retry
         self._sleep: SleepFn = sleep or default_sleep
@@ -319,10 +321,13 @@ class AsyncHTTPCore:
             deadline_at = self._seconds() + deadline
             self.stats.requests += 1
             try:
-                response = await within(
-                    deadline + _HARD_DEADLINE_GRACE,
-                    self._receive(request, deadline_at, limit, stream=stream),
-                )
+                seconds = deadline + _HARD_DEADLINE_GRACE
+                with hard_deadline(
+                    self._http, seconds, owned=self._sdk_made_http
+                ):  # sync: at the socket
+                    response = await within(
+                        seconds, self._receive(request, deadline_at, limit, stream=stream)
+                    )
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(

@@ -90,6 +90,7 @@ from freshbooks_sdk.errors import (
     InvalidRequestError,
     RateLimitError,
 )
+from freshbooks_sdk.stores import StoreUnavailableError
 
 from ._backend import SleepFn, Wakeup, default_sleep, run_blocking
 
@@ -245,8 +246,8 @@ class AsyncPoller(Generic[T]):
       only cause a re-delivery.
     * ``max_backoff``: longest wait after failed cycles (a ``Retry-After`` may ask for more).
     * ``max_store_retries``: how many times in a row an unavailable cursor store (locked, disk
-      full) is waited for before its error is raised; a broken store (not a database, schema
-      changed, read-only) is raised at once.
+      full), token store or rate gate is waited for before its error is raised; a broken store
+      (not a database, schema changed, read-only, a damaged token) is raised at once.
     * ``item_id``, ``wire_updated``, ``digest``: read an item's id, its ``updated`` as
       FreshBooks wrote it, and a digest of its content. By default they come from
       ``item.model_dump(mode="json")`` (the SDK's pydantic models); give all three for other
@@ -637,8 +638,8 @@ class AsyncPoller(Generic[T]):
             except FreshBooksError as exc:
                 if not exc.retryable:
                     raise
-                if isinstance(exc, CursorStoreUnavailableError):
-                    store_failures += 1
+                if isinstance(exc, (CursorStoreUnavailableError, StoreUnavailableError)):
+                    store_failures += 1  # a cursor or token store (or gate): capped
                     if store_failures > self._max_store_retries:
                         raise
                 else:

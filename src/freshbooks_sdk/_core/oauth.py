@@ -28,6 +28,7 @@ import attrs
 
 from freshbooks_sdk._core.errparse import excerpt, parse_error_body
 from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, parse_iso_datetime
+from freshbooks_sdk._core.redact import redact_body
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL
 from freshbooks_sdk.errors import (
     APIStatusError,
@@ -489,7 +490,9 @@ def parse_token_response(
     if not isinstance(payload, Mapping):
         raise ResponseValidationError(
             f"the token endpoint answered HTTP {status_code} without a JSON object",
-            body_excerpt=excerpt(content) if payload is None else "",
+            # A 200 body can hold the new tokens even when it is not readable JSON (trailing
+            # junk, cut short): the excerpt keeps nothing a secret field names.
+            body_excerpt=excerpt(redact_body(content)) if payload is None else "",
             errors=[{"loc": (), "msg": "expected a JSON object", "type": "model_type"}],
         )
     problems: list[dict[str, Any]] = []

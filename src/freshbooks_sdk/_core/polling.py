@@ -284,6 +284,25 @@ def _sorted_boundary(keys: Iterable[BoundaryKey]) -> tuple[BoundaryKey, ...]:
     return tuple(sorted(set(keys), key=_boundary_sort_key))
 
 
+MAX_CURSOR_ID = 2**63 - 1
+"""Largest id a cursor may name (FreshBooks ids are positive 64-bit integers)."""
+
+
+def _show(value: object, limit: int = 80) -> str:
+    """A short ``repr`` of a value read from a cursor, safe for any value: a huge int (whose
+    ``repr`` raises past 4,300 digits) or a deeply nested list (``RecursionError``) is named by
+    its type instead."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError, MemoryError):
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _id_in_range(value: int) -> bool:
+    return 0 <= value <= MAX_CURSOR_ID
+
+
 @attrs.frozen
 class Cursor:
     """Where a poller is: a watermark, an optional resume id, and the boundary set.
@@ -344,41 +363,52 @@ class Cursor:
         version = obj.get("v")
         if version != CURSOR_FORMAT:
             raise CorruptCursorError(
-                f"unsupported cursor format v={version!r} (this SDK reads v={CURSOR_FORMAT})"
+                f"unsupported cursor format v={_show(version)} (this SDK reads v={CURSOR_FORMAT})"
             )
         raw_wm = obj.get("watermark")
         if not isinstance(raw_wm, str):
-            raise CorruptCursorError(f"cursor watermark must be a string, got {raw_wm!r}")
+            raise CorruptCursorError(f"cursor watermark must be a string, got {_show(raw_wm)}")
         try:
             watermark = parse_iso_datetime(raw_wm)
         except ValueError as exc:
             raise CorruptCursorError(f"cursor watermark is unreadable: {exc}") from None
         if not (raw_wm.endswith(("Z", "z")) or "+" in raw_wm[10:] or "-" in raw_wm[10:]):
-            raise CorruptCursorError(f"cursor watermark {raw_wm!r} has no time zone")
+            raise CorruptCursorError(f"cursor watermark {_show(raw_wm)} has no time zone")
         if not in_supported_range(watermark):
             raise CorruptCursorError(
-                f"cursor watermark {raw_wm!r} is outside 1970-2200; repair or delete the key"
+                f"cursor watermark {_show(raw_wm)} is outside 1970-2200; repair or delete the key"
             )
         after_id = obj.get("after_id")
-        if after_id is not None and (isinstance(after_id, bool) or not isinstance(after_id, int)):
+        if after_id is not None and (
+            isinstance(after_id, bool)
+            or not isinstance(after_id, int)
+            or not _id_in_range(after_id)
+        ):
             raise CorruptCursorError(
-                f"cursor after_id must be an integer or null, got {after_id!r}"
+                f"cursor after_id must be an integer id (0 to 2**63-1) or null, "
+                f"got {_show(after_id)}"
             )
         raw_boundary = obj.get("boundary")
         if not isinstance(raw_boundary, list):
-            raise CorruptCursorError(f"cursor boundary must be a list, got {raw_boundary!r}")
+            raise CorruptCursorError(f"cursor boundary must be a list, got {_show(raw_boundary)}")
         keys: list[BoundaryKey] = []
         for n, entry in enumerate(raw_boundary):
             if not isinstance(entry, (list, tuple)) or len(entry) != 3:
                 raise CorruptCursorError(
-                    f"cursor boundary[{n}] must be [id, updated, digest], got {entry!r}"
+                    f"cursor boundary[{n}] must be [id, updated, digest], got {_show(entry)}"
                 )
             item_id, wire, digest = entry
-            if isinstance(item_id, bool) or not isinstance(item_id, int):
-                raise CorruptCursorError(f"cursor boundary[{n}] id must be an integer: {entry!r}")
+            if (
+                isinstance(item_id, bool)
+                or not isinstance(item_id, int)
+                or not _id_in_range(item_id)
+            ):
+                raise CorruptCursorError(
+                    f"cursor boundary[{n}] id must be an integer id (0 to 2**63-1): {_show(entry)}"
+                )
             if not isinstance(wire, str) or not isinstance(digest, str):
                 raise CorruptCursorError(
-                    f"cursor boundary[{n}] updated and digest must be strings: {entry!r}"
+                    f"cursor boundary[{n}] updated and digest must be strings: {_show(entry)}"
                 )
             try:
                 reading_bounds(wire)

@@ -48,6 +48,7 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
+from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._sync._bounded import DeadlinePassed as _DeadlinePassed
 from freshbooks_sdk._sync._bounded import read_bounded
@@ -150,7 +151,8 @@ class HTTPCore:
         self.max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
-        self._owns_http = http_client is None
+        self._owns_http = http_client is None  # closed by this object (copies never close it)
+        self._sdk_made_http = http_client is None  # built here: bounded at the socket (sync)
         self._http = http_client or httpx.Client(timeout=self._timeout, trust_env=True)
         self._on_retry = on_retry
         self._sleep: SleepFn = sleep or default_sleep
@@ -320,10 +322,13 @@ class HTTPCore:
             deadline_at = self._seconds() + deadline
             self.stats.requests += 1
             try:
-                response = within(
-                    deadline + _HARD_DEADLINE_GRACE,
-                    self._receive(request, deadline_at, limit, stream=stream),
-                )
+                seconds = deadline + _HARD_DEADLINE_GRACE
+                with hard_deadline(
+                    self._http, seconds, owned=self._sdk_made_http
+                ):  # sync: at the socket
+                    response = within(
+                        seconds, self._receive(request, deadline_at, limit, stream=stream)
+                    )
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(

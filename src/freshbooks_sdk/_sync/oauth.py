@@ -304,6 +304,9 @@ class OAuthClient:
             error_cls = (
                 APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
             )
+            from freshbooks_sdk._sync._http import _redact_cause  # (_http imports this module)
+
+            _redact_cause(exc)  # the cause holds the request: its body has the secrets
             raise error_cls(
                 f"POST {path}: {type(exc).__name__}: {exc} ({_NOT_RETRIED})",
                 request=bare,

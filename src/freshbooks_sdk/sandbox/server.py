@@ -71,11 +71,16 @@ class SandboxServerUnavailable(ImportError):
     """
 
     def __init__(self, cause: str = "uvicorn is not installed") -> None:
+        self.cause = cause
         super().__init__(
             f"serving the sandbox over HTTP needs the 'server' extra ({cause}): {INSTALL_HINT}. "
             "The in-process transports (sb.transport(), sb.async_transport()) need nothing more.",
             name="uvicorn",
         )
+
+    def __reduce__(self) -> tuple[type[SandboxServerUnavailable], tuple[str]]:
+        """Pickled as its cause: unpickling rebuilds the same message (task queues, pools)."""
+        return (type(self), (self.cause,))
 
 
 def _uvicorn() -> tuple[ModuleType, ModuleType, type[Any]]:

@@ -49,7 +49,13 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from freshbooks_sdk._async._backend import run_blocking
 from freshbooks_sdk._core.oauth import Token
-from freshbooks_sdk.cursors import CursorStore, MemoryCursorStore, SQLiteCursorStore, StoredCursor
+from freshbooks_sdk.cursors import (
+    CursorStore,
+    MemoryCursorStore,
+    SQLiteCursorStore,
+    StoredCursor,
+    is_transient_sqlite_error,
+)
 from freshbooks_sdk.errors import FreshBooksError, InvalidRequestError
 
 __all__ = [
@@ -65,6 +71,7 @@ __all__ = [
     "SQLiteCursorStore",
     "SQLiteRateGate",
     "SQLiteTokenStore",
+    "StoreBrokenError",
     "StoreUnavailableError",
     "StoredCursor",
     "TokenLease",
@@ -76,6 +83,7 @@ __all__ = [
     "check_key",
     "decode_token",
     "encode_token",
+    "sqlite_store_fault",
 ]
 
 T = TypeVar("T")
@@ -92,8 +100,44 @@ class StoreUnavailableError(FreshBooksError):
 
     @property
     def retryable(self) -> bool:
-        """Always True: the store call changed nothing."""
+        """True: the store call changed nothing (False for :class:`StoreBrokenError`)."""
         return True
+
+
+class StoreBrokenError(StoreUnavailableError):
+    """A shared store fails in a way that waiting cannot fix: not a database (overwritten),
+    a missing table or column, a read-only database, a damaged stored token, a refused login.
+
+    Not retryable: a poller raises it at once instead of backing off; repair the store (or
+    re-connect the account for a damaged token). A subclass of :class:`StoreUnavailableError`,
+    so code that already catches that still catches it, and can tell the two apart::
+
+        try:
+            client.clients.list().to_list()
+        except StoreUnavailableError as exc:
+            if not exc.retryable:  # a StoreBrokenError: page someone
+                raise
+    """
+
+    @property
+    def retryable(self) -> bool:
+        """False: the same call fails the same way until the store is repaired."""
+        return False
+
+
+def sqlite_store_fault(what: str, exc: sqlite3.Error) -> StoreUnavailableError:
+    """The typed error for a SQLite failure of a token store or rate gate: retryable
+    :class:`StoreUnavailableError` when waiting can help (a lock, a full disk), else
+    :class:`StoreBrokenError` (the same classification as the cursor store).
+
+    >>> type(sqlite_store_fault("read", sqlite3.OperationalError("database is locked"))).__name__
+    'StoreUnavailableError'
+    >>> type(sqlite_store_fault("read", sqlite3.DatabaseError("file is not a database"))).__name__
+    'StoreBrokenError'
+    """
+    if is_transient_sqlite_error(exc):
+        return StoreUnavailableError(f"cannot {what}: {exc}")
+    return StoreBrokenError(f"cannot {what}: {exc} (this does not clear by waiting)")
 
 
 def check_key(key: object, field: str = "key") -> str:
@@ -118,14 +162,15 @@ def encode_token(token: Token) -> str:
 
 
 def decode_token(key: str, text: object) -> Token:
-    """The token stored as ``text`` under ``key``; a damaged one raises StoreUnavailableError."""
+    """The token stored as ``text`` under ``key``; a damaged one raises StoreBrokenError (it is
+    corrupt: reading it again gives the same answer)."""
     try:
         if not isinstance(text, str):
             raise ValueError(f"not text ({type(text).__name__})")
         data = json.loads(text)
         return Token.from_dict(data)
     except (ValueError, InvalidRequestError) as exc:
-        raise StoreUnavailableError(f"the stored token of {key!r} cannot be read: {exc}") from None
+        raise StoreBrokenError(f"the stored token of {key!r} cannot be read: {exc}") from None
 
 
 @runtime_checkable
@@ -510,7 +555,7 @@ class _SQLiteBase:
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            raise StoreUnavailableError(f"cannot use the database {self.path!r}: {exc}") from exc
+            raise sqlite_store_fault(f"use the database {self.path!r}", exc) from exc
 
 
 class _SQLiteLease:
@@ -531,7 +576,7 @@ class _SQLiteLease:
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.release()
-            raise StoreUnavailableError(f"cannot store the refreshed token: {exc}") from exc
+            raise sqlite_store_fault("store the refreshed token", exc) from exc
         self._held = False
         self._conn.close()
 
@@ -601,7 +646,7 @@ class SQLiteTokenStore(_SQLiteBase):
         try:
             conn = self._connect()
         except sqlite3.Error as exc:
-            raise StoreUnavailableError(f"cannot open {self.path!r}: {exc}") from exc
+            raise sqlite_store_fault(f"open {self.path!r}", exc) from exc
         try:
             conn.execute("BEGIN IMMEDIATE")
             row = conn.execute(
@@ -611,8 +656,8 @@ class SQLiteTokenStore(_SQLiteBase):
         except BaseException as exc:
             conn.close()
             if isinstance(exc, sqlite3.Error):
-                raise StoreUnavailableError(
-                    f"cannot take the refresh lock of {key!r} in {self.path!r}: {exc}"
+                raise sqlite_store_fault(
+                    f"take the refresh lock of {key!r} in {self.path!r}", exc
                 ) from exc
             raise
         return _SQLiteLease(conn, key, token)

@@ -206,6 +206,10 @@ def encode_cursor(key: str, value: Mapping[str, Any]) -> str:
         raise InvalidRequestError(
             f"cursor value for {key!r} is not JSON-serializable: {exc}", field="value"
         ) from None
+    except RecursionError:
+        raise InvalidRequestError(
+            f"cursor value for {key!r} is nested too deeply to store", field="value"
+        ) from None
 
 
 def decode_cursor(key: str, text: object) -> dict[str, Any]:
@@ -213,6 +217,8 @@ def decode_cursor(key: str, text: object) -> dict[str, Any]:
         value = json.loads(text) if isinstance(text, str) else None
     except ValueError as exc:
         raise CorruptCursorError(f"stored cursor {key!r} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CorruptCursorError(f"stored cursor {key!r} is nested too deeply to read") from None
     if not isinstance(value, dict):
         raise CorruptCursorError(f"stored cursor {key!r} is not a JSON object")
     return value
@@ -313,3 +319,40 @@ class GateCache:
 
 def gate_until(row: tuple[Any, ...] | None) -> float:
     return float("-inf") if row is None else float(row[0])
+
+
+# SQLSTATE classes and codes after which trying again later may succeed: a lost or refused
+# connection (08), a serialization failure or deadlock (40001, 40P01), insufficient resources
+# (53), a query cancelled by statement_timeout (57014), an administrator shutdown or a server
+# starting up (57P01-57P05), a lock not available (55P03), a system I/O error (58).
+_TRANSIENT_SQLSTATE_CLASSES = frozenset({"08", "53", "58"})
+_TRANSIENT_SQLSTATES = frozenset(
+    {"40001", "40P01", "55P03", "57014", "57P01", "57P02", "57P03", "57P04", "57P05"}
+)
+# ... and after which the same statement fails the same way until someone repairs the store:
+# data exceptions (22), integrity violations (23), a read-only transaction (25006), refused
+# credentials (28), an unknown database (3D) or schema (3F), a syntax error or a missing or
+# renamed table or column, or a missing privilege (42), a feature not supported (0A), and data
+# corruption (XX001, XX002).
+_BROKEN_SQLSTATE_CLASSES = frozenset({"22", "23", "28", "3D", "3F", "42", "0A"})
+_BROKEN_SQLSTATES = frozenset({"25006", "XX001", "XX002"})
+
+
+def is_transient_sqlstate(sqlstate: str | None) -> bool:
+    """Whether a PostgreSQL failure with ``sqlstate`` may clear by waiting (pure).
+
+    A failure without a SQLSTATE (the server could not be reached, the connection dropped) is
+    transient; an unlisted SQLSTATE is treated as transient too (the callers bound their
+    retries), the listed permanent ones are not.
+
+    >>> is_transient_sqlstate("08006"), is_transient_sqlstate("40P01"), is_transient_sqlstate(None)
+    (True, True, True)
+    >>> is_transient_sqlstate("42703"), is_transient_sqlstate("25006"), is_transient_sqlstate("22P02")
+    (False, False, False)
+    """
+    if not sqlstate:
+        return True
+    code = sqlstate.upper()
+    if code in _TRANSIENT_SQLSTATES or code[:2] in _TRANSIENT_SQLSTATE_CLASSES:
+        return True
+    return not (code in _BROKEN_SQLSTATES or code[:2] in _BROKEN_SQLSTATE_CLASSES)

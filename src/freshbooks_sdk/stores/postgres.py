@@ -57,9 +57,14 @@ import psycopg
 
 from freshbooks_sdk._core.oauth import Token
 from freshbooks_sdk.cursors import StoredCursor
-from freshbooks_sdk.errors import CursorStoreUnavailableError, FreshBooksError
+from freshbooks_sdk.errors import (
+    CursorStoreBrokenError,
+    CursorStoreUnavailableError,
+    FreshBooksError,
+)
 from freshbooks_sdk.stores import (
     DEFAULT_LOCK_TIMEOUT,
+    StoreBrokenError,
     StoreUnavailableError,
     check_key,
     check_until,
@@ -80,6 +85,7 @@ from freshbooks_sdk.stores._pg import (
     cursor_conflict,
     encode_cursor,
     gate_until,
+    is_transient_sqlstate,
     lock_timeout_ms,
     locked_row,
     set_lock_timeout,
@@ -102,7 +108,24 @@ T = TypeVar("T")
 def _fault(
     error: Callable[[str], FreshBooksError], what: str, exc: psycopg.Error
 ) -> FreshBooksError:
-    return error(f"cannot {what}: {type(exc).__name__}: {exc}")
+    """The typed error for a psycopg failure, decided by its SQLSTATE: ``error`` (retryable)
+    when waiting may help, else its broken twin (a missing column, a read-only database)."""
+    message = f"cannot {what}: {type(exc).__name__}: {exc}"
+    if is_transient_sqlstate(exc.sqlstate):
+        return error(message)
+    message += " (this does not clear by waiting)"
+    if error is CursorStoreUnavailableError:
+        return CursorStoreBrokenError(message)
+    if error is StoreUnavailableError:
+        return StoreBrokenError(message)
+    return error(message)
+
+
+def _token_fault(what: str, exc: psycopg.Error) -> StoreUnavailableError:
+    """:func:`_fault` for the token store's own lock and lease statements."""
+    error = _fault(StoreUnavailableError, what, exc)
+    assert isinstance(error, StoreUnavailableError)
+    return error
 
 
 class _Connection:
@@ -222,9 +245,7 @@ class _AsyncConnection:
 
 
 def _lock_fault(key: str, exc: psycopg.Error) -> StoreUnavailableError:
-    return StoreUnavailableError(
-        f"cannot take the refresh lock of {key!r}: {type(exc).__name__}: {exc}"
-    )
+    return _token_fault(f"take the refresh lock of {key!r}", exc)
 
 
 class _PostgresLease:
@@ -265,9 +286,7 @@ class _PostgresLease:
             self._conn.commit()
         except psycopg.Error as exc:
             self.release()
-            raise StoreUnavailableError(
-                f"cannot store the refreshed token of {self._key!r}: {exc}"
-            ) from exc
+            raise _token_fault(f"store the refreshed token of {self._key!r}", exc) from exc
         self._held = False
         self._conn.close()
 
@@ -280,9 +299,7 @@ class _PostgresLease:
             self._conn.commit()
         except psycopg.Error as exc:
             self.release()
-            raise StoreUnavailableError(
-                f"cannot mark the grant of {self._key!r} dead: {exc}"
-            ) from exc
+            raise _token_fault(f"mark the grant of {self._key!r} dead", exc) from exc
         self._held = False
         self._conn.close()
 
@@ -357,7 +374,7 @@ class PostgresTokenStore:
         try:
             conn = self._db.connect(autocommit=False)
         except psycopg.Error as exc:
-            raise StoreUnavailableError(f"cannot connect to the token store: {exc}") from exc
+            raise _token_fault("connect to the token store", exc) from exc
         lease = _PostgresLease(conn, self._sql, key)
         advisory, select = self._sql.lock
         try:
@@ -403,9 +420,7 @@ class _AsyncPostgresLease:
             await self._conn.commit()
         except psycopg.Error as exc:
             await self.release()
-            raise StoreUnavailableError(
-                f"cannot store the refreshed token of {self._key!r}: {exc}"
-            ) from exc
+            raise _token_fault(f"store the refreshed token of {self._key!r}", exc) from exc
         self._held = False
         await self._conn.close()
 
@@ -418,9 +433,7 @@ class _AsyncPostgresLease:
             await self._conn.commit()
         except psycopg.Error as exc:
             await self.release()
-            raise StoreUnavailableError(
-                f"cannot mark the grant of {self._key!r} dead: {exc}"
-            ) from exc
+            raise _token_fault(f"mark the grant of {self._key!r} dead", exc) from exc
         self._held = False
         await self._conn.close()
 
@@ -499,7 +512,7 @@ class AsyncPostgresTokenStore:
         try:
             conn = await self._db.connect(autocommit=False)
         except psycopg.Error as exc:
-            raise StoreUnavailableError(f"cannot connect to the token store: {exc}") from exc
+            raise _token_fault("connect to the token store", exc) from exc
         lease = _AsyncPostgresLease(conn, self._sql, key)
         advisory, select = self._sql.lock
         try:
