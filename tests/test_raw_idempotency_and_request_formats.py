@@ -1,6 +1,5 @@
-"""Defects a review found in issues 13 and 10: raw PUTs re-sent after a dropped response, the
-OpenAPI request check ignoring formats and search-value types, and the sandbox still applying the
-undocumented ``search[email_like]``."""
+"""Raw PUTs are not re-sent after a dropped response; the OpenAPI request check reads formats
+and search-value types; the sandbox ignores the undocumented ``search[email_like]``."""
 
 from __future__ import annotations
 

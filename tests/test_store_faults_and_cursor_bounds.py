@@ -1,4 +1,4 @@
-"""Regressions from the second review of the hardening work (issue 10).
+"""Token, cursor and Postgres store faults classified; cursors and versions bounded (issue 10).
 
 The hostile-server parts (a sync call held by a dripping server, OAuth secrets on errors) are in
 ``tests/test_hostile_server.py``'s census; the rest is here.
