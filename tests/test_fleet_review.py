@@ -93,3 +93,50 @@ async def test_async_postgres_lock_waits_longer_than_the_statement_timeout() -> 
     finally:
         await lease.release()
         await asyncio.to_thread(holder.join)
+
+
+# ---- 4. with_account views gate by their own account -------------------------------------------
+
+
+def test_with_account_views_are_gated_by_their_own_account() -> None:
+    from freshbooks_sdk.errors import RateLimitError
+    from freshbooks_sdk.sandbox import Sandbox
+    from freshbooks_sdk.stores import MemoryRateGate
+
+    sb = Sandbox()
+    gate = MemoryRateGate()
+    fb = sb.client(rate_gate=gate, max_retries=0)
+    bay = fb.with_account("BAY456")
+    sb.set_rate_limit("BAY456", 0, 2.0, retry_after=30)
+    with pytest.raises(RateLimitError):
+        bay.clients.list().first_page()
+    now = sb.now().timestamp()
+    assert gate.wait_time("BAY456", now) == pytest.approx(30.0, abs=1.0)
+    assert gate.wait_time(fb.account_id, now) == 0.0
+    fb.clients.list().first_page()  # the parent's account is not held back
+    # an explicit key is kept by every view (one gate for a whole token, say)
+    shared = sb.client(rate_gate=gate, rate_gate_key="whole-token", max_retries=0)
+    with pytest.raises(RateLimitError):
+        shared.with_account("BAY456").clients.list().first_page()
+    assert gate.wait_time("whole-token", sb.now().timestamp()) == pytest.approx(30.0, abs=1.0)
+    assert bay.stats is fb.stats  # the view still shares the parent's connection and counters
+
+
+async def test_async_with_account_views_are_gated_by_their_own_account() -> None:
+    from freshbooks_sdk.errors import RateLimitError
+    from freshbooks_sdk.sandbox import Sandbox
+    from freshbooks_sdk.stores import MemoryRateGate
+
+    sb = Sandbox()
+    gate = MemoryRateGate()
+    fb = sb.async_client(rate_gate=gate, max_retries=0)
+    bay = fb.with_account("BAY456")
+    sb.set_rate_limit("BAY456", 0, 2.0, retry_after=30)
+    with pytest.raises(RateLimitError):
+        await bay.clients.list().first_page()
+    now = sb.now().timestamp()
+    assert gate.wait_time("BAY456", now) == pytest.approx(30.0, abs=1.0)
+    assert gate.wait_time(fb.account_id, now) == 0.0
+    await fb.clients.list().first_page()
+    acme = bay.with_account(fb.account_id)  # a view of a view, back on the first account
+    await acme.clients.list().first_page()

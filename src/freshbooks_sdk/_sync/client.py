@@ -8,6 +8,7 @@ with FreshBooks(access_token="...", account_id="ABC123") as afb:
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
 from datetime import datetime
@@ -74,8 +75,8 @@ class FreshBooks:
         rate_gate: a :class:`~freshbooks_sdk.stores.RateGate` shared by every worker: a request
             waits while the account is rate limited, and a 429 closes the gate for everyone for
             its ``Retry-After`` (a wait beyond ``max_retry_wait`` raises ``RateLimitError``).
-        rate_gate_key: the gate's key, ``account_id`` by default (``with_account`` views
-            share their parent's key).
+        rate_gate_key: the gate's key, ``account_id`` by default (a ``with_account`` view is
+            gated by its own account id, unless ``rate_gate_key`` was given explicitly).
         deadline: seconds one attempt of a call may take in all (connect, send, the whole body);
             default 4x the timeout. A server dripping its answer ends in ``APITimeoutError``.
         max_response_bytes: the largest decoded body read (default 32 MiB); a larger one (or a
@@ -170,6 +171,7 @@ class FreshBooks:
             deadline=deadline,
             max_response_bytes=max_response_bytes,
         )
+        self._gate_key_explicit = rate_gate_key is not None
         self._bind_resources()
         warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)
 
@@ -244,6 +246,11 @@ class FreshBooks:
         other = object.__new__(type(self))
         other.__dict__.update(self.__dict__)
         other.account_id = check_account_id(account_id)
+        if not self._gate_key_explicit and other.account_id != self.account_id:
+            # FreshBooks rate-limits per account: the view has its own gate key (a shallow copy
+            # of the core shares the HTTP client, token source, gate and stats).
+            other._core = copy.copy(self._core)
+            other._core._rate_gate_key = other.account_id
         other._bind_resources()
         return other
 
