@@ -249,7 +249,7 @@ class AsyncFreshBooks:
             # FreshBooks rate-limits per account: the view has its own gate key (a shallow copy
             # of the core shares the HTTP client, token source, gate and stats).
             other._core = copy.copy(self._core)
-            other._core._rate_gate_key = other.account_id
+            other._core._rate_gate_key = other.account_id or "default"
         other._bind_resources()
         return other
 
