@@ -6,10 +6,12 @@ gate per account, and the Celery beat keeps a stable per-connection phase.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -140,3 +142,57 @@ async def test_async_with_account_views_are_gated_by_their_own_account() -> None
     await fb.clients.list().first_page()
     acme = bay.with_account(fb.account_id)  # a view of a view, back on the first account
     await acme.clients.list().first_page()
+
+
+# ---- 5. beat: a fixed per-connection phase, the mean period is the interval ---------------------
+
+
+def _simulate_beat(schedules: dict[str, Any], start: datetime, seconds: float) -> dict[str, list]:
+    """Celery beat's loop, event-driven: ask each entry's real ``is_due`` when it said to."""
+    import heapq
+
+    now = [start]
+    for sched in schedules.values():
+        sched.nowfun = lambda: now[0]
+    runs: dict[str, list[datetime]] = {key: [] for key in schedules}
+    last = dict.fromkeys(schedules, start)  # a new entry's last_run_at is beat's start
+    checks = [(start, key) for key in schedules]
+    end = start + timedelta(seconds=seconds)
+    while checks:
+        at, key = heapq.heappop(checks)
+        if at >= end:
+            break
+        now[0] = at
+        due, next_check = schedules[key].is_due(last[key])
+        if due:
+            runs[key].append(at)
+            last[key] = at + timedelta(seconds=0.4)  # beat records the run a moment later
+        # beat's loop wakes at most every 5 minutes (beat_max_loop_interval) and ticks in 0.1 s
+        wait = min(max(float(next_check), 0.1), 300.0)
+        heapq.heappush(checks, (at + timedelta(seconds=wait), key))
+    return runs
+
+
+def test_beat_runs_every_interval_on_average_at_a_stable_phase() -> None:
+    pytest.importorskip("celery")
+    from freshbooks_sdk.celery import Connection, FreshBooksFleet
+
+    keys = [f"BIZ{i:03d}" for i in range(40)]
+    fleet = FreshBooksFleet.__new__(FreshBooksFleet)
+    fleet.prefix = "freshbooks"
+    entries = fleet.beat_schedule([Connection(key) for key in keys])
+    schedules = {key: entries[f"freshbooks.poll:{key}"]["schedule"] for key in keys}
+    start = datetime(2026, 1, 1, 0, 0, 7, tzinfo=UTC)
+    runs = _simulate_beat(schedules, start, 86400)
+    for key, times in runs.items():
+        assert 287 <= len(times) <= 289, (key, len(times))  # 288 runs a day at 300 s
+        gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+        assert all(299 <= gap <= 301 for gap in gaps), key  # no accumulating delay
+        phase = schedules[key].phase
+        offsets = {round((t.timestamp() - phase) % 300, 0) % 300 for t in times}
+        assert offsets <= {0.0, 1.0, 299.0}, key  # always on the connection's own phase
+    # the connections are spread over the interval (not all on one second)
+    phases = sorted(schedules[key].phase for key in keys)
+    assert len({int(p // 30) for p in phases}) >= 8  # at least 8 of the 10 30-second slots
+    first_runs = [times[0] for times in runs.values()]
+    assert max(first_runs) - min(first_runs) > timedelta(seconds=200)
