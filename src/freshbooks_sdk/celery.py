@@ -158,7 +158,7 @@ class JitteredSchedule(schedule):  # type: ignore[misc] # celery ships no type i
 
     def remaining_estimate(self, last_run_at: datetime) -> timedelta:
         """Time left until :meth:`next_run` (negative when overdue)."""
-        now = self.maybe_make_aware(self.now())
+        now: datetime = self.maybe_make_aware(self.now())
         return self.next_run(last_run_at) - now
 
     def __reduce__(self) -> tuple[Any, ...]:
