@@ -196,3 +196,172 @@ def test_beat_runs_every_interval_on_average_at_a_stable_phase() -> None:
     assert len({int(p // 30) for p in phases}) >= 8  # at least 8 of the 10 30-second slots
     first_runs = [times[0] for times in runs.values()]
     assert max(first_runs) - min(first_runs) > timedelta(seconds=200)
+
+
+# ---- 1. a store outage during a refresh never loses the grant -----------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC).replace(microsecond=0)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def _flaky_store() -> Any:
+    from freshbooks_sdk.stores import MemoryTokenStore
+
+    class Flaky(MemoryTokenStore):
+        down = False
+        locks = 0
+
+        def save(self, key: str, token: Token) -> None:
+            if self.down:
+                raise StoreUnavailableError("db down")
+            super().save(key, token)
+
+        def lock(self, key: str) -> Any:
+            self.locks += 1
+            lease = super().lock(key)
+            commit, store = lease.commit, self
+
+            def flaky_commit(token: Token) -> None:
+                if store.down:
+                    lease.release()
+                    raise StoreUnavailableError("db down")
+                commit(token)
+
+            lease.commit = flaky_commit  # type: ignore[method-assign] # the outage
+            return lease
+
+    return Flaky()
+
+
+def _token_requests(sb: Any) -> int:
+    from freshbooks_sdk._core.oauth import TOKEN_PATH
+
+    return sum(1 for r in sb.request_log if r.method == "POST" and r.path == TOKEN_PATH)
+
+
+def _sandbox_grant(clock: Clock) -> tuple[Any, Token]:
+    from freshbooks_sdk.sandbox import Sandbox
+
+    sb = Sandbox()
+    body = sb.issue_tokens()
+    token = Token(body["access_token"], body["refresh_token"], clock.now - timedelta(minutes=1))
+    return sb, token
+
+
+def test_a_store_outage_during_a_refresh_keeps_the_new_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import httpx
+
+    from freshbooks_sdk.auth import OAuthClient, TokenSource
+
+    clock = Clock()
+    sb, first = _sandbox_grant(clock)
+    store = _flaky_store()
+    store.save("ACM123", first)
+    oauth = OAuthClient(
+        sb.client_id,
+        sb.client_secret,
+        sb.redirect_uris[0],
+        http_client=httpx.Client(transport=sb.transport()),
+    )
+    handed: list[Token] = []
+    source = TokenSource.from_store(oauth, store, "ACM123", on_refresh=handed.append, clock=clock)
+    store.down = True
+    with caplog.at_level("ERROR", logger="freshbooks_sdk"):
+        access = source.get_token()  # refreshed; neither the commit nor the save worked
+    new = source.token
+    assert access == new.access_token != first.access_token
+    assert source.unsaved == new and handed == [new]
+    assert any("could not be stored" in r.getMessage() for r in caplog.records)
+    assert _token_requests(sb) == 1
+    # retried on the next call, then with a backoff (no store call per request)
+    locks = store.locks
+    assert source.get_token() == new.access_token and store.locks == locks + 1
+    assert source.get_token() == new.access_token and store.locks == locks + 1
+    clock.advance(1.5)
+    assert source.get_token() == new.access_token and store.locks == locks + 2
+    assert source.get_token() == new.access_token and store.locks == locks + 2
+    # due again while unsaved: never refreshed (the spent grant would be lost for good)
+    clock.advance(13 * 3600)
+    with pytest.raises(StoreUnavailableError):
+        source.get_token()
+    assert _token_requests(sb) == 1 and source.unsaved == new
+    # the store is back: the unsaved token is stored first, then refreshed as usual
+    store.down = False
+    access = source.get_token()
+    assert _token_requests(sb) == 2 and source.unsaved is None
+    assert store.load("ACM123") == source.token and access == source.token.access_token
+    fresh = TokenSource.from_store(oauth, store, "ACM123")  # another process, real clock
+    assert fresh.get_token() == access and _token_requests(sb) == 2
+
+
+def test_an_unsaved_token_is_stored_at_the_next_call_so_other_processes_see_it() -> None:
+    import httpx
+
+    from freshbooks_sdk.auth import OAuthClient, TokenSource
+
+    clock = Clock()
+    sb, first = _sandbox_grant(clock)
+    store = _flaky_store()
+    store.save("ACM123", first)
+    oauth = OAuthClient(
+        sb.client_id,
+        sb.client_secret,
+        sb.redirect_uris[0],
+        http_client=httpx.Client(transport=sb.transport()),
+    )
+    source = TokenSource.from_store(oauth, store, "ACM123", clock=clock)
+    store.down = True
+    source.get_token()
+    store.down = False  # a blip: back a moment later
+    source.get_token()
+    assert source.unsaved is None and store.load("ACM123") == source.token
+    other = TokenSource.from_store(oauth, store, "ACM123", clock=clock)
+    assert other.get_token() == source.token.access_token
+    assert _token_requests(sb) == 1
+
+
+async def test_async_store_outage_during_a_refresh_keeps_the_new_token() -> None:
+    import httpx
+
+    from freshbooks_sdk.auth import AsyncOAuthClient, AsyncTokenSource
+
+    clock = Clock()
+    sb, first = _sandbox_grant(clock)
+    store = _flaky_store()
+    store.save("ACM123", first)
+    oauth = AsyncOAuthClient(
+        sb.client_id,
+        sb.client_secret,
+        sb.redirect_uris[0],
+        http_client=httpx.AsyncClient(transport=sb.async_transport()),
+    )
+    handed: list[Token] = []
+
+    async def on_refresh(token: Token) -> None:
+        handed.append(token)
+
+    source = await AsyncTokenSource.from_store(
+        oauth, store, "ACM123", on_refresh=on_refresh, clock=clock
+    )
+    store.down = True
+    access = await source.get_token()
+    assert access == source.token.access_token and source.unsaved == source.token
+    assert handed == [source.token] and _token_requests(sb) == 1
+    clock.advance(13 * 3600)
+    with pytest.raises(StoreUnavailableError):
+        await source.get_token()
+    assert _token_requests(sb) == 1
+    store.down = False
+    await source.get_token()
+    assert source.unsaved is None and store.load("ACM123") == source.token
+    assert _token_requests(sb) == 2
