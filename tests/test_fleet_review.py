@@ -365,3 +365,220 @@ async def test_async_store_outage_during_a_refresh_keeps_the_new_token() -> None
     await source.get_token()
     assert source.unsaved is None and store.load("ACM123") == source.token
     assert _token_requests(sb) == 2
+
+
+# ---- 2. cancelling a caller leaks no lock and loses no token ------------------------------------
+
+
+class GatedTransport:
+    """The sandbox's async transport; the token request waits for ``gate`` when armed."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.armed = False
+        self.reached = asyncio.Event()
+        self.gate = asyncio.Event()
+
+    async def handle_async_request(self, request: Any) -> Any:
+        if self.armed and request.url.path.endswith("/token"):
+            self.reached.set()
+            await self.gate.wait()
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def _gated_store(kind: str, where: str) -> Any:
+    """A blocking store whose ``lock()`` and lease ``commit`` can be held at a gate."""
+    from freshbooks_sdk.stores import MemoryTokenStore, SQLiteTokenStore
+
+    base = MemoryTokenStore if kind == "memory" else SQLiteTokenStore
+    args = () if kind == "memory" else (f"{where}/tokens.db",)
+
+    class Gated(base):  # type: ignore[misc,valid-type] # one of the two store classes
+        hold: str | None = None
+        reached = threading.Event()
+        gate = threading.Event()
+
+        def lock(self, key: str) -> Any:
+            if self.hold == "lock":
+                self.reached.set()
+                self.gate.wait(10)
+            lease = super().lock(key)
+            commit, store = lease.commit, self
+
+            def gated_commit(token: Token) -> None:
+                if store.hold == "commit":
+                    store.reached.set()
+                    store.gate.wait(10)
+                commit(token)
+
+            lease.commit = gated_commit
+            return lease
+
+    return Gated(*args, lock_timeout=2.0)
+
+
+async def _until(predicate: Any, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+@pytest.mark.parametrize("point", ["lock", "refresh", "commit"])
+async def test_cancelling_a_refresh_at_each_await_leaks_no_lock_and_keeps_the_token(
+    kind: str, point: str, tmp_path: Any
+) -> None:
+    import httpx
+
+    from freshbooks_sdk.auth import AsyncOAuthClient, AsyncTokenSource
+
+    clock = Clock()
+    sb, first = _sandbox_grant(clock)
+    store = _gated_store(kind, str(tmp_path))
+    store.save("ACM123", first)
+    transport = GatedTransport(sb.async_transport())
+    oauth = AsyncOAuthClient(
+        sb.client_id,
+        sb.client_secret,
+        sb.redirect_uris[0],
+        http_client=httpx.AsyncClient(transport=transport),  # type: ignore[arg-type]
+    )
+    source = await AsyncTokenSource.from_store(oauth, store, "ACM123")
+    if point == "refresh":
+        transport.armed = True
+    else:
+        store.hold = point
+    caller = asyncio.create_task(source.get_token())
+    if point == "refresh":
+        await asyncio.wait_for(transport.reached.wait(), 10)
+    else:
+        assert await asyncio.to_thread(store.reached.wait, 10)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    store.hold = None
+    transport.gate.set()
+    store.gate.set()
+    # the refresh finishes in the background: stored, exactly one token request
+    await _until(lambda: store.load("ACM123") != first)
+    await _until(lambda: source.token != first)
+    assert _token_requests(sb) == 1
+    # and the lock is free: another worker takes it at once
+    lease = await asyncio.to_thread(store.lock, "ACM123")
+    lease.release()
+    assert await source.get_token() == store.load("ACM123").access_token
+    assert _token_requests(sb) == 1
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_a_lease_delivered_after_its_caller_was_cancelled_is_released(
+    kind: str, tmp_path: Any
+) -> None:
+    from freshbooks_sdk.stores import as_async_token_store
+
+    store = _gated_store(kind, str(tmp_path))
+    store.save("ACM123", Token("a", "r", datetime(2030, 1, 1, tzinfo=UTC)))
+    other = await asyncio.to_thread(store.lock, "ACM123")  # another worker refreshes
+    waiting = asyncio.create_task(as_async_token_store(store).lock("ACM123"))
+    await asyncio.sleep(0.1)
+    waiting.cancel()  # e.g. the loop shutting down
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.to_thread(other.release)  # the thread behind the cancelled call gets the lock
+    lease = None
+    deadline = time.monotonic() + 3
+    while lease is None and time.monotonic() < deadline:  # ... and gives it back at once
+        try:
+            lease = await asyncio.to_thread(store.lock, "ACM123")
+            break
+        except StoreUnavailableError:
+            await asyncio.sleep(0.01)
+    assert lease is not None
+    lease.release()
+
+
+def _holder(dsn: str, key: str, held: threading.Event, done: threading.Event) -> None:
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=False) as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+        held.set()
+        done.wait(10)
+        conn.rollback()
+
+
+@pytest.mark.parametrize("point", ["lock", "refresh"])
+async def test_async_postgres_refresh_cancelled_at_each_await(point: str) -> None:
+    import httpx
+
+    pg = pytest.importorskip("freshbooks_sdk.stores.postgres")
+    from freshbooks_sdk.auth import AsyncOAuthClient, AsyncTokenSource
+
+    dsn = postgres_dsn()
+    store = pg.AsyncPostgresTokenStore(dsn, table=_table("cx_"), lock_timeout=5.0)
+    clock = Clock()
+    sb, first = _sandbox_grant(clock)
+    await store.save("ACM123", first)
+    transport = GatedTransport(sb.async_transport())
+    oauth = AsyncOAuthClient(
+        sb.client_id,
+        sb.client_secret,
+        sb.redirect_uris[0],
+        http_client=httpx.AsyncClient(transport=transport),  # type: ignore[arg-type]
+    )
+    source = await AsyncTokenSource.from_store(oauth, store, "ACM123")
+    held, done = threading.Event(), threading.Event()
+    holder = None
+    if point == "lock":
+        holder = threading.Thread(target=_holder, args=(dsn, "ACM123", held, done))
+        holder.start()
+        assert await asyncio.to_thread(held.wait, 10)
+    else:
+        transport.armed = True
+    caller = asyncio.create_task(source.get_token())
+    if point == "refresh":
+        await asyncio.wait_for(transport.reached.wait(), 10)
+    else:
+        await asyncio.sleep(0.2)  # waiting on the row lock
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    done.set()
+    transport.gate.set()
+    if holder is not None:
+        await asyncio.to_thread(holder.join)
+    stored: list[Token | None] = [first]
+
+    async def poll() -> bool:
+        stored[0] = await store.load("ACM123")
+        return stored[0] != first
+
+    deadline = time.monotonic() + 10
+    while not await poll():
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    assert _token_requests(sb) == 1
+    lease = await asyncio.wait_for(store.lock("ACM123"), 3)  # not leaked
+    await lease.release()
+    assert await source.get_token() == stored[0].access_token and _token_requests(sb) == 1
+
+
+async def test_async_postgres_lock_cancelled_while_waiting_leaks_no_session() -> None:
+    pg = pytest.importorskip("freshbooks_sdk.stores.postgres")
+    dsn = postgres_dsn()
+    store = pg.AsyncPostgresTokenStore(dsn, table=_table("cl_"), lock_timeout=5.0)
+    await store.save("ACM123", Token("a", "r", datetime(2030, 1, 1, tzinfo=UTC)))
+    held, done = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_holder, args=(dsn, "ACM123", held, done))
+    holder.start()
+    assert await asyncio.to_thread(held.wait, 10)
+    with pytest.raises((asyncio.TimeoutError, TimeoutError)):
+        await asyncio.wait_for(store.lock("ACM123"), 0.3)  # cancelled inside the lock wait
+    done.set()
+    await asyncio.to_thread(holder.join)
+    lease = await asyncio.wait_for(store.lock("ACM123"), 3)
+    await lease.release()
