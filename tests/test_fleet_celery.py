@@ -146,6 +146,24 @@ def test_poll_task_delivers_then_acknowledges_on_a_real_worker(fleet: Fleet) -> 
     assert len(fleet.deliveries(at_least=3)) == 3
 
 
+def test_a_poll_and_an_action_on_one_connection_at_once_refresh_it_once(fleet: Fleet) -> None:
+    """Two worker processes on one connection at the same moment, one expired token row: the
+    token request is held 0.5 s so the second process meets the first one's refresh."""
+    sb = fleet.sb
+    for round_ in range(2):
+        fleet.grant("ACM123")  # expired
+        before = fleet.refreshes()
+        sb.inject_faults(1, "delay", seconds=0.5, method="POST", path_prefix=TOKEN_PATH)
+        poll = fleet.module.app.send_task("freshbooks.poll", args=("ACM123",))
+        action = fleet.module.app.send_task(
+            "freshbooks.action",
+            args=("ACM123", "freshbooks/create-client", {"email": f"both{round_}@example.com"}),
+        )
+        outcome, result = poll.get(timeout=45), action.get(timeout=45)
+        assert "status" not in outcome and result["ok"] is True, (outcome, result)
+        assert fleet.refreshes() - before == 1  # single-flight across the two processes
+
+
 def test_poll_task_reports_a_dead_grant(fleet: Fleet) -> None:
     token = fleet.grant("BAY456")
     fleet.sb.revoke_token(token.refresh_token)
