@@ -374,7 +374,8 @@ def _simulate(settings: Settings, dsn: str) -> Report:
                 """SIGKILL a worker inside a poll cycle: its listing is held by a delay."""
                 while all(w.job is not None for w in workers):
                     collect(60)
-                job = next(j for j in pending if j[0] == "poll" and j[1] not in chaos.limited)
+                polls = [j for j in pending if j[0] == "poll"]
+                job = next((j for j in polls if j[1] not in chaos.limited), polls[0])
                 pending.remove(job)
                 sb.inject_faults(
                     1,
