@@ -3,8 +3,13 @@
 The sandbox serves ``businesses`` FreshBooks businesses on loopback; ``workers`` processes run
 poll cycles (:meth:`freshbooks_sdk.celery.FreshBooksFleet.poll_cycle`, the code the Celery task
 runs) with the token store, cursor store and rate gate in a real PostgreSQL (``pgserver``). A
-dispatcher (standing in for Celery beat + broker) hands each connection to an idle worker once
-per round, never the same connection to two workers at once. Meanwhile a chaos thread
+dispatcher (standing in for Celery beat + broker: the real-Celery SIGKILL/``acks_late`` check is
+``tests/test_fleet_celery.py``) hands each connection a poll per round and, for ``overlap`` of
+them, an action (an invoice update through the SDK) at the same moment on another worker: two
+processes work on one connection at once, sharing its token row. Each worker keeps its token
+sources across cycles (a token another process rotated is found stale and reloaded), and tokens
+expire every few seconds, so the poll and the action often refresh the same grant
+concurrently: single-flight must hold. Meanwhile a chaos thread
 
 * updates random invoices (each update is recorded: it must be delivered),
 * lets access tokens expire (grants issued with a short lifetime: every worker sees tokens
@@ -12,12 +17,15 @@ per round, never the same connection to two workers at once. Meanwhile a chaos t
 * opens 429 bursts (``burst_accounts`` random accounts answer every request with 429 and
   ``Retry-After: 1`` for ``burst_seconds``, every ``burst_every`` seconds),
 
-and one worker is killed with SIGKILL in the middle of a cycle (its connection is handed to a
-replacement, as ``acks_late`` + ``reject_on_worker_lost`` do in Celery). After the chaos, drain
+and one worker is killed with SIGKILL in the middle of a cycle (a delay is injected into its
+listing so the signal lands inside the cycle; the dispatcher re-queues the job for a
+replacement, standing in for ``acks_late`` + ``reject_on_worker_lost``). After the chaos, drain
 rounds run without faults; then the report:
 
-* ``updates_lost``: recorded updates never delivered (must be 0), plus seeded invoices never
-  delivered;
+* ``updates_lost``: recorded updates (the chaos thread's and the actions') never delivered
+  (must be 0), plus seeded invoices never delivered;
+* ``overlapping_jobs``: jobs started while another worker was working on the same connection;
+  ``token_reloads``: stale tokens reloaded from the store (rotated by another process);
 * ``duplicate_deliveries``: deliveries of an (invoice, updated) already delivered;
 * ``refresh_requests_per_rotation``: token requests / successful rotations (must be 1.0) and
   refused refreshes (must be 0);
@@ -73,6 +81,7 @@ class Settings:
     burst_accounts: int = 20
     burst_seconds: float = 2.0
     kill_worker: bool = True
+    overlap: float = 0.5  # share of connections that also get an action in each round
     seed: int = 11
     dsn: str | None = None  # an existing PostgreSQL; default: a temporary pgserver
 
@@ -84,6 +93,9 @@ class Report:
     elapsed_s: float = 0.0
     workers_killed: int = 0
     killed_mid_cycle: int = 0
+    overlapping_jobs: int = 0
+    actions: int = 0
+    token_reloads: int = 0
     updates_recorded: int = 0
     updates_lost: int = 0
     seeded_invoices_lost: int = 0
@@ -113,7 +125,8 @@ def _worker_main(pipe: Pipe, cfg: dict[str, Any]) -> None:
     import psycopg
     from celery import Celery
 
-    from freshbooks_sdk.auth import OAuthClient
+    from freshbooks_sdk import FreshBooks
+    from freshbooks_sdk.auth import OAuthClient, TokenSource
     from freshbooks_sdk.celery import FreshBooksFleet
     from freshbooks_sdk.errors import FreshBooksError
     from freshbooks_sdk.stores.postgres import (
@@ -125,7 +138,29 @@ def _worker_main(pipe: Pipe, cfg: dict[str, Any]) -> None:
     dsn, base, t = cfg["dsn"], cfg["base_url"], cfg["tables"]
     http = httpx.Client(timeout=30.0)
     gate = PostgresRateGate(dsn, table=f"gate_{t}")
-    fleet = FreshBooksFleet(
+    sources: dict[str, TokenSource] = {}
+
+    class Fleet(FreshBooksFleet):
+        """Keeps each connection's token source across cycles, as a long-lived worker would:
+        a token rotated by another process meanwhile is stale here and must be reloaded."""
+
+        def client(self, account_id: str) -> FreshBooks:
+            source = sources.get(account_id)
+            if source is None:
+                source = TokenSource.from_store(
+                    self.oauth, self.token_store, account_id, margin=self.token_margin
+                )
+                sources[account_id] = source
+            return FreshBooks(
+                token_source=source,
+                account_id=account_id,
+                base_url=self.base_url,
+                rate_gate=self.rate_gate,
+                max_retry_wait=self.max_retry_wait,
+                **self.client_options,
+            )
+
+    fleet = Fleet(
         Celery("fleet-bench"),
         oauth=OAuthClient(*cfg["app"], api_base_url=base, auth_base_url=base, http_client=http),
         token_store=PostgresTokenStore(dsn, table=f"tokens_{t}"),
@@ -150,17 +185,25 @@ def _worker_main(pipe: Pipe, cfg: dict[str, Any]) -> None:
     params = {"start": "backfill:2d", "cap": 1000}
     pipe.send(("ready",))
     while True:
-        account = pipe.recv()
-        if account is None:
-            pipe.send(("gate", gate.round_trips))  # database round trips of the rate gate
+        job = pipe.recv()
+        if job is None:
+            reloads = sum(source.reloads for source in sources.values())
+            pipe.send(("gate", gate.round_trips, reloads))  # the rate gate's database trips
             return
+        kind, account, invoice_id = job
         started = time.perf_counter()
         status = "ok"
+        touched = None
         try:
-            fleet.poll_cycle(account, params, enqueue=enqueue)
+            if kind == "poll":
+                fleet.poll_cycle(account, params, enqueue=enqueue)
+            else:  # an action on the same connection, concurrently with its poll elsewhere
+                with fleet.client(account) as fb:
+                    invoice = fb.invoices.update(invoice_id, notes=f"action {started}")
+                touched = (account, invoice_id, invoice.updated.isoformat())
         except FreshBooksError as exc:
             status = type(exc).__name__
-        pipe.send(("done", account, time.perf_counter() - started, status))
+        pipe.send(("done", account, time.perf_counter() - started, status, kind, touched))
 
 
 # ---- parent ----------------------------------------------------------------------------------
@@ -172,7 +215,7 @@ class _Worker:
         self.proc = SPAWN.Process(target=_worker_main, args=(child, cfg), daemon=True)
         self.proc.start()
         child.close()
-        self.job: str | None = None
+        self.job: tuple[str, str, int] | None = None
         self.ready = False
 
 
@@ -278,6 +321,7 @@ def _simulate(settings: Settings, dsn: str) -> Report:
         )
     app = (sb.client_id, sb.client_secret, sb.redirect_uris[0])
     workers: list[_Worker] = []
+    action_touches: list[tuple[str, int, str]] = []
     latencies: list[float] = []
     errors: dict[str, int] = {}
     chaos = _Chaos(sb, settings, invoices)
@@ -298,51 +342,83 @@ def _simulate(settings: Settings, dsn: str) -> Report:
                 w.pipe.recv()
                 w.ready = True
 
+            active: dict[str, int] = {}  # connection -> jobs in progress
+
             def record(message: tuple[Any, ...]) -> None:
-                _, _account, seconds, status = message
+                _, account, seconds, status, kind, touched = message
+                active[account] -= 1
                 latencies.append(seconds)
-                report.cycles += 1
+                if kind == "poll":
+                    report.cycles += 1
+                else:
+                    report.actions += 1
+                    if touched is not None:
+                        action_touches.append(touched)
                 if status != "ok":
                     errors[status] = errors.get(status, 0) + 1
 
-            def run_round(kill: bool) -> None:
-                pending = deque(rng.sample(accounts, len(accounts)))
-                busy = 0
-                kill_at = len(accounts) // 2 if kill else -1
-                dispatched = 0
-                while pending or busy:
+            def give(w: _Worker, job: tuple[str, str, int]) -> None:
+                w.job = job
+                if active.get(job[1], 0) > 0:
+                    report.overlapping_jobs += 1
+                active[job[1]] = active.get(job[1], 0) + 1
+                w.pipe.send(job)
+
+            def collect(timeout: float) -> None:
+                for pipe in wait([w.pipe for w in workers if w.job is not None], timeout=timeout):
+                    w = next(x for x in workers if x.pipe is pipe)
+                    record(pipe.recv())
+                    w.job = None
+
+            def kill_mid_cycle(pending: deque[tuple[str, str, int]]) -> None:
+                """SIGKILL a worker inside a poll cycle: its listing is held by a delay."""
+                while all(w.job is not None for w in workers):
+                    collect(60)
+                polls = [j for j in pending if j[0] == "poll"]
+                job = next((j for j in polls if j[1] not in chaos.limited), polls[0])
+                pending.remove(job)
+                sb.inject_faults(
+                    1,
+                    "delay",
+                    seconds=3.0,
+                    method="GET",
+                    path_prefix=f"/accounting/account/{job[1]}/invoices",
+                )
+                victim = next(w for w in workers if w.job is None)
+                give(victim, job)
+                time.sleep(0.5 + rng.uniform(0.0, 0.5))  # inside the held listing
+                finished = victim.pipe.poll()
+                os.kill(victim.proc.pid, signal.SIGKILL)
+                victim.proc.join(10)
+                report.workers_killed += 1
+                if finished:
+                    record(victim.pipe.recv())
+                else:
+                    report.killed_mid_cycle += 1
+                    active[job[1]] -= 1
+                    pending.appendleft(job)  # redelivered, like acks_late
+                replacement = _Worker(cfg)
+                replacement.pipe.recv()
+                workers[workers.index(victim)] = replacement
+
+            def run_round(kill: bool, actions: bool = True) -> None:
+                pending: deque[tuple[str, str, int]] = deque()
+                for account in rng.sample(accounts, len(accounts)):
+                    pending.append(("poll", account, 0))
+                    if (
+                        actions and rng.random() < settings.overlap
+                    ):  # at the same time, on another worker
+                        pending.append(("action", account, rng.choice(invoices[account])))
+                kill_at = len(pending) // 2 if kill else -1
+                while pending or any(w.job is not None for w in workers):
                     for w in workers:
                         if w.job is None and pending:
-                            w.job = pending.popleft()
-                            w.pipe.send(w.job)
-                            busy += 1
-                            dispatched += 1
-                    if dispatched >= kill_at >= 0:
+                            give(w, pending.popleft())
+                    if kill_at >= 0 and len(pending) <= kill_at:
                         kill_at = -1
-                        victim = next(w for w in workers if w.job is not None)
-                        time.sleep(rng.uniform(0.0, 0.01))  # somewhere inside its cycle
-                        os.kill(victim.proc.pid, signal.SIGKILL)
-                        victim.proc.join(10)
-                        report.workers_killed += 1
-                        try:  # it may have finished just before the signal landed
-                            finished = victim.pipe.recv() if victim.pipe.poll() else None
-                        except EOFError:
-                            finished = None
-                        if finished is not None:
-                            record(finished)
-                        else:
-                            report.killed_mid_cycle += 1
-                            pending.appendleft(victim.job or "")  # redelivered, like acks_late
-                        busy -= 1
-                        replacement = _Worker(cfg)
-                        replacement.pipe.recv()
-                        workers[workers.index(victim)] = replacement
+                        kill_mid_cycle(pending)
                         continue
-                    for pipe in wait([w.pipe for w in workers if w.job is not None], timeout=60):
-                        w = next(x for x in workers if x.pipe is pipe)
-                        record(pipe.recv())
-                        w.job = None
-                        busy -= 1
+                    collect(60)
 
             started = time.perf_counter()
             chaos.start()
@@ -356,7 +432,7 @@ def _simulate(settings: Settings, dsn: str) -> Report:
             chaos.join(30)
             time.sleep(1.05)  # whole-second timestamps: the last updates settle
             for _ in range(settings.drain_rounds):
-                run_round(kill=False)
+                run_round(kill=False, actions=False)  # the updates made so far get delivered
             report.elapsed_s = time.perf_counter() - started
             for w in workers:
                 w.pipe.send(None)
@@ -365,6 +441,7 @@ def _simulate(settings: Settings, dsn: str) -> Report:
                     message = w.pipe.recv()
                     if message[0] == "gate":
                         report.gate_round_trips += int(message[1])
+                        report.token_reloads += int(message[2])
                         break
             for w in workers:
                 w.proc.join(10)
@@ -404,10 +481,12 @@ def _simulate(settings: Settings, dsn: str) -> Report:
         key = (account, invoice_id)
         if key not in latest or when > latest[key]:
             latest[key] = when
-    report.updates_recorded = len(chaos.touches)
-    for account, invoice_id, updated in chaos.touches:
+    recorded = [(a, i, parse_accounting_datetime(u)) for a, i, u in chaos.touches]
+    recorded += [(a, i, parse_iso_datetime(u)) for a, i, u in action_touches]
+    report.updates_recorded = len(recorded)
+    for account, invoice_id, when in recorded:
         seen = latest.get((account, invoice_id))
-        if seen is None or seen < parse_accounting_datetime(updated):
+        if seen is None or seen < when:
             report.updates_lost += 1
     report.seeded_invoices_lost = sum(
         1 for a, ids in invoices.items() for i in ids if (a, i) not in latest
@@ -443,6 +522,8 @@ def _table(report: Report) -> str:
         f"| businesses / workers | {r.settings['businesses']} / {r.settings['workers']} | >= 1000 / >= 4 |",
         f"| cycles (elapsed) | {r.cycles} ({r.elapsed_s:.1f} s) | |",
         f"| workers SIGKILLed (mid-cycle) | {r.workers_killed} ({r.killed_mid_cycle}) | 1 (1) |",
+        f"| actions / jobs overlapping on one connection | {r.actions} / {r.overlapping_jobs} | > 0 |",
+        f"| stale tokens reloaded (rotated by another process) | {r.token_reloads} | > 0 |",
         f"| updates lost (of recorded) | {r.updates_lost} (of {r.updates_recorded}) | 0 |",
         f"| seeded invoices never delivered | {r.seeded_invoices_lost} | 0 |",
         f"| duplicate deliveries (of deliveries) | {r.duplicate_deliveries} (of {r.deliveries}) | low |",
@@ -484,7 +565,9 @@ def main(argv: list[str] | None = None) -> int:
     (out / f"{name}.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
     (out / f"{name}.md").write_text(table + "\n")
     ok = (
-        report.updates_lost == 0
+        report.killed_mid_cycle == 1
+        and report.refresh_requests_per_rotation == 1.0
+        and report.updates_lost == 0
         and report.seeded_invoices_lost == 0
         and report.grants_lost == 0
         and report.refused_refreshes == 0

@@ -432,7 +432,7 @@ def test_a_429_seen_by_one_worker_makes_the_others_wait() -> None:
     with pytest.raises(RateLimitError):
         a.clients.list().first_page()  # 429: the gate closes for 30 s
     sent = len(sb.request_log)
-    b_other = b.with_account("BAY456")  # same gate key as its parent (documented)
+    b_other = b.with_account("BAY456")  # gated by its own account (see test_fleet_review)
     assert b_other is not None
     sb.set_rate_limit("ACM123", None)
     b.clients.list().first_page()

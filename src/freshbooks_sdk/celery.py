@@ -39,8 +39,9 @@ Semantics:
   (same ``id``) at the next cycle; deduplicate on ``activation["id"]`` if it matters. The task is
   ``acks_late`` and re-queued when its worker process is lost.
 * **Schedule**: :meth:`FreshBooksFleet.beat_schedule` gives each connection its own interval
-  (default 300 s) and a stable jitter (a per-connection phase, so a thousand connections do not
-  all fire on the same second). A poll message expires after one interval (no backlog).
+  (default 300 s) at a stable per-connection phase (an offset within the interval from a hash of
+  the connection: the runs keep exactly the interval on average, and a thousand connections are
+  spread over it instead of firing on the same second). A poll message expires after one interval (no backlog).
 * **Actions** (task ``freshbooks.action``): the catalog of :mod:`freshbooks_sdk.integration`.
   A failure with ``retryable`` is retried by Celery after ``retry_after`` (a 429's
   ``Retry-After``) or an exponential backoff; a failure with ``may_have_applied=True`` (a create
@@ -58,7 +59,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -120,38 +121,51 @@ class Connection:
 
 
 class JitteredSchedule(schedule):  # type: ignore[misc] # celery ships no type information
-    """Every ``run_every``, shifted by a stable per-connection delay in ``[0, jitter)``.
+    """Every ``run_every``, at a fixed per-connection phase: a stable offset in ``[0, jitter)``.
 
-    The delay depends on the connection ``key`` and on the previous run, so it is the same
-    each time beat asks (estimates do not jump) yet differs from one run to the next.
+    The runs of one connection fall on the epoch-aligned grid ``phase + k * run_every`` where
+    ``phase`` comes from a stable hash of ``key``: the mean period is exactly ``run_every``
+    (a late run does not push the next ones back) and a thousand connections with
+    ``jitter == run_every`` are spread evenly over the interval instead of firing together.
+    The next run is the first grid point at least half an interval after the previous run, so
+    a run that beat started late is never followed by a second one moments later.
 
-    >>> s = JitteredSchedule(timedelta(minutes=5), 30.0, "ACM123")
-    >>> 0 <= s.delay(datetime(2026, 1, 1)) < 30
+    >>> s = JitteredSchedule(timedelta(minutes=5), 300.0, "ACM123")
+    >>> 0 <= s.phase < 300
+    True
+    >>> s.phase == JitteredSchedule(timedelta(minutes=5), 300.0, "ACM123").phase
+    True
+    >>> due = s.next_run(datetime(2026, 1, 1, tzinfo=timezone.utc))
+    >>> round(due.timestamp() % 300, 3) == s.phase
     True
     """
 
     def __init__(self, run_every: timedelta, jitter: float, key: str, **kwargs: Any) -> None:
         super().__init__(run_every, **kwargs)
-        self.jitter = max(0.0, float(jitter))
+        period = self.run_every.total_seconds()
+        self.jitter = min(max(0.0, float(jitter)), period)
         self.key = key
+        digest = hashlib.sha256(key.encode()).digest()
+        # Whole milliseconds: the grid arithmetic below stays exact in floats.
+        self.phase = round(int.from_bytes(digest[:8], "big") / 2**64 * self.jitter, 3) % period
 
-    def delay(self, last_run_at: datetime) -> float:
-        """The jitter (seconds) added after ``last_run_at``."""
-        if self.jitter == 0:
-            return 0.0
-        digest = hashlib.sha256(f"{self.key}|{last_run_at.isoformat()}".encode()).digest()
-        return int.from_bytes(digest[:8], "big") / 2**64 * self.jitter
+    def next_run(self, last_run_at: datetime) -> datetime:
+        """When the run after ``last_run_at`` is due (aware UTC)."""
+        period = self.run_every.total_seconds()
+        after = self.maybe_make_aware(last_run_at).timestamp() + period / 2
+        slots = math.floor((after - self.phase) / period) + 1
+        return datetime.fromtimestamp(self.phase + slots * period, timezone.utc)
 
     def remaining_estimate(self, last_run_at: datetime) -> timedelta:
-        """Celery's estimate plus this run's jitter."""
-        base: timedelta = super().remaining_estimate(last_run_at)
-        return base + timedelta(seconds=self.delay(last_run_at))
+        """Time left until :meth:`next_run` (negative when overdue)."""
+        now: datetime = self.maybe_make_aware(self.now())
+        return self.next_run(last_run_at) - now
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (self.__class__, (self.run_every, self.jitter, self.key))
 
     def __repr__(self) -> str:
-        return f"<JitteredSchedule every {self.run_every} + [0, {self.jitter:g}s) for {self.key}>"
+        return f"<JitteredSchedule every {self.run_every} at phase {self.phase:g}s for {self.key}>"
 
 
 class FreshBooksFleet:
@@ -331,7 +345,8 @@ class FreshBooksFleet:
     ) -> dict[str, dict[str, Any]]:
         """``app.conf.beat_schedule`` entries: one poll per connection at its own interval.
 
-        ``jitter``: seconds of per-connection spread (default: a tenth of each interval).
+        ``jitter``: the window of per-connection phases in seconds (default: the whole
+        interval, so the connections are spread evenly over it; ``0``: all on the same grid).
 
         >>> fleet.beat_schedule([Connection("ACM123")])   # doctest: +SKIP
         {'freshbooks.poll:ACM123': {'task': 'freshbooks.poll', 'schedule': <JitteredSchedule ...>, ...}}
@@ -343,7 +358,7 @@ class FreshBooksFleet:
                     "connections must be freshbooks_sdk.celery.Connection values",
                     field="connections",
                 )
-            spread = conn.interval / 10 if jitter is None else float(jitter)
+            spread = conn.interval if jitter is None else float(jitter)
             if not math.isfinite(spread) or not 0 <= spread <= conn.interval:
                 raise InvalidRequestError(
                     "jitter must be between 0 and the interval", field="jitter", value=jitter

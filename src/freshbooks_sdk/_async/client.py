@@ -90,8 +90,8 @@ class AsyncFreshBooks:
         rate_gate: a :class:`~freshbooks_sdk.stores.RateGate` shared by every worker: a request
             waits while the account is rate limited, and a 429 closes the gate for everyone for
             its ``Retry-After`` (a wait beyond ``max_retry_wait`` raises ``RateLimitError``).
-        rate_gate_key: the gate's key, ``account_id`` by default (``with_account`` views
-            share their parent's key).
+        rate_gate_key: the gate's key, ``account_id`` by default (a ``with_account`` view is
+            gated by its own account id, unless ``rate_gate_key`` was given explicitly).
         deadline: seconds one attempt of a call may take in all (connect, send, the whole body);
             default 4x the timeout. A server dripping its answer ends in ``APITimeoutError``.
         max_response_bytes: the largest decoded body read (default 32 MiB); a larger one (or a
@@ -186,6 +186,7 @@ class AsyncFreshBooks:
             deadline=deadline,
             max_response_bytes=max_response_bytes,
         )
+        self._gate_key_explicit = rate_gate_key is not None
         self._bind_resources()
         warn_on_sandbox_clock(http_client, self._core.now, real_sleep=sleep is None)
 
@@ -325,6 +326,7 @@ class AsyncFreshBooks:
             other.default_currency = currency
         if account is not None:
             other.account_id = account
+            self._gate_for_account(other)
         other._bind_resources()
         return other
 
@@ -337,8 +339,18 @@ class AsyncFreshBooks:
         other.__dict__.update(self.__dict__)
         other.__dict__.pop("with_raw_response", None)  # cached for this client, not the copy
         other.account_id = check_account_id(account_id)
+        self._gate_for_account(other)
         other._bind_resources()
         return other
+
+    def _gate_for_account(self, other: AsyncFreshBooks) -> None:
+        """FreshBooks rate-limits per account: a copy bound to another account gets its own gate
+        key (its core is a copy sharing the HTTP client, token source, gate and stats), unless
+        ``rate_gate_key`` was given explicitly."""
+        if not self._gate_key_explicit and other.account_id != self.account_id:
+            if other._core is self._core:
+                other._core = self._core.derive()
+            other._core._rate_gate_key = other.account_id or "default"
 
     async def aclose(self) -> None:
         """Close the underlying HTTP client (when this object created it)."""

@@ -44,8 +44,12 @@ RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
 
 _view = _stores.as_async_token_store  # unasync: _view = _stores.blocking_token_store
+_finish = _stores.run_to_completion  # unasync: _finish = _stores.passthrough
 
 DEFAULT_MARGIN = timedelta(minutes=5)
+UNSAVED_RETRY_FIRST = 1.0
+UNSAVED_RETRY_MAX = 60.0
+"""Backoff (seconds, doubling) between attempts to store a refreshed token the store refused."""
 _SYNC_CALLBACK = "on_refresh returned an awaitable: the sync TokenSource needs a plain function"
 
 
@@ -165,6 +169,15 @@ class AsyncTokenSource:
       stored token (the connection was deleted) raises it too, and a refresh commits only where
       the row still holds the token read under the lock: a deleted connection is never
       re-created by a worker that still held its token.
+    * A store outage while the new token is committed never loses the grant (FreshBooks has
+      spent the old refresh token by then): when the lock's commit and a fresh save both fail,
+      the new token is kept in memory, **unsaved** (:attr:`unsaved`), used for requests and
+      handed to ``on_refresh`` (an error is logged). Saving it is retried on the next call,
+      then with a doubling backoff (1 s to 60 s, by ``clock``), and always before the next refresh:
+      this source never refreshes while it holds an unsaved token (the call raises
+      ``StoreUnavailableError`` instead, retryable).
+    * The refresh runs to completion even when the caller is cancelled (``asyncio.wait_for``,
+      a request timeout): the store lock is always released and a new token always stored.
 
     ``token`` always holds the current token (to inspect or persist it).
     """
@@ -214,6 +227,10 @@ class AsyncTokenSource:
             self._store = _view(store)
         self._key = key
         self.reloads = 0  # tokens another process rotated, picked up from the store
+        # A refreshed token the store could not take: (new token, the one it replaces).
+        self._unsaved: tuple[Token, Token] | None = None
+        self._unsaved_delay = UNSAVED_RETRY_FIRST
+        self._unsaved_retry_at = 0.0
 
     @classmethod
     async def from_store(
@@ -251,14 +268,24 @@ class AsyncTokenSource:
         """The current token (it changes after each refresh)."""
         return self._token
 
+    @property
+    def unsaved(self) -> Token | None:
+        """The refreshed token the store has not taken yet (``None``: everything is stored).
+
+        >>> source.unsaved is None            # doctest: +SKIP
+        True
+        """
+        return None if self._unsaved is None else self._unsaved[0]
+
     async def get_token(self) -> str:
         """The access token to send, refreshed first when it expires within the margin."""
         token = self._token
         if self._dead is None and not self._due(token):
+            if self._unsaved is not None and self._clock().timestamp() >= self._unsaved_retry_at:
+                await _finish(self._try_saving(token))
             return token.access_token
         attempts = self._attempts
-        async with self._lock:
-            fresh = await self._refresh_locked(token, attempts)
+        fresh = await _finish(self._refresh_exclusive(token, attempts))
         return fresh.access_token
 
     async def handle_rejected(self, token: str) -> bool:
@@ -273,16 +300,34 @@ class AsyncTokenSource:
         if current.access_token != token:
             return True
         attempts = self._attempts
-        async with self._lock:
-            await self._refresh_locked(current, attempts)
+        await _finish(self._refresh_exclusive(current, attempts))
         return True
 
     async def refresh(self) -> Token:
         """Refresh now (unless a concurrent caller just did) and return the new token."""
         current = self._token
         attempts = self._attempts
+        return await _finish(self._refresh_exclusive(current, attempts))
+
+    async def _refresh_exclusive(self, seen: Token, attempts: int) -> Token:
+        """Take this source's lock and refresh ``seen``: lock, refresh, commit and release run
+        to completion as one piece (the asyncio caller awaits it shielded)."""
         async with self._lock:
-            return await self._refresh_locked(current, attempts)
+            return await self._refresh_locked(seen, attempts)
+
+    async def _try_saving(self, seen: Token) -> bool:
+        """A due retry of storing the unsaved token (True: stored); a failure is logged."""
+        async with self._lock:
+            if self._unsaved is None or self._token is not seen:
+                return self._unsaved is None
+            if self._clock().timestamp() < self._unsaved_retry_at:
+                return False
+            try:
+                await self._save_unsaved()
+            except Exception as exc:
+                logger.warning("the refreshed token is still not stored: %s", exc)
+                return False
+            return True
 
     def _due(self, token: Token) -> bool:
         if token is self._trusted:
@@ -298,6 +343,11 @@ class AsyncTokenSource:
             raise ReauthorizationRequiredError(self._dead.message, errors=self._dead.errors)
         if self._attempts != attempts and self._last_error is not None:
             raise self._last_error  # the attempt we waited for failed: share its error
+        if self._unsaved is not None:
+            # Never refresh while holding an unsaved token: store it first (or fail, retryable).
+            await self._save_unsaved()
+            if self._token is not seen:
+                return self._token  # a re-connect's token replaced it
         self._attempts += 1
         self._last_error = None
         try:
@@ -340,6 +390,7 @@ class AsyncTokenSource:
         Runs with this source's lock held (one caller per process reaches the store).
         """
         lease = await store.lock(key)
+        unsaved: tuple[Exception, Exception] | None = None
         try:
             stored = lease.token
             if stored is None:
@@ -381,12 +432,17 @@ class AsyncTokenSource:
                 raise
             try:
                 await lease.commit(new)  # committed before anything uses it
-            except StoreUnavailableError:
+            except Exception as fault:
                 # The old refresh token is spent: losing the new one would lose the grant.
                 # The lock's session failed; store the token through a fresh one instead, but
                 # only where the row still holds the token refreshed (compare-and-swap).
                 logger.warning("storing the refreshed token of %r under the lock failed", key)
-                if not await _replace(store, key, current, new):
+                try:
+                    saved = await _replace(store, key, current, new)
+                except Exception as again:
+                    unsaved = (fault, again)
+                    saved = True  # kept in memory below, once the lock is released
+                if not saved:
                     if await store.load(key) is None:
                         raise ReauthorizationRequiredError(
                             f"the connection {key!r} was removed while its token was refreshed:"
@@ -398,8 +454,69 @@ class AsyncTokenSource:
                     ) from None
         finally:
             await lease.release()
+        if unsaved is not None:
+            return await self._hold_unsaved(key, new, current, *unsaved)
         await _deliver(self._on_refresh, new)
         return new
+
+    async def _hold_unsaved(
+        self, key: str, new: Token, replaces: Token, fault: Exception, again: Exception
+    ) -> Token:
+        """The store took neither the commit nor the fallback save: keep ``new`` in memory."""
+        self._unsaved = (new, replaces)
+        self._unsaved_delay = UNSAVED_RETRY_FIRST
+        self._unsaved_retry_at = self._clock().timestamp()  # a blip: try again on the next call
+        logger.error(
+            "the refreshed token of %r (%s) could not be stored (%s; then %s): it is kept in "
+            "memory, used, and handed to on_refresh; storing it is retried before any other "
+            "refresh. Other processes cannot use this connection until it is stored.",
+            key,
+            fingerprint(new.refresh_token),
+            fault,
+            again,
+        )
+        try:
+            await _deliver(self._on_refresh, new)
+        except Exception:
+            logger.exception("on_refresh failed for the unsaved token of %r", key)
+        return new
+
+    async def _save_unsaved(self) -> None:
+        """Store the unsaved token under the store's lock (compare-and-swap by hand), or raise
+        ``StoreUnavailableError`` and back off. A re-connect saved meanwhile wins."""
+        pending, store, key = self._unsaved, self._store, self._key
+        if pending is None or store is None or key is None:
+            return
+        new, replaces = pending
+        try:
+            lease = await store.lock(key)
+            try:
+                stored = lease.token
+                if stored is None:
+                    self._unsaved = None
+                    raise ReauthorizationRequiredError(
+                        f"the connection {key!r} was removed while its refreshed token was "
+                        "waiting to be stored: authorize it again"
+                    )
+                if stored.refresh_token == replaces.refresh_token:
+                    await lease.commit(new)
+                elif stored.refresh_token != new.refresh_token:
+                    self._token = stored  # a re-connect saved a new grant: it wins
+                    logger.warning("the token of %r was re-connected: the unsaved one dropped", key)
+            finally:
+                await lease.release()
+        except ReauthorizationRequiredError:
+            raise
+        except Exception as exc:
+            self._unsaved_retry_at = self._clock().timestamp() + self._unsaved_delay
+            self._unsaved_delay = min(self._unsaved_delay * 2, UNSAVED_RETRY_MAX)
+            if isinstance(exc, StoreUnavailableError):
+                raise
+            raise StoreUnavailableError(
+                f"cannot store the refreshed token of {key!r}: {type(exc).__name__}: {exc}"
+            ) from exc
+        self._unsaved = None
+        logger.warning("the refreshed token of %r is stored now", key)
 
     async def _mark_dead(self, lease: object, key: str, exc: ReauthorizationRequiredError) -> None:
         """Record in the store that FreshBooks refused the stored grant (when it can)."""

@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from freshbooks_sdk._async._backend import run_blocking
@@ -83,10 +84,14 @@ __all__ = [
     "check_key",
     "decode_token",
     "encode_token",
+    "passthrough",
+    "run_to_completion",
     "sqlite_store_fault",
 ]
 
 T = TypeVar("T")
+
+logger = logging.getLogger("freshbooks_sdk")
 
 DEFAULT_LOCK_TIMEOUT = 60.0
 """Seconds a refresh waits for another process's refresh of the same key (then it fails)."""
@@ -309,9 +314,58 @@ def is_async_store(store: object) -> bool:
     return inspect.iscoroutinefunction(method)
 
 
+async def run_to_completion(work: Awaitable[T]) -> T:
+    """Await ``work`` in its own task, shielded: a cancelled caller stops waiting, ``work``
+    does not stop (a refresh that spent a single-use refresh token must still store the new
+    one, and a store lock taken must still be released). Its outcome is then only logged.
+
+    The blocking SDK's twin is :func:`passthrough` (a blocking call cannot be cancelled).
+    """
+    import asyncio
+
+    task = asyncio.ensure_future(work)
+    _RUNNING.add(task)
+    task.add_done_callback(_finished)
+    return await asyncio.shield(task)
+
+
+def passthrough(value: T) -> T:
+    """The blocking twin of :func:`run_to_completion`: the value, already computed."""
+    return value
+
+
+_RUNNING: set[Any] = set()  # tasks run to completion: asyncio keeps only weak references
+
+
+def _finished(task: Any) -> None:
+    _RUNNING.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        # Retrieved here so that a caller who was cancelled leaves no "never retrieved" noise.
+        logger.debug("a shielded store operation failed: %r", task.exception())
+
+
+def _release_late(fut: Any) -> None:
+    """A lease delivered after its caller was cancelled: release it (in a worker thread)."""
+    if fut.cancelled() or fut.exception() is not None:
+        return
+    lease = fut.result()
+    threading.Thread(target=_quiet_release, args=(lease,), daemon=True).start()
+
+
+def _quiet_release(lease: TokenLease) -> None:
+    try:
+        lease.release()
+    except Exception as exc:  # the lock's session ends with the connection anyway
+        logger.warning("releasing an abandoned refresh lock failed: %r", exc)
+
+
 class _ThreadedLease:
+    """A blocking lease seen as an :class:`AsyncTokenLease`; its calls run in worker threads
+    one at a time, and a cancelled ``commit`` still ends before ``release`` runs."""
+
     def __init__(self, lease: TokenLease) -> None:
         self._lease = lease
+        self._pending: Any = None  # the worker-thread call in flight (an asyncio future)
 
     @property
     def token(self) -> Token | None:
@@ -322,22 +376,42 @@ class _ThreadedLease:
         dead = getattr(self._lease, "dead", None)
         return dead if isinstance(dead, str) else None
 
+    async def _call(self, fn: Callable[..., T], *args: Any) -> T:
+        import asyncio
+
+        await self._settle()
+        self._pending = asyncio.ensure_future(run_blocking(fn, *args))
+        result: T = await asyncio.shield(self._pending)
+        return result
+
+    async def _settle(self) -> None:
+        """Wait for a call that a cancelled caller left running (its outcome is its own)."""
+        import asyncio
+
+        pending = self._pending
+        if pending is not None and not pending.done():
+            await asyncio.wait([pending])
+
     async def commit(self, token: Token) -> None:
-        await run_blocking(self._lease.commit, token)
+        await self._call(self._lease.commit, token)
 
     async def release(self) -> None:
-        await run_blocking(self._lease.release)
+        await self._call(self._lease.release)
 
     async def mark_dead(self, reason: str) -> None:
         mark = getattr(self._lease, "mark_dead", None)
         if callable(mark):
-            await run_blocking(mark, reason)
+            await self._call(mark, reason)
         else:
             await self.release()
 
 
 class _ThreadedTokenStore:
-    """A blocking :class:`TokenStore` seen as an :class:`AsyncTokenStore` (worker threads)."""
+    """A blocking :class:`TokenStore` seen as an :class:`AsyncTokenStore` (worker threads).
+
+    ``lock`` is cancellation-safe: the blocking ``lock()`` keeps waiting in its thread after
+    the caller is cancelled, and a lease it delivers then is released at once.
+    """
 
     def __init__(self, store: TokenStore) -> None:
         self.store = store
@@ -356,7 +430,15 @@ class _ThreadedTokenStore:
         return bool(await run_blocking(replace, key, expected, token))
 
     async def lock(self, key: str) -> _ThreadedLease:
-        return _ThreadedLease(await run_blocking(self.store.lock, key))
+        import asyncio
+
+        taking = asyncio.ensure_future(run_blocking(self.store.lock, key))
+        try:
+            lease = await asyncio.shield(taking)
+        except asyncio.CancelledError:
+            taking.add_done_callback(_release_late)
+            raise
+        return _ThreadedLease(lease)
 
 
 class _ThreadedRateGate:

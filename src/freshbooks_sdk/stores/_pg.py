@@ -50,7 +50,7 @@ def connect_options(connect_timeout: float, statement_timeout: float) -> dict[st
     """``psycopg.connect`` keyword arguments for a store connection."""
     return {
         "connect_timeout": max(1, round(connect_timeout)),
-        "options": f"-c statement_timeout={max(1, round(statement_timeout * 1000))}",
+        "options": f"-c statement_timeout={statement_timeout_ms(statement_timeout)}",
     }
 
 
@@ -134,8 +134,25 @@ class TokenSQL:
         )
 
 
-def set_lock_timeout(ms: int) -> bytes:
-    return f"SET LOCAL lock_timeout = {int(ms)}".encode()
+def set_lock_timeout(ms: int, statement_ms: int) -> bytes:
+    """The lease transaction's timeouts while it waits for the lock.
+
+    The session's ``statement_timeout`` would cancel a lock wait longer than itself first, so
+    for the wait it is raised to cover ``lock_timeout`` (plus one statement's own time).
+    """
+    return (
+        f"SET LOCAL lock_timeout = {int(ms)}; "
+        f"SET LOCAL statement_timeout = {int(ms) + int(statement_ms)}"
+    ).encode()
+
+
+def reset_statement_timeout(statement_ms: int) -> bytes:
+    """Back to the session's ``statement_timeout`` once the lock is held."""
+    return f"SET LOCAL statement_timeout = {int(statement_ms)}".encode()
+
+
+def statement_timeout_ms(statement_timeout: float) -> int:
+    return max(1, round(statement_timeout * 1000))
 
 
 @attrs.frozen

@@ -88,7 +88,9 @@ from freshbooks_sdk.stores._pg import (
     is_transient_sqlstate,
     lock_timeout_ms,
     locked_row,
+    reset_statement_timeout,
     set_lock_timeout,
+    statement_timeout_ms,
     stored_cursor,
     token_or_none,
 )
@@ -320,8 +322,10 @@ class PostgresTokenStore:
     >>> store.save("ACM123", token)                                   # doctest: +SKIP
     >>> source = TokenSource.from_store(oauth, store, "ACM123")       # doctest: +SKIP
 
-    ``lock_timeout``: seconds a refresh waits for another worker's refresh of the same key;
-    ``statement_timeout``: seconds any other statement may take.
+    ``lock_timeout``: seconds a refresh waits for another worker's refresh of the same key
+    (the lease's transaction lifts ``statement_timeout`` for that wait, so a lock timeout
+    longer than the statement timeout is honoured); ``statement_timeout``: seconds any other
+    statement may take.
     """
 
     def __init__(
@@ -336,6 +340,7 @@ class PostgresTokenStore:
         self.table = check_table(table)
         self._sql = TokenSQL(self.table)
         self._lock_timeout_ms = lock_timeout_ms(lock_timeout)
+        self._statement_ms = statement_timeout_ms(statement_timeout)
         self._db = _Connection(
             check_dsn(conninfo), connect_timeout, statement_timeout, StoreUnavailableError
         )
@@ -378,9 +383,10 @@ class PostgresTokenStore:
         lease = _PostgresLease(conn, self._sql, key)
         advisory, select = self._sql.lock
         try:
-            conn.execute(set_lock_timeout(self._lock_timeout_ms))
+            conn.execute(set_lock_timeout(self._lock_timeout_ms, self._statement_ms))
             conn.execute(advisory, (key,))
             lease._row = locked_row(key, conn.execute(select, (key,)).fetchone())
+            conn.execute(reset_statement_timeout(self._statement_ms))
         except BaseException as exc:
             lease.release()
             if isinstance(exc, psycopg.Error):
@@ -470,6 +476,7 @@ class AsyncPostgresTokenStore:
         self.table = check_table(table)
         self._sql = TokenSQL(self.table)
         self._lock_timeout_ms = lock_timeout_ms(lock_timeout)
+        self._statement_ms = statement_timeout_ms(statement_timeout)
         self._db = _AsyncConnection(
             check_dsn(conninfo), connect_timeout, statement_timeout, StoreUnavailableError
         )
@@ -516,10 +523,11 @@ class AsyncPostgresTokenStore:
         lease = _AsyncPostgresLease(conn, self._sql, key)
         advisory, select = self._sql.lock
         try:
-            await conn.execute(set_lock_timeout(self._lock_timeout_ms))
+            await conn.execute(set_lock_timeout(self._lock_timeout_ms, self._statement_ms))
             await conn.execute(advisory, (key,))
             cursor = await conn.execute(select, (key,))
             lease._row = locked_row(key, await cursor.fetchone())
+            await conn.execute(reset_statement_timeout(self._statement_ms))
         except BaseException as exc:
             await lease.release()
             if isinstance(exc, psycopg.Error):
