@@ -175,7 +175,9 @@ class FreshBooksFleet:
         app: your Celery application.
         oauth: the OAuth app (refreshes tokens); point ``api_base_url``/``auth_base_url`` at the
             sandbox in tests.
-        token_store, cursor_store, rate_gate: shared stores (:mod:`freshbooks_sdk.stores`).
+        token_store: the shared token store (:mod:`freshbooks_sdk.stores`).
+        cursor_store: the shared cursor store.
+        rate_gate: the shared per-account rate gate.
         deliver: the name of your task that receives ``(account_id, activation)`` for each
             non-empty activation (``None``: activations are only logged and acknowledged).
         base_url: the API host.
