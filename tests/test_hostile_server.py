@@ -1490,3 +1490,23 @@ if __name__ == "__main__":  # the census for the lead: python tests/test_hostile
         f"{CENSUS['untyped']} | {CENSUS['unbounded']} |"
     )
     print(f"of which review-2 socket/OAuth scenarios: {len(REVIEW2)} x sync+async")
+
+
+@pytest.mark.parametrize("location", ["A:0", "http://[::1", "http://exa mple.com/", "\x00"])
+def test_a_redirect_to_something_that_is_not_a_url_ends_typed(location: str) -> None:
+    """httpx prepares a redirect's next request even when it does not follow it, and raises an
+    untyped ``InvalidURL`` for a Location that is not a URL: the SDK answers a typed error."""
+    from freshbooks_sdk import FreshBooks
+    from freshbooks_sdk.errors import FreshBooksError
+
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(301, headers=[(b"location", location.encode("latin-1"))])
+
+    with httpx.Client(transport=httpx.MockTransport(handler)) as http:
+        fb = FreshBooks(access_token="t", account_id="ABC123", http_client=http, max_retries=1)
+        with pytest.raises(FreshBooksError):
+            fb.clients.get(1)
+    assert 1 <= len(sent) <= 2  # bounded: at most the one retry a protocol error of a read gets

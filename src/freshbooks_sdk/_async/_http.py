@@ -28,7 +28,7 @@ import httpx
 
 from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._async._bounded import DeadlinePassed as _DeadlinePassed
-from freshbooks_sdk._async._bounded import read_bounded
+from freshbooks_sdk._async._bounded import read_bounded, send_streamed
 from freshbooks_sdk._async._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
@@ -458,7 +458,7 @@ class AsyncHTTPCore:
         The returned response holds the decoded body (no ``Content-Encoding`` left), except a
         2xx with ``stream=True``: that one is returned open and unread.
         """
-        response = await self._http.send(request, stream=True, follow_redirects=False)
+        response = await send_streamed(self._http, request)
         if stream and 200 <= response.status_code < 300:
             if self._seconds() > deadline_at:
                 await response.aclose()

@@ -17,7 +17,7 @@ import httpx
 
 from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
 
-__all__ = ["DeadlinePassed", "read_bounded", "receive_bounded"]
+__all__ = ["DeadlinePassed", "read_bounded", "receive_bounded", "send_streamed"]
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
 
@@ -42,8 +42,23 @@ def receive_bounded(
     :class:`DeadlinePassed`, or the ``httpx`` error of the exchange. The returned response holds
     the decoded body (no ``Content-Encoding`` left).
     """
-    response = http.send(request, stream=True, follow_redirects=False)
+    response = send_streamed(http, request)
     return read_bounded(response, request, limit=limit, deadline_at=deadline_at, seconds=seconds)
+
+
+def send_streamed(http: httpx.Client, request: httpx.Request) -> httpx.Response:
+    """Send ``request`` without following redirects and without reading the body.
+
+    httpx prepares the next request of a redirect even when it does not follow it, and raises
+    ``httpx.InvalidURL`` (not an ``httpx.HTTPError``) for a ``Location`` that is not a URL: that
+    is the server's protocol error, raised as ``httpx.RemoteProtocolError`` like the others.
+    """
+    try:
+        return http.send(request, stream=True, follow_redirects=False)
+    except httpx.InvalidURL as exc:
+        raise httpx.RemoteProtocolError(
+            f"the answer's Location header is not a URL ({exc})", request=request
+        ) from None
 
 
 def read_bounded(

@@ -51,7 +51,7 @@ from freshbooks_sdk._core.transport import (
 from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk._sync._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._sync._bounded import DeadlinePassed as _DeadlinePassed
-from freshbooks_sdk._sync._bounded import read_bounded
+from freshbooks_sdk._sync._bounded import read_bounded, send_streamed
 from freshbooks_sdk._sync._gate import gate_after_429, gate_before_send
 from freshbooks_sdk._sync.token_source import StaticToken, TokenProvider
 from freshbooks_sdk.errors import (
@@ -459,7 +459,7 @@ class HTTPCore:
         The returned response holds the decoded body (no ``Content-Encoding`` left), except a
         2xx with ``stream=True``: that one is returned open and unread.
         """
-        response = self._http.send(request, stream=True, follow_redirects=False)
+        response = send_streamed(self._http, request)
         if stream and 200 <= response.status_code < 300:
             if self._seconds() > deadline_at:
                 response.close()
