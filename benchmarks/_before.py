@@ -10,7 +10,10 @@ with variants where one lever is put back the way it was:
 * US/Eastern timestamps through the regular-expression parser and ``zoneinfo`` behind an
   ``lru_cache`` (now the C ISO parser plus a table of hourly offsets);
 * the cyclic garbage collector paused around each page (now never touched);
-* a page scanned for ``b'"errors"'`` (now ``response.errors`` read from the parsed envelope).
+* a page scanned for ``b'"errors"'`` (now ``response.errors`` read from the parsed envelope);
+* the first pass's error shortcuts (a typed-dict ``Money`` whose non-object value gave
+  ``dict_type``, a decimal without the check that gives an out-of-range exponent its
+  ``decimal_parsing`` error): what restoring the original validation errors costs.
 
 The variants are the generated models' own source (``_generated/models.py``) executed again with
 the old types substituted, so everything else is identical.
@@ -104,15 +107,60 @@ OldEasternDateTime = Annotated[
 ]
 
 
+def _shortcut_decimal_schema() -> core_schema.CoreSchema:
+    # The first pass: one left-to-right union, no decimal step after it.
+    union = _types._DECIMAL_SCHEMA["json_schema"]["steps"][0]  # type: ignore[typeddict-item]
+    return {**_types._DECIMAL_SCHEMA, "json_schema": {**union, "choices": union["choices"][:3]}}  # type: ignore[typeddict-item,misc]
+
+
+_SHORTCUT_DECIMAL = _shortcut_decimal_schema()
+
+
+class _ShortcutDecimal:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _SHORTCUT_DECIMAL
+
+
+ShortcutDecimalString = Annotated[Decimal, _ShortcutDecimal()]
+
+
+def _shortcut_money_schema() -> core_schema.CoreSchema:
+    # The first pass: a typed dict (no fields set, no tuple), built by one Python call.
+    now = _types._money_core_schema()
+    fields = now["json_schema"]["schema"]["fields"]  # type: ignore[typeddict-item]
+    amount = fields["amount"]["schema"]
+    amount = {**amount, "choices": amount["choices"][:3]}
+    return {
+        **now,
+        "ref": "benchmarks._before.ShortcutMoney",
+        "json_schema": core_schema.no_info_after_validator_function(
+            _types._money_from_fields, _types._money_fields_schema(amount)
+        ),
+    }  # type: ignore[return-value]
+
+
+class ShortcutMoney:
+    """``Money`` validated as in the first pass (same class of value, other error types)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _shortcut_money_schema()
+
+
 def clear_caches() -> None:
     """Forget cached timestamps (each measured round starts cold, as a new page would)."""
     _old_eastern_cached.cache_clear()
 
 
 def list_model(
-    *, money: bool = False, decimal: bool = False, eastern: bool = False
+    *, money: bool = False, decimal: bool = False, eastern: bool = False, shortcuts: bool = False
 ) -> type[BaseModel]:
-    """``InvoiceListResponse`` with the chosen levers put back as they were before issue 12."""
+    """``InvoiceListResponse`` with the chosen levers put back as they were before issue 12
+    (or, with ``shortcuts``, the first pass's error shortcuts taken again)."""
     source = GENERATED.read_text(encoding="utf-8")
     source = re.sub(r"from freshbooks_sdk\._types import \([^)]*\)\n", "", source)
     namespace: dict[str, Any] = {n: getattr(_types, n) for n in (*_types.__all__, "WireModel")}
@@ -122,6 +170,9 @@ def list_model(
         namespace["DecimalString"] = OldDecimalString
     if eastern:
         namespace["EasternDateTime"] = OldEasternDateTime
+    if shortcuts:
+        namespace["Money"] = ShortcutMoney
+        namespace["DecimalString"] = ShortcutDecimalString
     namespace["__name__"] = "benchmarks._before_models"
     exec(compile(source, str(GENERATED), "exec"), namespace)  # our own generated code, re-run
     model: type[BaseModel] = namespace["InvoiceListResponse"]
