@@ -458,3 +458,32 @@ def test_resources_resolve_their_envelopes_on_first_use() -> None:
         )
         invoices = list(fb.invoices.list(max_items=3))
     assert all(type(inv).__name__ == "Invoice" for inv in invoices)
+
+
+# --- async requests: no failed import per request ----------------------------------------------
+
+
+class _CountingFinder:
+    """A meta-path finder that only records which modules the import system searched for."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+        self.searched.append(name)
+
+
+async def test_async_requests_make_no_failed_import_per_request() -> None:
+    """httpcore asks sniffio which event loop runs, several times per async request; sniffio is a
+    dependency so that the ask is a dict lookup, not a failed import scanning sys.path."""
+    import httpcore._synchronization as sync_primitives
+
+    assert sync_primitives.current_async_library() == "asyncio"  # sniffio imported, answers
+    finder = _CountingFinder()
+    sys.meta_path.insert(0, finder)
+    try:
+        for _ in range(5):
+            assert sync_primitives.current_async_library() == "asyncio"
+    finally:
+        sys.meta_path.remove(finder)
+    assert finder.searched == []
