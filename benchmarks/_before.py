@@ -4,7 +4,7 @@ Benchmark 7 (``bench_levers``) validates the same pages with the SDK's models as
 with variants where one lever is put back the way it was:
 
 * ``Money`` as a frozen ``BaseModel`` with an eagerly built ``Decimal`` amount (now a slotted
-  value built with the page, whose amount is kept as the checked text until first read);
+  value built with the page, its ``Decimal`` amount built by pydantic-core);
 * the decimal schema as a union then a second pass through pydantic's ``decimal_schema`` (now the
   pattern check, then ``Decimal()`` directly);
 * US/Eastern timestamps through the regular-expression parser and ``zoneinfo`` behind an

@@ -2,7 +2,7 @@
 
 * the Eastern fast path (C ISO parser + hourly offsets) against the full parser, 1970-2200;
 * the JSON decimal schema (pattern, then ``Decimal()``) against the chained one it replaced;
-* ``Money`` as a slotted value: immutable, hashable, picklable, lazily built amount, exact;
+* ``Money`` as a slotted value: immutable, hashable, picklable, exact;
 * ``response.errors`` read from the parsed envelope; no garbage-collector switching;
 * one page alive at a time while a paginator walks;
 * ``from freshbooks_sdk import FreshBooks, AsyncFreshBooks`` builds no model, no BaseModel and no
@@ -254,7 +254,7 @@ def test_money_from_a_page_is_exact_and_built_once() -> None:
     first = money.amount
     assert first == Decimal("7.60133524082021936099189318")
     assert str(first) == "7.60133524082021936099189318"
-    assert money.amount is first  # built on first read, then kept
+    assert money.amount is first  # a slot: the same Decimal at every read
     assert money == Money.of("7.60133524082021936099189318", "CAD")
     assert hash(money) == hash(Money.of("7.60133524082021936099189318", "CAD"))
 
