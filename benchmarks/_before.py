@@ -109,8 +109,8 @@ OldEasternDateTime = Annotated[
 
 def _shortcut_decimal_schema() -> core_schema.CoreSchema:
     # The first pass: one left-to-right union, no decimal step after it.
-    union = _types._DECIMAL_SCHEMA["json_schema"]["steps"][0]  # type: ignore[typeddict-item]
-    return {**_types._DECIMAL_SCHEMA, "json_schema": {**union, "choices": union["choices"][:3]}}  # type: ignore[typeddict-item,misc]
+    union = _types._DECIMAL_SCHEMA["json_schema"]["steps"][0]
+    return {**_types._DECIMAL_SCHEMA, "json_schema": {**union, "choices": union["choices"][:3]}}
 
 
 _SHORTCUT_DECIMAL = _shortcut_decimal_schema()
@@ -129,7 +129,7 @@ ShortcutDecimalString = Annotated[Decimal, _ShortcutDecimal()]
 def _shortcut_money_schema() -> core_schema.CoreSchema:
     # The first pass: a typed dict (no fields set, no tuple), built by one Python call.
     now = _types._money_core_schema()
-    fields = now["json_schema"]["schema"]["fields"]  # type: ignore[typeddict-item]
+    fields = now["json_schema"]["schema"]["fields"]
     amount = fields["amount"]["schema"]
     amount = {**amount, "choices": amount["choices"][:3]}
     return {
@@ -138,7 +138,7 @@ def _shortcut_money_schema() -> core_schema.CoreSchema:
         "json_schema": core_schema.no_info_after_validator_function(
             _types._money_from_fields, _types._money_fields_schema(amount)
         ),
-    }  # type: ignore[return-value]
+    }
 
 
 class ShortcutMoney:
@@ -176,7 +176,7 @@ class LazyAmountMoney:
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         now = _types._money_core_schema()
-        fields = now["json_schema"]["schema"]["fields"]  # type: ignore[typeddict-item]
+        fields = now["json_schema"]["schema"]["fields"]
         amount = fields["amount"]["schema"]
         text = core_schema.str_schema(pattern=_types._DECIMAL_TEXT_IN_RANGE, strict=True)
         amount = {**amount, "choices": [text, *amount["choices"][1:]]}
@@ -195,7 +195,7 @@ class LazyAmountMoney:
             **now,
             "ref": "benchmarks._before.LazyAmountMoney",
             "json_schema": core_schema.no_info_after_validator_function(build, schema),
-        }  # type: ignore[return-value]
+        }
 
 
 _set_lazy_amount = vars(LazyAmountMoney)["_amount"].__set__
