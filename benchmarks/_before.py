@@ -4,13 +4,16 @@ Benchmark 7 (``bench_levers``) validates the same pages with the SDK's models as
 with variants where one lever is put back the way it was:
 
 * ``Money`` as a frozen ``BaseModel`` with an eagerly built ``Decimal`` amount (now a slotted
-  value built with the page, whose amount is kept as the checked text until first read);
+  value built with the page, its ``Decimal`` amount built by pydantic-core);
 * the decimal schema as a union then a second pass through pydantic's ``decimal_schema`` (now the
   pattern check, then ``Decimal()`` directly);
 * US/Eastern timestamps through the regular-expression parser and ``zoneinfo`` behind an
   ``lru_cache`` (now the C ISO parser plus a table of hourly offsets);
 * the cyclic garbage collector paused around each page (now never touched);
-* a page scanned for ``b'"errors"'`` (now ``response.errors`` read from the parsed envelope).
+* a page scanned for ``b'"errors"'`` (now ``response.errors`` read from the parsed envelope);
+* the first pass's error shortcuts (a typed-dict ``Money`` whose non-object value gave
+  ``dict_type``, a decimal without the check that gives an out-of-range exponent its
+  ``decimal_parsing`` error): what restoring the original validation errors costs.
 
 The variants are the generated models' own source (``_generated/models.py``) executed again with
 the old types substituted, so everything else is identical.
@@ -104,15 +107,123 @@ OldEasternDateTime = Annotated[
 ]
 
 
+def _shortcut_decimal_schema() -> core_schema.CoreSchema:
+    # The first pass: one left-to-right union, no decimal step after it.
+    union = _types._DECIMAL_SCHEMA["json_schema"]["steps"][0]
+    return {**_types._DECIMAL_SCHEMA, "json_schema": {**union, "choices": union["choices"][:3]}}
+
+
+_SHORTCUT_DECIMAL = _shortcut_decimal_schema()
+
+
+class _ShortcutDecimal:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _SHORTCUT_DECIMAL
+
+
+ShortcutDecimalString = Annotated[Decimal, _ShortcutDecimal()]
+
+
+def _shortcut_money_schema() -> core_schema.CoreSchema:
+    # The first pass: a typed dict (no fields set, no tuple), built by one Python call.
+    now = _types._money_core_schema()
+    fields = now["json_schema"]["schema"]["fields"]
+    amount = fields["amount"]["schema"]
+    amount = {**amount, "choices": amount["choices"][:3]}
+    return {
+        **now,
+        "ref": "benchmarks._before.ShortcutMoney",
+        "json_schema": core_schema.no_info_after_validator_function(
+            _types._money_from_fields, _types._money_fields_schema(amount)
+        ),
+    }
+
+
+class ShortcutMoney:
+    """``Money`` validated as in the first pass (same class of value, other error types)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return _shortcut_money_schema()
+
+
+class LazyAmountMoney:
+    """``Money`` of the first pass: the amount kept as its checked text until first read."""
+
+    __slots__ = ("_amount", "code")
+    _amount: Decimal | str
+    code: str
+
+    def __init__(self, amount: Decimal | str, code: str) -> None:
+        object.__setattr__(self, "_amount", amount)
+        object.__setattr__(self, "code", code)
+
+    @property
+    def amount(self) -> Decimal:
+        value = self._amount
+        if value.__class__ is str:
+            value = Decimal(value)
+            object.__setattr__(self, "_amount", value)
+        assert isinstance(value, Decimal)
+        return value
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        now = _types._money_core_schema()
+        fields = now["json_schema"]["schema"]["fields"]
+        amount = fields["amount"]["schema"]
+        text = core_schema.str_schema(pattern=_types._DECIMAL_TEXT_IN_RANGE, strict=True)
+        amount = {**amount, "choices": [text, *amount["choices"][1:]]}
+        new = _new_lazy
+
+        def build(parts: tuple[dict[str, Any], Any, Any]) -> LazyAmountMoney:
+            f = parts[0]
+            return new(f["amount"], f["code"])
+
+        schema = core_schema.model_fields_schema(
+            {**fields, "amount": core_schema.model_field(amount)},
+            model_name="Money",
+            extra_behavior="ignore",
+        )
+        return {
+            **now,
+            "ref": "benchmarks._before.LazyAmountMoney",
+            "json_schema": core_schema.no_info_after_validator_function(build, schema),
+        }
+
+
+_set_lazy_amount = vars(LazyAmountMoney)["_amount"].__set__
+_set_lazy_code = vars(LazyAmountMoney)["code"].__set__
+
+
+def _new_lazy(amount: Decimal | str, code: str) -> LazyAmountMoney:
+    money = object.__new__(LazyAmountMoney)
+    _set_lazy_amount(money, amount)
+    _set_lazy_code(money, code)
+    return money
+
+
 def clear_caches() -> None:
     """Forget cached timestamps (each measured round starts cold, as a new page would)."""
     _old_eastern_cached.cache_clear()
 
 
 def list_model(
-    *, money: bool = False, decimal: bool = False, eastern: bool = False
+    *,
+    money: bool = False,
+    decimal: bool = False,
+    eastern: bool = False,
+    shortcuts: bool = False,
+    lazy_amount: bool = False,
 ) -> type[BaseModel]:
-    """``InvoiceListResponse`` with the chosen levers put back as they were before issue 12."""
+    """``InvoiceListResponse`` with the chosen levers put back as they were before issue 12
+    (or, with ``shortcuts``, the first pass's error shortcuts taken again)."""
     source = GENERATED.read_text(encoding="utf-8")
     source = re.sub(r"from freshbooks_sdk\._types import \([^)]*\)\n", "", source)
     namespace: dict[str, Any] = {n: getattr(_types, n) for n in (*_types.__all__, "WireModel")}
@@ -122,6 +233,11 @@ def list_model(
         namespace["DecimalString"] = OldDecimalString
     if eastern:
         namespace["EasternDateTime"] = OldEasternDateTime
+    if lazy_amount:
+        namespace["Money"] = LazyAmountMoney
+    if shortcuts:
+        namespace["Money"] = ShortcutMoney
+        namespace["DecimalString"] = ShortcutDecimalString
     namespace["__name__"] = "benchmarks._before_models"
     exec(compile(source, str(GENERATED), "exec"), namespace)  # our own generated code, re-run
     model: type[BaseModel] = namespace["InvoiceListResponse"]

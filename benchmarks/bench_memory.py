@@ -227,8 +227,8 @@ def run(cfg: Config) -> Section:
     section.notes.append(
         "'held' rows: bytes still allocated per invoice (tracemalloc, after gc.collect()) once "
         "every invoice of the listing is kept in a list, in this process; the page bytes "
-        "themselves are not kept. A Money amount is kept as its checked decimal text until "
-        "first read, so the 'every money amount read' row shows the cost once they are Decimals"
+        "themselves are not kept. A Money amount is a Decimal from the start, so the 'every "
+        "money amount read' row checks that reading allocates nothing more"
     )
     section.notes.append(
         f"a page is {page_bytes / 1024:.0f} KiB of JSON; 'growth in pages' = peak growth / that; "

@@ -2,7 +2,7 @@
 
 * the Eastern fast path (C ISO parser + hourly offsets) against the full parser, 1970-2200;
 * the JSON decimal schema (pattern, then ``Decimal()``) against the chained one it replaced;
-* ``Money`` as a slotted value: immutable, hashable, picklable, lazily built amount, exact;
+* ``Money`` as a slotted value: immutable, hashable, picklable, exact;
 * ``response.errors`` read from the parsed envelope; no garbage-collector switching;
 * one page alive at a time while a paginator walks;
 * ``from freshbooks_sdk import FreshBooks, AsyncFreshBooks`` builds no model, no BaseModel and no
@@ -194,16 +194,28 @@ def test_new_decimal_schema_refuses_what_the_old_one_refused(raw: str) -> None:
     assert _outcome(NEW, raw)[0] == _outcome(OLD, raw)[0] == "error"
 
 
-def test_exponent_beyond_decimal_range_is_a_typed_error_at_its_field() -> None:
-    # The one documented difference: "1e999999999999999999999" (beyond Decimal's exponent
-    # range) was a decimal_parsing error and is now invalid_decimal, at the same location.
-    with pytest.raises(pydantic.ValidationError) as exc:
-        NEW.validate_json('"1e999999999999999999999"')
-    assert exc.value.errors()[0]["type"] == "invalid_decimal"
+def test_exponent_beyond_decimal_range_is_the_same_decimal_parsing_error() -> None:
+    # "1e999999999999999999999" (beyond Decimal's exponent range): decimal_parsing, as the
+    # chained schema gave, at the same location, for a DecimalString and for a Money amount.
+    assert _outcome(NEW, '"-2.5E+0000000000000000000000000001"')[0] == "value"
+    for raw in ['"1e999999999999999999999"', '"-1E-99999999999999999999"']:
+        assert _outcome(NEW, raw) == _outcome(OLD, raw)
+        with pytest.raises(pydantic.ValidationError) as exc:
+            NEW.validate_json(raw)
+        assert exc.value.errors()[0]["type"] == "decimal_parsing"
     body = {"amount": "1e999999999999999999999", "code": "USD"}
     with pytest.raises(pydantic.ValidationError) as money:
         Money.model_validate_json(json.dumps(body))
-    assert money.value.errors()[0]["loc"] == ("amount",)
+    err = money.value.errors()[0]
+    assert (err["type"], err["loc"], err["msg"]) == (
+        "decimal_parsing",
+        ("amount",),
+        "Input should be a valid decimal",
+    )
+    assert len(money.value.errors()) == 1
+    # in range, the same text shape still reads exactly
+    ok = Money.model_validate_json(json.dumps({"amount": "1e99999", "code": "USD"}))
+    assert ok.amount == Decimal("1e99999")
 
 
 # --- Money as a slotted value ------------------------------------------------------------------
@@ -242,7 +254,7 @@ def test_money_from_a_page_is_exact_and_built_once() -> None:
     first = money.amount
     assert first == Decimal("7.60133524082021936099189318")
     assert str(first) == "7.60133524082021936099189318"
-    assert money.amount is first  # built on first read, then kept
+    assert money.amount is first  # a slot: the same Decimal at every read
     assert money == Money.of("7.60133524082021936099189318", "CAD")
     assert hash(money) == hash(Money.of("7.60133524082021936099189318", "CAD"))
 
@@ -281,17 +293,26 @@ def test_money_model_methods() -> None:
 
 
 def test_money_not_an_object_is_refused_at_its_location() -> None:
-    # From a page (JSON): pydantic's dict_type ("Input should be an object") where the
-    # BaseModel gave model_type with the same message; from Python: model_type, as before.
-    for raw in ['"12.50"', "[1]", "5"]:
+    # model_type, as the BaseModel Money gave: from a page (JSON, "Input should be an object")
+    # and from Python code.
+    for raw in ['"12.50"', "[1]", "5", "null"]:
         with pytest.raises(pydantic.ValidationError) as exc:
             Money.model_validate_json(raw)
         err = exc.value.errors()[0]
-        assert (err["loc"], err["msg"]) == ((), "Input should be an object")
+        assert (err["type"], err["loc"], err["msg"]) == (
+            "model_type",
+            (),
+            "Input should be an object",
+        )
+        assert err["ctx"] == {"class_name": "Money"}
 
     class Holder(pydantic.BaseModel):
         price: Money
 
+    with pytest.raises(pydantic.ValidationError) as page:
+        Holder.model_validate_json('{"price": "12.50"}')
+    err = page.value.errors()[0]
+    assert (err["type"], err["loc"]) == ("model_type", ("price",))
     with pytest.raises(pydantic.ValidationError) as py:
         Holder(price="12.50")  # type: ignore[arg-type]  # the refusal is the point
     err = py.value.errors()[0]
@@ -437,3 +458,32 @@ def test_resources_resolve_their_envelopes_on_first_use() -> None:
         )
         invoices = list(fb.invoices.list(max_items=3))
     assert all(type(inv).__name__ == "Invoice" for inv in invoices)
+
+
+# --- async requests: no failed import per request ----------------------------------------------
+
+
+class _CountingFinder:
+    """A meta-path finder that only records which modules the import system searched for."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> None:
+        self.searched.append(name)
+
+
+async def test_async_requests_make_no_failed_import_per_request() -> None:
+    """httpcore asks sniffio which event loop runs, several times per async request; sniffio is a
+    dependency so that the ask is a dict lookup, not a failed import scanning sys.path."""
+    import httpcore._synchronization as sync_primitives
+
+    assert sync_primitives.current_async_library() == "asyncio"  # sniffio imported, answers
+    finder = _CountingFinder()
+    sys.meta_path.insert(0, finder)
+    try:
+        for _ in range(5):
+            assert sync_primitives.current_async_library() == "asyncio"
+    finally:
+        sys.meta_path.remove(finder)
+    assert finder.searched == []
