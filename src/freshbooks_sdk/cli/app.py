@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from freshbooks_sdk.cli.commands.action import cmd_action
-from freshbooks_sdk.cli.commands.connect import cmd_businesses, cmd_connect
+from freshbooks_sdk.cli.commands.connect import cmd_businesses, cmd_connect, cmd_disconnect
 from freshbooks_sdk.cli.commands.poll import cmd_poll
 from freshbooks_sdk.cli.commands.resources import (
     cmd_clients_create,
@@ -162,6 +162,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--url-only",
         action="store_true",
         help="only print the authorization URL (then run `connect --code CODE`)",
+    )
+
+    p = command(
+        sub, "disconnect", "revoke and forget the saved connection (token and file)", cmd_disconnect
+    )
+    p.add_argument(
+        "--keep-grant",
+        action="store_true",
+        help="do not revoke the grant at FreshBooks, only forget it here",
     )
 
     p = command(sub, "businesses", "list the businesses this connection can use", cmd_businesses)
