@@ -291,3 +291,45 @@ def test_token_store_is_created_private(tmp_path: Path) -> None:
     cli.open_token_store(fresh)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     assert stat.S_IMODE(fresh.parent.stat().st_mode) == 0o700
+
+
+def test_disconnect_finishes_a_cut_short_one(
+    served: tuple[Sandbox, str, Clock], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """A connection file whose token is gone from the store (a disconnect interrupted between
+    the two deletions) is still removed, with a warning; commands say to connect again."""
+    sb, base_url, _ = served
+    config = tmp_path / "connection.json"
+    fields = cli.connection.save_connection_token(config, Token("a", "r", PAST))
+    cli.save_private_json(config, {**fields, "base_url": base_url, "account_id": "X"})
+    assert cli.connection.forget_connection_token(config, fields) is True
+    assert not cli.token_store_path(config).exists()  # empty: removed
+    for name, value in app_env(sb, base_url, tmp_path, config).items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["clients", "list"]) == cli.EXIT_AUTH
+    assert "no token saved" in capsys.readouterr().err
+    assert cli.main(["disconnect", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "no saved token to revoke" in captured.err
+    assert json.loads(captured.out) == {
+        "config": str(config),
+        "revoked": False,
+        "token_removed": False,
+    }
+    assert not config.exists()
+
+
+def test_disconnect_keep_grant(
+    served: tuple[Sandbox, str, Clock], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    sb, base_url, _ = served
+    config = tmp_path / "connection.json"
+    token = saved_v1(sb, base_url, config, datetime.now(timezone.utc) + timedelta(hours=1))
+    for name, value in app_env(sb, base_url, tmp_path, config).items():
+        monkeypatch.setenv(name, value)
+    since = len(sb.request_log)
+    assert cli.main(["disconnect", "--keep-grant"]) == 0
+    assert "kept at FreshBooks" in capsys.readouterr().out
+    assert not [r for r in sb.request_log[since:] if r.path == REVOKE_PATH]
+    assert not config.exists()
+    assert secrets_outside_store(tmp_path, {token.access_token, token.refresh_token}) == []

@@ -150,9 +150,9 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
 
 def cmd_disconnect(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
     """Forget the saved connection: revoke the grant at FreshBooks when the app's id and secret
-    are in the environment (else say it is still valid; a failed revocation is a warning), delete the token from the store and
-    the connection file."""
-    from freshbooks_sdk.auth import OAuthClient
+    are in the environment (else say it is still valid; a failed revocation is a warning),
+    delete the token from the store and remove the connection file."""
+    from freshbooks_sdk.auth import OAuthClient, Token
     from freshbooks_sdk.cli.connection import load_saved_token
 
     path = _config_path(args, env)
@@ -163,8 +163,13 @@ def cmd_disconnect(args: argparse.Namespace, env: Mapping[str, str], console: Co
     secret = env.get("FRESHBOOKS_CLIENT_SECRET")
     client_id = env.get("FRESHBOOKS_CLIENT_ID") or saved.get("client_id")
     redirect = env.get("FRESHBOOKS_REDIRECT_URI") or saved.get("redirect_uri")
+    token: Token | None = None
     if secret and client_id and redirect and not args.keep_grant:
-        _, _, token = load_saved_token(path, saved)
+        try:
+            _, _, token = load_saved_token(path, saved)
+        except CliError:  # no token left (a disconnect cut short): only the files to remove
+            console.note(f"{PROG}: warning: no saved token to revoke")
+    if token is not None and secret and client_id and redirect:
         base_url = str(env.get("FRESHBOOKS_BASE_URL") or saved.get("base_url") or DEFAULT_API_URL)
         try:
             with OAuthClient(
@@ -186,7 +191,9 @@ def cmd_disconnect(args: argparse.Namespace, env: Mapping[str, str], console: Co
         console.document({"config": str(path), "revoked": revoked, "token_removed": removed})
     else:
         console.line(f"Disconnected: removed {path} and its saved token.")
-        if not revoked:
+        if args.keep_grant:
+            console.line("The grant was kept at FreshBooks (--keep-grant).")
+        elif not revoked:
             console.line(
                 "The grant was not revoked at FreshBooks (set FRESHBOOKS_CLIENT_SECRET to revoke "
                 "it, or remove the app in FreshBooks' settings)."
