@@ -58,7 +58,8 @@ environment:
   FRESHBOOKS_CURRENCY       default currency for money inputs (e.g. USD)
   FRESHBOOKS_CLIENT_ID, FRESHBOOKS_CLIENT_SECRET, FRESHBOOKS_REDIRECT_URI
                             the OAuth app (connect; token refresh)
-  FRESHBOOKS_CONFIG         connection file (default ~/.config/freshbooks-typed/connection.json)
+  FRESHBOOKS_CONFIG         connection file (default ~/.config/freshbooks-typed/connection.json;
+                            its token is in the SQLite store <name>-tokens.db beside it)
   FRESHBOOKS_CURSOR_DB      poll's SQLite cursor file (default: cursors.db beside the connection)
 
 --json prints one JSON document on stdout: the command's output, or on failure
