@@ -333,3 +333,30 @@ def test_disconnect_keep_grant(
     assert not [r for r in sb.request_log[since:] if r.path == REVOKE_PATH]
     assert not config.exists()
     assert secrets_outside_store(tmp_path, {token.access_token, token.refresh_token}) == []
+
+
+@pytest.mark.parametrize("damage", ["not a database", "bad row"])
+def test_damaged_token_store_says_connect_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, damage: str
+) -> None:
+    """A token store that cannot be read is an authentication problem (exit 3, `connect`
+    again), not a "retry later"."""
+    config = tmp_path / "connection.json"
+    fields = cli.connection.save_connection_token(config, Token("a", "r", PAST))
+    cli.save_private_json(config, {**fields, "base_url": "http://127.0.0.1:9", "account_id": "X"})
+    store_file = cli.token_store_path(config)
+    if damage == "not a database":
+        for extra in store_file.parent.glob(f"{store_file.name}-*"):
+            extra.unlink()
+        store_file.write_bytes(b"garbage " * 1000)
+    else:
+        import sqlite3
+
+        with sqlite3.connect(store_file) as db:
+            db.execute("UPDATE freshbooks_tokens SET token = '{oops'")
+    for name in [k for k in os.environ if k.startswith("FRESHBOOKS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("FRESHBOOKS_CONFIG", str(config))
+    assert cli.main(["clients", "list"]) == cli.EXIT_AUTH
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "connect` again" in err, err

@@ -102,7 +102,7 @@ def open_token_store(store_path: Path) -> SQLiteTokenStore:
     >>> oct(Path(store.path).stat().st_mode & 0o777)
     '0o600'
     """
-    from freshbooks_sdk.stores import SQLiteTokenStore
+    from freshbooks_sdk.stores import SQLiteTokenStore, StoreUnavailableError
 
     store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
@@ -116,7 +116,10 @@ def open_token_store(store_path: Path) -> SQLiteTokenStore:
                 os.chmod(f"{store_path}{suffix}", 0o600)
     except OSError as exc:
         _fail("not_connected", f"cannot open the token store {store_path}: {exc.strerror}")
-    return SQLiteTokenStore(store_path)
+    try:
+        return SQLiteTokenStore(store_path)
+    except StoreUnavailableError as exc:  # not a database (damaged), unreadable...
+        _fail("not_connected", f"{exc}; run `{PROG} connect` again")
 
 
 def save_connection_token(path: Path, token: Token) -> dict[str, Any]:
@@ -218,13 +221,18 @@ def resolve_connection(args: argparse.Namespace, env: Mapping[str, str]) -> Conn
 def load_saved_token(path: Path, saved: Mapping[str, Any]) -> tuple[SQLiteTokenStore, str, Token]:
     """The token store, key and current token of the saved connection ``saved`` (read from
     ``path``), migrating a version-1 file's token into the store first."""
+    from freshbooks_sdk.stores import StoreUnavailableError
+
     if "token" in saved:
         store, key = _migrate_file_token(path, saved)
     else:
         named = saved.get("token_key")
         key = named if isinstance(named, str) and named else TOKEN_KEY
         store = open_token_store(_store_path_of(path, saved))
-    token = store.load(key)
+    try:
+        token = store.load(key)
+    except StoreUnavailableError as exc:  # a damaged row: a later try would not do better
+        _fail("not_connected", f"{exc}; run `{PROG} connect` again")
     if token is None:
         _fail(
             "not_connected",
