@@ -348,7 +348,10 @@ def test_connect_saves_a_private_connection_used_later(
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
     saved = json.loads(config.read_text())
     assert saved["account_id"] == sb.account_ids[1]
-    assert saved["token"]["access_token"] not in connected.out + connected.err
+    assert "token" not in saved  # the token lives in the private token store
+    stored = cli.open_token_store(cli.token_store_path(config)).load(saved["token_key"])
+    assert stored is not None
+    assert stored.access_token not in connected.out + connected.err
 
     listed = fb("businesses", "--json", env=clean_env(home, FRESHBOOKS_CONFIG=str(config)))
     assert listed.code == 0, listed
@@ -549,7 +552,8 @@ def test_saved_token_is_refreshed_and_persisted(
     sandbox: tuple[Sandbox, str], home: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     """A saved token near expiry is refreshed (app credentials in the environment) and the new,
-    rotated token is written back to the private connection file before use."""
+    rotated token is stored before use: a version-1 connection file (token inside) is migrated
+    to the token store on first use and its token removed from the file."""
     sb, base_url = sandbox
     body = sb.issue_tokens()
     config = home / "connection.json"
@@ -582,9 +586,13 @@ def test_saved_token_is_refreshed_and_persisted(
         monkeypatch.setenv(key, value)
     assert cli.main(["clients", "list", "--json"]) == 0, capsys.readouterr().err
     saved = json.loads(config.read_text())
-    assert saved["token"]["refresh_token"] != body["refresh_token"]
-    assert saved["token"]["expires_at"] > "2001"
+    assert "token" not in saved and saved["version"] == 2
+    stored = cli.open_token_store(cli.token_store_path(config)).load(saved["token_key"])
+    assert stored is not None
+    assert stored.refresh_token != body["refresh_token"]
+    assert stored.expires_at.year > 2001
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cli.token_store_path(config).stat().st_mode) == 0o600
 
 
 def test_interactive_connect_reads_the_pasted_redirect(

@@ -2,6 +2,7 @@
 
     $ export FRESHBOOKS_CLIENT_ID=... FRESHBOOKS_CLIENT_SECRET=... FRESHBOOKS_REDIRECT_URI=...
     $ freshbooks connect                      # authorize, pick the business, save the connection
+    $ freshbooks disconnect                   # revoke the grant, forget the token and the file
     $ freshbooks clients create --email ada@example.com --fname Ada
     $ freshbooks invoices create --client-id 1000001 --currency USD --line Design 3 120.00
     $ freshbooks invoices send 2000001 --to ada@example.com
@@ -35,6 +36,7 @@ from freshbooks_sdk.cli.commands.action import MAX_INPUT_CHARS as MAX_INPUT_CHAR
 from freshbooks_sdk.cli.commands.action import cmd_action as cmd_action
 from freshbooks_sdk.cli.commands.connect import cmd_businesses as cmd_businesses
 from freshbooks_sdk.cli.commands.connect import cmd_connect as cmd_connect
+from freshbooks_sdk.cli.commands.connect import cmd_disconnect as cmd_disconnect
 from freshbooks_sdk.cli.commands.poll import cmd_poll as cmd_poll
 from freshbooks_sdk.cli.commands.resources import cmd_clients_create as cmd_clients_create
 from freshbooks_sdk.cli.commands.resources import cmd_clients_list as cmd_clients_list
@@ -50,8 +52,10 @@ from freshbooks_sdk.cli.connection import Connection as Connection
 from freshbooks_sdk.cli.connection import default_config_path
 from freshbooks_sdk.cli.connection import load_connection as load_connection
 from freshbooks_sdk.cli.connection import open_client as open_client
+from freshbooks_sdk.cli.connection import open_token_store as open_token_store
 from freshbooks_sdk.cli.connection import resolve_connection as resolve_connection
 from freshbooks_sdk.cli.connection import save_private_json as save_private_json
+from freshbooks_sdk.cli.connection import token_store_path as token_store_path
 from freshbooks_sdk.cli.errors import EXIT_AUTH as EXIT_AUTH
 from freshbooks_sdk.cli.errors import EXIT_CODES, EXIT_OUTCOME_UNKNOWN, exit_status
 from freshbooks_sdk.cli.errors import EXIT_ERROR as EXIT_ERROR

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from freshbooks_sdk.cli.commands.action import cmd_action
-from freshbooks_sdk.cli.commands.connect import cmd_businesses, cmd_connect
+from freshbooks_sdk.cli.commands.connect import cmd_businesses, cmd_connect, cmd_disconnect
 from freshbooks_sdk.cli.commands.poll import cmd_poll
 from freshbooks_sdk.cli.commands.resources import (
     cmd_clients_create,
@@ -58,7 +58,8 @@ environment:
   FRESHBOOKS_CURRENCY       default currency for money inputs (e.g. USD)
   FRESHBOOKS_CLIENT_ID, FRESHBOOKS_CLIENT_SECRET, FRESHBOOKS_REDIRECT_URI
                             the OAuth app (connect; token refresh)
-  FRESHBOOKS_CONFIG         connection file (default ~/.config/freshbooks-typed/connection.json)
+  FRESHBOOKS_CONFIG         connection file (default ~/.config/freshbooks-typed/connection.json;
+                            its token is in the SQLite store <name>-tokens.db beside it)
   FRESHBOOKS_CURSOR_DB      poll's SQLite cursor file (default: cursors.db beside the connection)
 
 --json prints one JSON document on stdout: the command's output, or on failure
@@ -162,6 +163,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--url-only",
         action="store_true",
         help="only print the authorization URL (then run `connect --code CODE`)",
+    )
+
+    p = command(
+        sub, "disconnect", "revoke and forget the saved connection (token and file)", cmd_disconnect
+    )
+    p.add_argument(
+        "--keep-grant",
+        action="store_true",
+        help="do not revoke the grant at FreshBooks, only forget it here",
     )
 
     p = command(sub, "businesses", "list the businesses this connection can use", cmd_businesses)

@@ -1,4 +1,17 @@
-"""The saved connection file, the credentials a command uses and its ``FreshBooks`` client."""
+"""The saved connection file, the token store, the credentials a command uses and its client.
+
+The connection file (``connection.json``, mode 0600) holds the non-secret parts of a connection:
+the API and auth URLs, the app's client id and redirect URI, the chosen business. The OAuth token
+lives in a :class:`~freshbooks_sdk.stores.SQLiteTokenStore` beside it
+(``connection.json`` -> ``connection-tokens.db``, mode 0600, in a 0700 directory), under the key
+:data:`TOKEN_KEY`. Every invocation refreshes through that store, so of several ``freshbooks``
+processes started at once with an expired token exactly one spends the single-use refresh
+token; the others wait for its refresh lock and reload the rotated token.
+
+A connection file written by an earlier version (``"version": 1``, the token inside it) is
+migrated on first use: its token goes into the store (unless the store already holds a newer
+one, e.g. rotated by a concurrent invocation), then the token is removed from the file.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +30,16 @@ from freshbooks_sdk.cli.errors import PROG, _fail
 from freshbooks_sdk.cli.output import Console, Progress, _stream_is_tty
 
 if TYPE_CHECKING:
+    from freshbooks_sdk._core.oauth import Token
     from freshbooks_sdk._sync.client import FreshBooks
+    from freshbooks_sdk.stores import SQLiteTokenStore
 
 DEFAULT_API_URL = "https://api.freshbooks.com"
 DEFAULT_AUTH_URL = "https://auth.freshbooks.com"
+CONNECTION_VERSION = 2
+"""Version 2 keeps the token in the token store; version 1 kept it in the connection file."""
+TOKEN_KEY = "freshbooks-cli"
+"""The key of the CLI's token in its token store (one store file per connection file)."""
 
 # ---------------------------------------------------------------------------------------------
 # The connection file
@@ -53,6 +72,98 @@ def save_private_json(path: Path, data: Mapping[str, Any]) -> None:
             os.unlink(tmp)
         raise
     os.chmod(path, 0o600)
+
+
+def token_store_path(path: Path) -> Path:
+    """The token store of the connection file ``path``: ``<stem>-tokens.db`` beside it.
+
+    >>> token_store_path(Path("/home/ada/.config/freshbooks-typed/connection.json")).name
+    'connection-tokens.db'
+    """
+    return path.with_name(f"{path.stem}-tokens.db")
+
+
+def _store_path_of(path: Path, saved: Mapping[str, Any]) -> Path:
+    """Where the saved connection says its token is (relative to its directory), else the
+    default beside it."""
+    named = saved.get("token_store")
+    if isinstance(named, str) and named:
+        return path.parent / Path(named).expanduser()
+    return token_store_path(path)
+
+
+def open_token_store(store_path: Path) -> SQLiteTokenStore:
+    """The CLI's :class:`~freshbooks_sdk.stores.SQLiteTokenStore` at ``store_path``, created
+    readable only by the user: the directory 0700, the database (and SQLite's ``-wal``/``-shm``
+    files, which take the database's mode) 0600.
+
+    >>> import tempfile
+    >>> store = open_token_store(Path(tempfile.mkdtemp()) / "c-tokens.db")
+    >>> oct(Path(store.path).stat().st_mode & 0o777)
+    '0o600'
+    """
+    from freshbooks_sdk.stores import SQLiteTokenStore, StoreUnavailableError
+
+    store_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(store_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            os.fchmod(fd, 0o600)  # an existing file made wider by hand is narrowed again
+        finally:
+            os.close(fd)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(f"{store_path}{suffix}", 0o600)
+    except OSError as exc:
+        _fail("not_connected", f"cannot open the token store {store_path}: {exc.strerror}")
+    try:
+        return SQLiteTokenStore(store_path)
+    except StoreUnavailableError as exc:  # not a database (damaged), unreadable...
+        _fail("not_connected", f"{exc}; run `{PROG} connect` again")
+
+
+def save_connection_token(path: Path, token: Token) -> dict[str, Any]:
+    """Store ``token`` as the connection of the file ``path`` (in its token store) and return
+    the connection fields that point at it (to merge into the file, which never holds it)."""
+    store_path = token_store_path(path)
+    open_token_store(store_path).save(TOKEN_KEY, token)
+    return {
+        "version": CONNECTION_VERSION,
+        "token_store": store_path.name,
+        "token_key": TOKEN_KEY,
+    }
+
+
+def forget_connection_token(path: Path, saved: Mapping[str, Any]) -> bool:
+    """Remove the token of the connection file ``path`` from its store; True when one was
+    there. The deleted row is overwritten (``secure_delete``) and the write-ahead log
+    truncated, so the secret does not linger on disk; an empty store file is removed."""
+    import sqlite3
+
+    store_path = _store_path_of(path, saved)
+    named = saved.get("token_key")
+    key = named if isinstance(named, str) and named else TOKEN_KEY
+    if not store_path.exists():
+        return False
+    open_token_store(store_path)  # creates the table when missing, checks permissions
+    try:
+        db = sqlite3.connect(store_path, timeout=60.0, isolation_level=None)
+        try:
+            db.execute("PRAGMA secure_delete=ON")
+            db.execute("BEGIN IMMEDIATE")  # waits for a refresh in progress
+            removed = db.execute("DELETE FROM freshbooks_tokens WHERE key = ?", (key,)).rowcount
+            left = db.execute("SELECT count(*) FROM freshbooks_tokens").fetchone()[0]
+            db.execute("COMMIT")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        _fail("not_connected", f"cannot remove the token from {store_path}: {exc}")
+    if not left:
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{store_path}{suffix}")
+    return bool(removed)
 
 
 def load_connection(path: Path) -> dict[str, Any] | None:
@@ -107,6 +218,61 @@ def resolve_connection(args: argparse.Namespace, env: Mapping[str, str]) -> Conn
     return Connection(str(base_url).rstrip("/"), account_id, token, saved, path)
 
 
+def load_saved_token(path: Path, saved: Mapping[str, Any]) -> tuple[SQLiteTokenStore, str, Token]:
+    """The token store, key and current token of the saved connection ``saved`` (read from
+    ``path``), migrating a version-1 file's token into the store first."""
+    from freshbooks_sdk.stores import StoreUnavailableError
+
+    if "token" in saved:
+        store, key = _migrate_file_token(path, saved)
+    else:
+        named = saved.get("token_key")
+        key = named if isinstance(named, str) and named else TOKEN_KEY
+        store = open_token_store(_store_path_of(path, saved))
+    try:
+        token = store.load(key)
+    except StoreUnavailableError as exc:  # a damaged row: a later try would not do better
+        _fail("not_connected", f"{exc}; run `{PROG} connect` again")
+    if token is None:
+        _fail(
+            "not_connected",
+            f"no token saved for the connection {path} (disconnected?); run `{PROG} connect`",
+        )
+    return store, key, token
+
+
+def _migrate_file_token(path: Path, saved: Mapping[str, Any]) -> tuple[SQLiteTokenStore, str]:
+    """Move a version-1 connection file's token into the token store (under its refresh lock,
+    so concurrent first uses agree), then rewrite the file without it."""
+    from freshbooks_sdk.auth import Token
+
+    try:
+        file_token = Token.from_dict(saved.get("token") or {})
+    except Exception as exc:
+        _fail("not_connected", f"{path} holds no usable token ({exc}); run `{PROG} connect`")
+    store_path = token_store_path(path)
+    store = open_token_store(store_path)
+    lease = store.lock(TOKEN_KEY)
+    try:
+        stored = lease.token
+        # The store wins unless the file's token is a newer grant (a connect by an older
+        # version after the migration): a token rotated by a concurrent invocation expires
+        # later than the file's, a newly authorized one later than the store's.
+        if stored is None or (
+            stored.refresh_token != file_token.refresh_token
+            and file_token.expires_at > stored.expires_at
+        ):
+            lease.commit(file_token)
+    finally:
+        lease.release()
+    current = load_connection(path)
+    if current is not None and current.get("token") == saved.get("token"):
+        current.pop("token", None)
+        current.update(version=CONNECTION_VERSION, token_store=store_path.name, token_key=TOKEN_KEY)
+        save_private_json(path, current)
+    return store, TOKEN_KEY
+
+
 def _config_path(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
     given = getattr(args, "config", None)
     return Path(given).expanduser() if given else default_config_path(env)
@@ -125,7 +291,7 @@ def open_client(
     import httpx
 
     from freshbooks_sdk import FreshBooks
-    from freshbooks_sdk.auth import OAuthClient, Token, TokenSource
+    from freshbooks_sdk.auth import OAuthClient, TokenSource
 
     conn = resolve_connection(args, env)
     if need_account and not conn.account_id:
@@ -150,13 +316,7 @@ def open_client(
             )
         else:
             saved = conn.saved or {}
-            try:
-                token = Token.from_dict(saved.get("token") or {})
-            except Exception as exc:
-                _fail(
-                    "not_connected",
-                    f"{conn.path} holds no usable token ({exc}); run `{PROG} connect`",
-                )
+            store, key, token = load_saved_token(conn.path, saved)
             client_id = env.get("FRESHBOOKS_CLIENT_ID") or saved.get("client_id")
             secret = env.get("FRESHBOOKS_CLIENT_SECRET")
             redirect = env.get("FRESHBOOKS_REDIRECT_URI") or saved.get("redirect_uri")
@@ -168,15 +328,10 @@ def open_client(
                     api_base_url=conn.base_url,
                     auth_base_url=saved.get("auth_base_url") or conn.base_url,
                 )
-                path = conn.path
-
-                def persist(new: Token) -> None:
-                    current = load_connection(path) or dict(saved)
-                    current["token"] = new.to_dict()
-                    save_private_json(path, current)
-
+                # Single-flight across processes: the refresh runs under the store's lock and
+                # reloads a token another invocation already rotated.
                 fb = FreshBooks(
-                    token_source=TokenSource(oauth, token, on_refresh=persist),
+                    token_source=TokenSource(oauth, token, store=store, key=key),
                     account_id=conn.account_id,
                     base_url=conn.base_url,
                     http_client=http,

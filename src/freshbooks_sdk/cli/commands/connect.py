@@ -12,8 +12,11 @@ from freshbooks_sdk.cli.connection import (
     DEFAULT_API_URL,
     DEFAULT_AUTH_URL,
     _config_path,
+    forget_connection_token,
+    load_connection,
     open_client,
     resolve_connection,
+    save_connection_token,
     save_private_json,
 )
 from freshbooks_sdk.cli.errors import EXIT_OK, PROG, CliError, _fail
@@ -41,7 +44,7 @@ def cmd_businesses(args: argparse.Namespace, env: Mapping[str, str], console: Co
                 "set FRESHBOOKS_ACCOUNT_ID instead",
                 "use",
             )
-        saved = dict(conn.saved)
+        saved = dict(load_connection(conn.path) or conn.saved)  # as migrated by open_client
         saved["account_id"] = args.use
         save_private_json(conn.path, saved)
         current = args.use
@@ -122,14 +125,13 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
     if chosen not in ids:
         _fail("invalid_input", f"{chosen!r} is not one of your businesses ({', '.join(ids)})")
     saved = {
-        "version": 1,
+        **save_connection_token(path, token),  # the token goes to the store, never the file
         "base_url": base_url,
         "auth_base_url": auth_url,
         "client_id": env["FRESHBOOKS_CLIENT_ID"],
         "redirect_uri": env["FRESHBOOKS_REDIRECT_URI"],
         "account_id": chosen,
         "businesses": rows,
-        "token": token.to_dict(),
         "saved_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     save_private_json(path, saved)
@@ -143,6 +145,59 @@ def cmd_connect(args: argparse.Namespace, env: Mapping[str, str], console: Conso
         console.line(f"Connected to {name} ({chosen}); saved to {path} (readable only by you).")
         if len(rows) > 1:
             console.line(f"Switch business with `{PROG} businesses --use ACCOUNT_ID`.")
+    return EXIT_OK
+
+
+def cmd_disconnect(args: argparse.Namespace, env: Mapping[str, str], console: Console) -> int:
+    """Forget the saved connection: revoke the grant at FreshBooks when the app's id and secret
+    are in the environment (else say it is still valid; a failed revocation is a warning),
+    delete the token from the store and remove the connection file."""
+    from freshbooks_sdk.auth import OAuthClient, Token
+    from freshbooks_sdk.cli.connection import load_saved_token
+
+    path = _config_path(args, env)
+    saved = load_connection(path)
+    if saved is None:
+        _fail("not_connected", f"no saved connection at {path}")
+    revoked = False
+    secret = env.get("FRESHBOOKS_CLIENT_SECRET")
+    client_id = env.get("FRESHBOOKS_CLIENT_ID") or saved.get("client_id")
+    redirect = env.get("FRESHBOOKS_REDIRECT_URI") or saved.get("redirect_uri")
+    token: Token | None = None
+    if secret and client_id and redirect and not args.keep_grant:
+        try:
+            _, _, token = load_saved_token(path, saved)
+        except CliError:  # no token left (a disconnect cut short): only the files to remove
+            console.note(f"{PROG}: warning: no saved token to revoke")
+    if token is not None and secret and client_id and redirect:
+        base_url = str(env.get("FRESHBOOKS_BASE_URL") or saved.get("base_url") or DEFAULT_API_URL)
+        try:
+            with OAuthClient(
+                client_id,
+                secret,
+                redirect,
+                api_base_url=base_url.rstrip("/"),
+                auth_base_url=saved.get("auth_base_url") or base_url,
+            ) as oauth:
+                oauth.revoke(token)
+            revoked = True
+        except Exception as exc:  # e.g. a grant FreshBooks already dropped: forget it anyway
+            reason = CliError.of(exc).error["message"]
+            console.note(f"{PROG}: warning: the grant was not revoked at FreshBooks ({reason})")
+        saved = load_connection(path) or saved  # migrated to the store by load_saved_token
+    removed = forget_connection_token(path, saved)
+    path.unlink(missing_ok=True)
+    if console.json:
+        console.document({"config": str(path), "revoked": revoked, "token_removed": removed})
+    else:
+        console.line(f"Disconnected: removed {path} and its saved token.")
+        if args.keep_grant:
+            console.line("The grant was kept at FreshBooks (--keep-grant).")
+        elif not revoked:
+            console.line(
+                "The grant was not revoked at FreshBooks (set FRESHBOOKS_CLIENT_SECRET to revoke "
+                "it, or remove the app in FreshBooks' settings)."
+            )
     return EXIT_OK
 
 
