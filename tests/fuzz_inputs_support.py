@@ -1861,6 +1861,7 @@ def _raw_twin(method: Method) -> Method:
 
 def discover_raw_methods() -> list[str]:
     """Every ``<resource>.with_raw_response.<method>`` (and the client's own), walked."""
+
     def fresh(owner: Any) -> Any:  # built anew: ``with_raw_response`` is cached per owner
         return type(owner.with_raw_response)(owner)
 
