@@ -5,7 +5,8 @@
 
 The harness is ``tests/fuzz_inputs_support.py`` (the same one ``tests/test_fuzz_inputs.py``
 runs with bounded counts). Columns: cases, typed errors (``InvalidRequestError`` naming the
-parameter, zero requests), successes (every request sent was valid), untyped errors (anything
+parameter or option, zero requests), successes (every request sent was valid, no header the
+SDK owns overridden), untyped errors (anything
 else, or a valid value refused: the target is 0), requests with bad data and sandbox internal
 errors (the targets are 0). Exit status 1 when a target is missed.
 """
@@ -191,6 +192,124 @@ def cli_runs(examples: int) -> fz.Tally:
     return tally
 
 
+def _option_values(key: str) -> list[Any]:
+    return [*fz.OPTION_VALUES[key], *fz.SPECIAL]
+
+
+def _option_strategy(key: str) -> Any:
+    return (
+        fz.hostile
+        | st.sampled_from(fz.OPTION_VALUES[key])
+        | st.dictionaries(st.text(max_size=12), fz.hostile, max_size=3)
+    )
+
+
+def call_options(world: fz.World, examples: int) -> fz.Tally:
+    """Every ``CallOptions`` key on every public sync method (and the streamed PDF)."""
+    tally = fz.Tally()
+    methods = (*fz.OPTION_METHODS, *fz.STREAM_METHODS)
+    for method in methods:
+        for key in fz.OPTION_KEYS:
+            for value in _option_values(key):
+                fz.run_option_case(world, method, key, value, tally)
+
+    def body(data: st.DataObject) -> None:
+        method = data.draw(st.sampled_from(methods))
+        key = data.draw(st.sampled_from(fz.OPTION_KEYS))
+        fz.run_option_case(world, method, key, data.draw(_option_strategy(key)), tally)
+
+    _hypothesis(examples, body)
+    return tally
+
+
+def valid_options(world: fz.World) -> fz.Tally:
+    """Valid options must be accepted (a refusal counts as untyped) and every request valid."""
+    tally = fz.Tally()
+    options = {
+        "timeout": 5.0,
+        "max_retries": 0,
+        "extra_headers": {"X-Fuzz-Probe": "p1"},
+        "extra_query": {"search[fuzz_probe]": "q 2"},
+    }
+    for method in (*fz.OPTION_METHODS, *fz.STREAM_METHODS, *fz.RAW_METHODS):
+        before = len(world.recorder.sent)
+        kwargs = {**method.base(world), **options}
+        outcome = fz.record(
+            tally,
+            method.label,
+            "options",
+            options,
+            world.recorder,
+            before,
+            lambda m=method, k=kwargs: m.call(world.fb, k),
+            check=fz._check_options,
+        )
+        if outcome == "typed":
+            tally.typed -= 1
+            tally.untyped += 1
+            tally.failures.append(f"{method.label}(**valid options): refused")
+    return tally
+
+
+def raw_twins(world: fz.World, examples: int) -> fz.Tally:
+    """``<resource>.with_raw_response.<method>``: own parameters and every option key."""
+    tally = fz.Tally()
+    for method in fz.RAW_METHODS:
+        for param in method.params:
+            for value in fz.SPECIAL:
+                fz.run_method_case(world, method, param, value, tally)
+        for key in fz.OPTION_KEYS:
+            for value in fz.OPTION_VALUES[key]:
+                fz.run_option_case(world, method, key, value, tally)
+
+    def body(data: st.DataObject) -> None:
+        method = data.draw(st.sampled_from(fz.RAW_METHODS))
+        if data.draw(st.booleans()) and method.params:
+            param = data.draw(st.sampled_from(method.params))
+            fz.run_method_case(world, method, param, data.draw(fz.hostile), tally)
+        else:
+            key = data.draw(st.sampled_from(fz.OPTION_KEYS))
+            fz.run_option_case(world, method, key, data.draw(_option_strategy(key)), tally)
+
+    _hypothesis(examples, body)
+    return tally
+
+
+def with_options(world: fz.World, examples: int) -> fz.Tally:
+    """``fb.with_options(...)`` and ``afb.with_options(...)``: every argument."""
+    tally = fz.Tally()
+    for param in fz.WITH_OPTIONS_PARAMS:
+        for value in [*fz.WITH_OPTIONS_EXTRA[param], *fz.SPECIAL]:
+            fz.run_with_options_case(world, param, value, tally)
+            fz.run_async_with_options_case(world, param, value, tally)
+
+    def body(data: st.DataObject) -> None:
+        param = data.draw(st.sampled_from(fz.WITH_OPTIONS_PARAMS))
+        value = data.draw(fz.hostile | st.sampled_from(fz.WITH_OPTIONS_EXTRA[param]))
+        fz.run_with_options_case(world, param, value, tally)
+
+    _hypothesis(examples, body)
+    return tally
+
+
+def async_options(world: fz.World, examples: int) -> fz.Tally:
+    """Every option key on the async sample (the checks are shared with the sync shell)."""
+    tally = fz.Tally()
+    sample = [m for m in fz.ASYNC_METHODS if m.label in fz.ASYNC_SAMPLE]
+    for method in sample:
+        for key in fz.OPTION_KEYS:
+            for value in _option_values(key):
+                fz.run_async_option_case(world, method, key, value, tally)
+
+    def body(data: st.DataObject) -> None:
+        method = data.draw(st.sampled_from(sample))
+        key = data.draw(st.sampled_from(fz.OPTION_KEYS))
+        fz.run_async_option_case(world, method, key, data.draw(_option_strategy(key)), tally)
+
+    _hypothesis(examples, body)
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -231,6 +350,24 @@ def main(argv: list[str] | None = None) -> int:
             lambda: catalog_entries(world, args.examples),
         ),
         ("CLI", lambda: cli_runs(max(20, args.examples // 4))),
+        (
+            f"per-call options ({len(fz.OPTION_KEYS)} keys x {len(fz.OPTION_METHODS)} methods "
+            "+ streamed pdf)",
+            lambda: call_options(world, args.examples * 4),
+        ),
+        ("valid per-call options (never refused)", lambda: valid_options(world)),
+        (
+            f"with_raw_response twins ({len(fz.RAW_METHODS)} methods)",
+            lambda: raw_twins(world, args.examples * 2),
+        ),
+        (
+            f"with_options ({len(fz.WITH_OPTIONS_PARAMS)} arguments, sync + async)",
+            lambda: with_options(world, args.examples),
+        ),
+        (
+            f"async per-call options ({len(fz.ASYNC_SAMPLE)} sampled methods)",
+            lambda: async_options(world, args.examples),
+        ),
     ):
         tally = run()
         rows[label] = tally.as_dict()

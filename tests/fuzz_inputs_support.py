@@ -33,6 +33,7 @@ import httpx
 from hypothesis import strategies as st
 
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
+from freshbooks_sdk._core.options import PROTECTED_HEADERS, CallOptions
 from freshbooks_sdk.errors import FreshBooksError, InvalidRequestError
 from freshbooks_sdk.sandbox import Sandbox
 from freshbooks_sdk.sandbox.seed import APP_SCOPES
@@ -93,7 +94,7 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
 
 # FreshBooks query names: ``search[x]``, ``search[x][]``, ``include[]``, ``page`` and the plain
 # snake_case filters of the time-tracking and project APIs (``started_from``, ``billable``).
-_QUERY_NAME = re.compile(r"^(search\[[a-z0-9_]+\](\[\])?|include\[\]|[a-z][a-z0-9_]{0,40}(\[\])?)$")
+_QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}(\[[a-z0-9_]{1,64}\])?(\[\])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 
 
@@ -331,8 +332,13 @@ def record(
     *,
     also_named: tuple[str, ...] = (),
     server_faults: Callable[[], int] = lambda: 0,
+    check: Callable[[Sent], list[str]] = request_problems,
+    lookups_ok: Callable[[list[Sent]], bool] | None = None,
 ) -> str:
-    """Run one case and count it; returns the outcome (``typed``, ``ok`` or ``untyped``)."""
+    """Run one case and count it; returns the outcome (``typed``, ``ok`` or ``untyped``).
+    ``check`` says what is wrong with one request sent (``request_problems`` by default);
+    ``lookups_ok`` says whether requests sent before a refusal were lookups the answer
+    depends on (``users/me`` for an account id), not the call itself."""
     tally.cases += 1
     faults_before = server_faults()
     outcome = "ok"
@@ -340,7 +346,7 @@ def record(
         run()
     except InvalidRequestError as exc:
         sent_now = len(recorder.sent) - before
-        if sent_now:
+        if sent_now and not (lookups_ok is not None and lookups_ok(recorder.sent[before:])):
             outcome = "untyped"
             tally.failures.append(
                 f"{label}({param}={_short(value)}): refused after {sent_now} request(s)"
@@ -362,7 +368,7 @@ def record(
     new = recorder.sent[before:]
     tally.requests += len(new)
     for sent in new:
-        problems = request_problems(sent)
+        problems = check(sent)
         if problems:
             tally.bad_requests += 1
             tally.failures.append(
@@ -438,6 +444,7 @@ def make_world() -> World:
     sandbox = Sandbox(seed=0)
     recorder = Recorder()
     token = sandbox.issue_token(scopes=APP_SCOPES)  # staff needs user:teams:read too
+    EXPECTED_AUTH.add(f"Bearer {token}")
     account = sandbox.account_ids[0]
     transport = RecordingTransport(sandbox.transport(), recorder)
     fb = FreshBooks(
@@ -493,6 +500,7 @@ class Method:
     base: Callable[[World], dict[str, Any]]
     params: tuple[str, ...]
     positional: str | None = None  # the first argument, passed positionally
+    lookup_first: bool = False  # reads users/me before it can judge its arguments (raw identity)
 
 
 def _consume(value: Any) -> Any:
@@ -958,7 +966,7 @@ def coverage_gaps() -> list[str]:
         missing = set(_signature_params(label)) - set(method.params)
         if missing:
             gaps.append(f"{label}: parameters not fuzzed: {sorted(missing)}")
-    return gaps
+    return gaps + option_coverage_gaps()
 
 
 ASYNC_SAMPLE = (
@@ -988,6 +996,11 @@ def _also(method: Method) -> tuple[str, ...]:
     return ("fields",) if method.label.endswith(".update") else ()
 
 
+def only_identity_lookups(sent: list[Sent]) -> bool:
+    """Whether every request was a ``GET users/me`` (the identity lookup)."""
+    return all(s.method == "GET" and s.url.endswith("/auth/api/v1/users/me") for s in sent)
+
+
 def run_method_case(
     world: World, method: Method, param: str, value: Any, tally: Tally = TALLY
 ) -> str:
@@ -1003,11 +1016,18 @@ def run_method_case(
         lambda: method.call(world.fb, kwargs),
         also_named=_also(method),
         server_faults=world.faults,
+        lookups_ok=only_identity_lookups if method.lookup_first else None,
     )
 
 
 def run_async_case(
-    world: World, method: Method, param: str, value: Any, tally: Tally = TALLY
+    world: World,
+    method: Method,
+    param: str,
+    value: Any,
+    tally: Tally = TALLY,
+    *,
+    check: Callable[[Sent], list[str]] = request_problems,
 ) -> str:
     kwargs = with_value(method.base(world), param, value)
     resource, _, name = method.label.rpartition(".")
@@ -1051,6 +1071,7 @@ def run_async_case(
         lambda: world.loop.run_until_complete(go()),
         also_named=_also(method),
         server_faults=world.faults,
+        check=check,
     )
 
 
@@ -1604,3 +1625,383 @@ def run_webhook_case(call: WebhookCall, param: str, value: Any, tally: Tally = T
             raise InvalidRequestError(str(exc)[:200], field=param) from exc
 
     return record(tally, call.label, param, value, _NO_REQUESTS, 0, go)
+
+
+# -- per-call options, with_options(...) and with_raw_response.<method>(...) ------------------------
+
+OPTION_KEYS: tuple[str, ...] = tuple(
+    sorted(CallOptions.__required_keys__ | CallOptions.__optional_keys__)
+)
+"""The keys of ``CallOptions`` (read from the TypedDict: a new option must get fuzz values)."""
+
+_HEADER_FLOOD = {f"X-H{i}": "v" for i in range(65)}
+_BIG_HEADERS = {f"X-B{i}": "v" * 8000 for i in range(40)}  # 320 KB of header block
+_BIG_QUERY = {f"q{i}": "v" * 2000 for i in range(60)}  # a 120 KB URL
+_WIDE_QUERY = {f"q{i}": "é" * 250 for i in range(60)}  # 60 x 250 x 6 = 90 KB percent-encoded
+
+
+class _CountingMapping(Mapping[str, Any]):
+    """A mapping whose values change between two reads (a check must read it once)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def __getitem__(self, key: str) -> Any:
+        self.reads += 1
+        return "ok" if self.reads <= 1 else "x\r\nX-Injected: 1"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["X-Flip"])
+
+    def __len__(self) -> int:
+        return 1
+
+
+OPTION_VALUES: dict[str, list[Any]] = {
+    "timeout": [
+        0,
+        -1,
+        1e-9,
+        1e308,
+        86_401,
+        10**400,
+        "5",
+        b"5",
+        httpx.Timeout(None),
+        httpx.Timeout(5.0, read=-1.0),
+        httpx.Timeout(5.0, connect=float("inf")),
+        httpx.Timeout(5.0, pool=None),
+        httpx.Timeout(5.0, write=float("nan")),
+        _EvilInt(7),
+        0.5,
+        30,
+        httpx.Timeout(3.0),
+    ],
+    "max_retries": [-1, 21, 10**100, 1.0, "3", b"3", Decimal(2), 0, 2, 20],
+    "extra_headers": [
+        {"Authorization": "Bearer stolen"},
+        {"authorization": "x"},
+        {"HOST": "evil.example.com"},
+        {"Content-Length": "0"},
+        {"Transfer-Encoding": "chunked"},
+        {"Connection": "close"},
+        {"Accept-Encoding": "identity"},
+        {"Proxy-Authorization": "Basic eA=="},
+        {"TE": "trailers"},
+        {"Upgrade": "h2c"},
+        {"Content-Type": "text/plain"},
+        {"Cookie": "session=stolen"},
+        {"Expect": "100-continue"},
+        {"Keep-Alive": "timeout=5"},
+        {"Trailer": "X-A"},
+        {"X-A": "1\r\nX-B: 2"},
+        {"X-A": "\n"},
+        {"X-A": "nul\x00"},
+        {"X-A": "é"},
+        {"X-A": "\ud800"},
+        {"X-A": "\u2028"},
+        {"X A": "1"},
+        {"": "1"},
+        {"X-A\r\n": "1"},
+        {"X-A:": "1"},
+        {"X-A": 1},
+        {"X-A": b"1"},
+        {"X-A": None},
+        {b"X-A": "1"},
+        {1: "x"},
+        {"X-A": "1", "x-a": "2"},
+        {"X-A": " padded\t"},
+        {"X-A": "v" * 9000},
+        _HEADER_FLOOD,
+        _BIG_HEADERS,
+        _CountingMapping(),
+        {"X-A": _BadStr("ok")},
+        [("X-A", "1")],
+        "X-A: 1",
+        {},
+        {"X-Trace": "abc"},
+        {"User-Agent": "mine/1.0"},
+        {"X-Empty": ""},
+    ],
+    "extra_query": [
+        {"page": 2},
+        {"per_page": 10**6},
+        {"x": True},
+        {"x": None},
+        {"x": 1.5},
+        {"x": [1]},
+        {"x": {"a": 1}},
+        {"x": "a\x00b"},
+        {"x": "\ud800"},
+        {"\ud800": "x"},
+        {"": "x"},
+        {1: "x"},
+        {"x": 10**30},
+        {"x": 2**63},
+        {"x": "line\nbreak"},
+        {"x": "\r\n"},
+        {"x": "tab\there"},
+        {"x": "\u2028"},
+        {"x": ""},
+        {"a b": "1"},
+        {"a\nb": "1"},
+        {"a=b&c": "1"},
+        {"x": "é"},
+        {"x": _EvilInt(7)},
+        {"x": _BadStr("y")},
+        {"x": "v" * 3000},
+        {"x": "9" * 5000},
+        {f"q{i}": "1" for i in range(65)},
+        _BIG_QUERY,
+        _WIDE_QUERY,
+        [("x", "1")],
+        "x=1",
+        {},
+        {"search[email]": "fuzz@example.com"},
+        {"sort": "create_date_desc"},
+        {"x": -5},
+        {"include[]": "lines"},
+    ],
+}
+"""Hostile (and a few valid) values per ``CallOptions`` key; ``SPECIAL`` is added on top."""
+
+_NEVER_SENT = frozenset(
+    {b"te", b"upgrade", b"expect", b"keep-alive", b"trailer", b"proxy-authorization"}
+)
+"""Hop-by-hop or protocol-changing headers the SDK never sends (``extra_headers`` may not)."""
+EXPECTED_AUTH: set[str] = set()
+"""The ``Authorization`` values a fuzzed request may carry (set by ``make_world``)."""
+
+
+def option_problems(sent: Sent) -> list[str]:
+    """What an ``extra_headers`` value may not have done to a request: override a header the
+    SDK owns (or send it twice), send a protocol-changing one, or blow up the header block."""
+    problems: list[str] = []
+    counts: dict[bytes, int] = {}
+    size = 0
+    for name, value in sent.headers:
+        lowered = name.lower()
+        counts[lowered] = counts.get(lowered, 0) + 1
+        size += len(name) + len(value) + 4
+        text = value.decode("latin-1")
+        if lowered == b"authorization" and EXPECTED_AUTH and text not in EXPECTED_AUTH:
+            problems.append("Authorization overridden")
+        if lowered == b"host" and text != urlsplit(sent.url).netloc:
+            problems.append("Host overridden")
+        if lowered == b"content-type" and sent.body and "json" not in text:
+            problems.append("Content-Type of a JSON body overridden")
+        if lowered in _NEVER_SENT:
+            problems.append(f"{name!r} sent")
+    for name, count in counts.items():
+        if count > 1 and (name.decode("latin-1") in PROTECTED_HEADERS or name == b"content-type"):
+            problems.append(f"{name!r} sent {count} times")
+    if size > 16_384:
+        problems.append(f"header block of {size} bytes (over 16 KiB)")
+    return problems
+
+
+def _check_options(sent: Sent) -> list[str]:
+    return request_problems(sent) + option_problems(sent)
+
+
+def option_also(key: str) -> tuple[str, ...]:
+    return (key,)
+
+
+def run_option_case(
+    world: World, method: Method, key: str, value: Any, tally: Tally = TALLY
+) -> str:
+    """``method`` called with its valid arguments and the per-call option ``key=value``."""
+    kwargs = {**method.base(world), key: value}
+    before = len(world.recorder.sent)
+    return record(
+        tally,
+        method.label,
+        key,
+        value,
+        world.recorder,
+        before,
+        lambda: method.call(world.fb, kwargs),
+        server_faults=world.faults,
+        check=_check_options,
+    )
+
+
+def _takes_options(label: str) -> bool:
+    """Whether the public method's signature ends in ``**options: Unpack[CallOptions]``."""
+    resource, _, name = label.rpartition(".")
+    owner = _PROBE if resource in ("", "client") else getattr(_PROBE, resource)
+    if not hasattr(owner, name):  # a composite entry such as "invoices.poll+wake"
+        return False
+    return any(
+        p.kind == p.VAR_KEYWORD and "CallOptions" in str(p.annotation)
+        for p in inspect.signature(getattr(owner, name)).parameters.values()
+    )
+
+
+OPTION_METHODS: tuple[Method, ...] = tuple(m for m in METHODS if _takes_options(m.label))
+"""The public sync methods taking ``**options`` (each is fuzzed with every option key)."""
+
+
+# ``with_raw_response.<method>`` (same arguments, a RawResponse back) and the streamed PDF.
+
+
+def _invoke_raw(resource: str, method: str, positional: str | None) -> Callable[[Any, Any], Any]:
+    def call(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+        args = dict(kwargs)
+        owner = fb if resource == "client" else getattr(fb, resource)
+        target = getattr(owner.with_raw_response, method)
+        result = target(args.pop(positional), **args) if positional else target(**args)
+        if hasattr(result, "__next__") or type(result).__name__.endswith("Paginator"):
+            return _consume(result)
+        result.parse()  # the raw response must still parse (typed errors only)
+        return result
+
+    return call
+
+
+def _raw_twin(method: Method) -> Method:
+    resource, _, name = method.label.rpartition(".")
+    return Method(
+        f"{resource}.with_raw_response.{name}",
+        _invoke_raw(resource, name, method.positional),
+        method.base,
+        method.params,
+        method.positional,
+        lookup_first=resource == "identity",  # the raw answer is users/me itself
+    )
+
+
+def discover_raw_methods() -> list[str]:
+    """Every ``<resource>.with_raw_response.<method>`` (and the client's own), walked."""
+
+    def fresh(owner: Any) -> Any:  # built anew: ``with_raw_response`` is cached per owner
+        return type(owner.with_raw_response)(owner)
+
+    labels = [f"client.with_raw_response.{n}" for n in vars(fresh(_PROBE))]
+    for attr, resource in vars(_PROBE).items():
+        if attr.startswith("_") or not hasattr(type(resource), "with_raw_response"):
+            continue
+        labels += [f"{attr}.with_raw_response.{n}" for n in vars(fresh(resource))]
+    return sorted(labels)
+
+
+RAW_METHODS: tuple[Method, ...] = tuple(
+    _raw_twin(m)
+    for m in METHODS
+    if f"{m.label.rpartition('.')[0]}.with_raw_response.{m.label.rpartition('.')[2]}"
+    in set(discover_raw_methods())
+)
+"""``with_raw_response`` twins of the public methods (their own parameters and the options)."""
+
+
+def _stream_pdf(fb: Any, kwargs: Mapping[str, Any]) -> Any:
+    args = dict(kwargs)
+    with fb.invoices.with_streaming_response.pdf(args.pop("invoice_id"), **args) as response:
+        return sum(len(chunk) for chunk in response.iter_bytes())
+
+
+STREAM_METHODS: tuple[Method, ...] = (
+    Method(
+        "invoices.with_streaming_response.pdf",
+        _stream_pdf,
+        lambda w: {"invoice_id": w.invoice_id},
+        tuple(
+            p.name
+            for p in inspect.signature(
+                _PROBE.invoices.with_streaming_response.pdf
+            ).parameters.values()
+            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ),
+        "invoice_id",
+    ),
+)
+
+
+# ``fb.with_options(...)``: every argument, then a call through the copy.
+
+WITH_OPTIONS_PARAMS: tuple[str, ...] = tuple(inspect.signature(_PROBE.with_options).parameters)
+WITH_OPTIONS_EXTRA: dict[str, list[Any]] = {
+    "timeout": OPTION_VALUES["timeout"],
+    "max_retries": OPTION_VALUES["max_retries"],
+    "extra_headers": OPTION_VALUES["extra_headers"],
+    "max_retry_wait": [-1, float("nan"), 86_401, 10**400, "1", 0, 2.5],
+    "deadline": [0, -1, 1e-9, float("inf"), 86_401, "1", 0.5, 60],
+    "max_response_bytes": [0, -1, 2**70, 1.5, "1", 1, 10_000_000],
+    "default_currency": ["usd", "US", "USDX", "\u00e9ur", "EUR", "CAD"],
+    "account_id": ["../x", "a/b", "A" * 300, "ACM\r\n", "ZZZ999"],
+    "on_retry": [1, "print", print, lambda event: None],
+}
+
+
+def run_with_options_case(world: World, param: str, value: Any, tally: Tally = TALLY) -> str:
+    """``fb.with_options(param=value)``, then a list call (and a per-call header) through it."""
+    before = len(world.recorder.sent)
+
+    def go() -> None:
+        copy = world.fb.with_options(**{param: value})
+        list(islice(iter(copy.clients.list(max_items=1)), 1))
+        copy.clients.get(world.client_id, extra_headers={"X-Per-Call": "1"})
+
+    return record(
+        tally,
+        "with_options",
+        param,
+        value,
+        world.recorder,
+        before,
+        go,
+        server_faults=world.faults,
+        check=_check_options,
+    )
+
+
+def run_async_option_case(
+    world: World, method: Method, key: str, value: Any, tally: Tally = TALLY
+) -> str:
+    """The async twin of :func:`run_option_case` (``key`` joins the method's own arguments)."""
+    return run_async_case(world, method, key, value, tally, check=_check_options)
+
+
+def run_async_with_options_case(world: World, param: str, value: Any, tally: Tally = TALLY) -> str:
+    afb = world.async_client()
+    before = len(world.recorder.sent)
+
+    async def go() -> None:
+        async with afb:
+            copy = afb.with_options(**{param: value})
+            [item async for item in islice_async(copy.clients.list(max_items=1), 1)]
+            raw = await copy.clients.with_raw_response.get(world.client_id)
+            raw.parse()
+
+    return record(
+        tally,
+        "async with_options",
+        param,
+        value,
+        world.recorder,
+        before,
+        lambda: world.loop.run_until_complete(go()),
+        server_faults=world.faults,
+        check=_check_options,
+    )
+
+
+def option_coverage_gaps() -> list[str]:
+    """Option keys without fuzz values, methods taking ``**options`` that the option sweep
+    misses, raw methods without a twin, and ``with_options`` arguments without values."""
+    gaps = [f"CallOptions[{k!r}]: no fuzz values" for k in OPTION_KEYS if k not in OPTION_VALUES]
+    swept = {m.label for m in OPTION_METHODS}
+    gaps += [
+        f"{label}: takes **options but is not in the option sweep"
+        for label in discover_public_methods()
+        if _takes_options(label) and label not in swept
+    ]
+    twins = {m.label for m in RAW_METHODS}
+    gaps += [f"{label}: no fuzz entry" for label in discover_raw_methods() if label not in twins]
+    gaps += [
+        f"with_options({p}=...): no fuzz values"
+        for p in WITH_OPTIONS_PARAMS
+        if p not in WITH_OPTIONS_EXTRA
+    ]
+    return gaps

@@ -606,6 +606,170 @@ def test_base_url_and_token_checks() -> None:
             inputs.check_access_token(token)
 
 
+# -- per-call options, with_options(...), with_raw_response / with_streaming_response -----------
+
+OPTION_TARGETS = [*fz.OPTION_METHODS, *fz.STREAM_METHODS]
+
+
+@pytest.mark.spec_exempt  # extra_query reaches beyond the fragment by design
+@pytest.mark.parametrize("method", OPTION_TARGETS, ids=_ids)
+def test_every_call_option_of_every_method(world: fz.World, method: fz.Method) -> None:
+    """Each ``CallOptions`` key with its hostile values (and a sample of ``SPECIAL``): refused
+    naming the option before any request, or sent with every request valid (no header the SDK
+    owns overridden, no CR/LF or non-ASCII header, a bounded URL and header block)."""
+    tally = fz.Tally()
+    for key in fz.OPTION_KEYS:
+        for value in [*fz.OPTION_VALUES[key], *fz.SPECIAL[::5]]:
+            fz.run_option_case(world, method, key, value, tally)
+    assert tally.cases == sum(len(v) + len(fz.SPECIAL[::5]) for v in fz.OPTION_VALUES.values())
+    assert tally.typed > tally.cases // 2 and tally.ok > 0  # both sides are exercised
+    _check(tally)
+
+
+@pytest.mark.spec_exempt  # as above, and request(json=...) sends unmodelled bodies
+@pytest.mark.parametrize("method", fz.RAW_METHODS, ids=_ids)
+def test_raw_response_twins_check_the_same(world: fz.World, method: fz.Method) -> None:
+    """``<resource>.with_raw_response.<method>``: the same arguments, the same checks."""
+    tally = fz.Tally()
+    for key in fz.OPTION_KEYS:
+        for value in fz.OPTION_VALUES[key][::3]:
+            fz.run_option_case(world, method, key, value, tally)
+    for param in method.params:
+        for value in fz.SPECIAL[::4]:
+            fz.run_method_case(world, method, param, value, tally)
+    _check(tally)
+
+
+@pytest.mark.spec_exempt
+@settings(FUZZ, max_examples=60)
+@given(data=st.data())
+def test_options_hypothesis(world: fz.World, data: st.DataObject) -> None:
+    method = data.draw(st.sampled_from([*OPTION_TARGETS, *fz.RAW_METHODS]), label="method")
+    key = data.draw(st.sampled_from(fz.OPTION_KEYS), label="key")
+    value = data.draw(
+        fz.hostile
+        | st.sampled_from(fz.OPTION_VALUES[key])
+        | st.dictionaries(st.text(max_size=12), fz.hostile, max_size=3),
+        label="value",
+    )
+    tally = fz.Tally()
+    fz.run_option_case(world, method, key, value, tally)
+    _check(tally)
+
+
+@pytest.mark.parametrize("param", fz.WITH_OPTIONS_PARAMS)
+def test_with_options_argument_with_every_hostile_value(world: fz.World, param: str) -> None:
+    tally = fz.Tally()
+    for value in [*fz.WITH_OPTIONS_EXTRA[param], *fz.SPECIAL]:
+        fz.run_with_options_case(world, param, value, tally)
+    for value in fz.WITH_OPTIONS_EXTRA[param]:
+        fz.run_async_with_options_case(world, param, value, tally)
+    assert tally.ok > 0 and tally.typed > 0
+    _check(tally)
+
+
+@pytest.mark.spec_exempt
+@pytest.mark.parametrize("method", ASYNC_METHODS, ids=_ids)
+def test_async_sample_call_options(world: fz.World, method: fz.Method) -> None:
+    tally = fz.Tally()
+    for key in fz.OPTION_KEYS:
+        for value in fz.OPTION_VALUES[key][::2]:
+            fz.run_async_option_case(world, method, key, value, tally)
+    assert tally.typed > 0 and tally.ok > 0
+    _check(tally)
+
+
+@pytest.mark.spec_exempt  # the probe query parameter is not in the fragment, on purpose
+@pytest.mark.parametrize("method", [*OPTION_TARGETS, *fz.RAW_METHODS], ids=_ids)
+def test_valid_options_are_sent(world: fz.World, method: fz.Method) -> None:
+    """The other side: valid options are accepted and reach the wire on the call's request."""
+    tally = fz.Tally()
+    before = len(world.recorder.sent)
+    options = {
+        "timeout": 5.0,
+        "max_retries": 0,
+        "extra_headers": {"X-Fuzz-Probe": "p1"},
+        "extra_query": {"search[fuzz_probe]": "q 2"},
+    }
+    outcome = fz.record(
+        tally,
+        method.label,
+        "options",
+        options,
+        world.recorder,
+        before,
+        lambda: method.call(world.fb, {**method.base(world), **options}),
+        check=fz._check_options,
+    )
+    _check(tally)
+    assert outcome == "ok"
+    sent = world.recorder.sent[before:]
+    if not sent:  # identity.* answers from the users/me it already read (nothing to send)
+        assert method.label.startswith("identity."), method.label
+        return
+    last = sent[-1]
+    assert (b"x-fuzz-probe", b"p1") in [(n.lower(), v) for n, v in last.headers]
+    assert "search%5Bfuzz_probe%5D=q+2" in last.url or "search[fuzz_probe]=q" in last.url
+
+
+def test_option_coverage_follows_call_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new ``CallOptions`` key, raw method or ``with_options`` argument must get fuzz values."""
+    from freshbooks_sdk._core.options import CallOptions
+    from freshbooks_sdk._sync.resources.taxes import TaxesWithRawResponse
+
+    assert fz.option_coverage_gaps() == []
+    assert set(fz.OPTION_KEYS) == {"timeout", "max_retries", "extra_headers", "extra_query"}
+    assert len(fz.OPTION_METHODS) >= 45 and len(fz.RAW_METHODS) >= 45
+    monkeypatch.setattr(
+        CallOptions, "__optional_keys__", CallOptions.__optional_keys__ | {"idempotency_key"}
+    )
+    monkeypatch.setattr(fz, "OPTION_KEYS", (*fz.OPTION_KEYS, "idempotency_key"))
+    assert fz.option_coverage_gaps() == ["CallOptions['idempotency_key']: no fuzz values"]
+    monkeypatch.undo()
+    original = TaxesWithRawResponse.__init__
+
+    def init(self: Any, taxes: Any) -> None:
+        original(self, taxes)
+        self.archive = lambda tax_id: None
+
+    monkeypatch.setattr(TaxesWithRawResponse, "__init__", init)
+    assert fz.option_coverage_gaps() == ["taxes.with_raw_response.archive: no fuzz entry"]
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"extra_headers": {"Content-Type": "text/plain"}}, "extra_headers[Content-Type]"),
+        ({"extra_headers": {"Expect": "100-continue"}}, "extra_headers[Expect]"),
+        ({"extra_headers": {"Keep-Alive": "timeout=5"}}, "extra_headers[Keep-Alive]"),
+        ({"extra_headers": {f"X-B{i}": "v" * 8000 for i in range(3)}}, "extra_headers"),
+        ({"extra_query": {"x": "line\nbreak"}}, "extra_query[x]"),
+        ({"extra_query": {"x": ""}}, "extra_query[x]"),
+        ({"extra_query": {"a b": "1"}}, "extra_query"),
+        ({"extra_query": {"a=b&c": "1"}}, "extra_query"),
+        ({"extra_query": {f"q{i}": "v" * 900 for i in range(6)}}, "extra_query"),
+        ({"extra_query": {"q": "é" * 900}}, "extra_query"),
+    ],
+)
+def test_option_defects_found_by_the_fuzz_are_refused(
+    world: fz.World, options: dict[str, Any], field: str
+) -> None:
+    """What the option fuzz found (each sent, or an untyped ``httpx.InvalidURL``, before)."""
+    before = len(world.recorder.sent)
+    with pytest.raises(InvalidRequestError) as info:
+        world.fb.expenses.create(
+            amount="1.00", category_id=world.category_id, date=date(2024, 5, 1), **options
+        )
+    assert info.value.field == field
+    assert len(world.recorder.sent) == before  # the staff id lookup is not sent either
+
+
+def test_max_response_bytes_error_never_reprs_the_value(world: fz.World) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        world.fb.with_options(max_response_bytes=fz._DEEP_LIST)  # type: ignore[arg-type]  # hostile on purpose
+    assert info.value.field == "max_response_bytes" and len(str(info.value)) < 200
+
+
 def test_tally_of_this_run(world: fz.World) -> None:
     """The module's counts add up (the full table comes from ``scripts/fuzz_report.py``)."""
     totals = fz.TALLY.as_dict()

@@ -36,7 +36,23 @@ def sync_mistakes(fb: FreshBooks) -> None:
     fb.invoices.poll(store=None).poll_once("2026-01-01")  # expect-error: a Cursor or its JSON
 
 
+def option_mistakes(fb: FreshBooks) -> None:
+    fb.invoices.get(1, timeout="5")  # expect-error: seconds, not text
+    fb.invoices.get(1, extra_headers={"a": 1})  # expect-error: header values are str
+    fb.invoices.get(1, max_retries=1.5)  # expect-error: an int
+    fb.invoices.get(1, retries=2)  # expect-error: not an option (max_retries)
+    fb.clients.list(extra_query={"x": 1.5})  # expect-error: str or int values
+    fb.request("GET", "/x", extra_headers=[("X-A", "1")])  # expect-error: a mapping
+    fb.with_options(timeout="5")  # expect-error: seconds, not text
+    fb.with_options(extra_headers={"X-A": b"1"})  # expect-error: str values
+    fb.invoices.with_raw_response.get(1, timeout="5")  # expect-error: same options as get
+    print(fb.invoices.with_raw_response.get(1).parse().nope)  # expect-error: an Invoice has no nope
+    fb.invoices.with_streaming_response.pdf(1, extra_query={"a": None})  # expect-error
+
+
 async def async_mistakes(afb: AsyncFreshBooks) -> None:
     await afb.expenses.create(amount=1.0, category_id=1, date=date(2026, 1, 2))  # expect-error
     afb.invoices.list(v3_status="payed")  # expect-error: unknown status
     await afb.clients.create(fname="Ada", address={"zip": "M5V"})  # expect-error: key typo
+    await afb.invoices.get(1, timeout="5")  # expect-error: seconds, not text
+    afb.with_options(max_retries="3")  # expect-error: an int

@@ -8,8 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+import httpx
+
 from freshbooks_sdk import AsyncFreshBooks, FreshBooks
-from freshbooks_sdk.models import Invoice, InvoiceV3Status, Money, VisState
+from freshbooks_sdk.models import Client, Invoice, InvoiceV3Status, Money, VisState
+from freshbooks_sdk.responses import CallOptions, RawResponse
 from freshbooks_sdk.types import (
     AddressDict,
     InvoiceLineDict,
@@ -71,3 +74,39 @@ async def async_calls(afb: AsyncFreshBooks) -> Invoice:
         pass
     await afb.expenses.create(amount=5, category_id=1, date=date(2026, 1, 2))
     return await afb.invoices.get(inv.id)
+
+
+def option_calls(fb: FreshBooks) -> RawResponse[Invoice]:
+    """Per-call options on any method, ``with_options`` copies, raw and streamed responses."""
+    fb.invoices.get(7, timeout=5.0, max_retries=0, extra_headers={"X-Trace": "abc"})
+    fb.invoices.get(7, timeout=httpx.Timeout(5.0, connect=2.0), extra_query={"n": 2, "s": "x"})
+    for _ in fb.invoices.list(v3_status="paid", extra_query={"sort": "create_date_desc"}):
+        pass
+    options: CallOptions = {"timeout": 2, "extra_headers": {"X-Job": "42"}}
+    fb.clients.create(fname="Ada", **options)
+    fb.request("GET", "/auth/api/v1/users/me", max_retries=1, extra_headers={"X-A": "b"})
+    fast: FreshBooks = fb.with_options(timeout=5.0, max_retries=0, deadline=30.0)
+    tagged = fast.with_options(extra_headers={"X-Correlation-Id": "job-42"}, account_id="ACM1")
+    tagged.expenses.list(timeout=1.5)
+    raw: RawResponse[Invoice] = fb.invoices.with_raw_response.get(7, timeout=5.0)
+    status: int = raw.status_code
+    request_id: str | None = raw.request_id
+    invoice: Invoice = raw.parse()
+    client_raw: RawResponse[Client] = fb.clients.with_raw_response.create(fname="A", max_retries=0)
+    print(client_raw.parse().id + status + invoice.id)
+    fb.with_raw_response.request("GET", "/x", timeout=3.0).parse()
+    with fb.invoices.with_streaming_response.pdf(7, max_bytes=2**20, timeout=30.0) as pdf:
+        for chunk in pdf.iter_bytes():
+            chunk.hex()
+    if request_id is not None:
+        request_id.upper()
+    return raw
+
+
+async def async_option_calls(afb: AsyncFreshBooks) -> Invoice:
+    fast: AsyncFreshBooks = afb.with_options(timeout=5.0, extra_headers={"X-Job": "1"})
+    raw: RawResponse[Invoice] = await fast.invoices.with_raw_response.get(7, max_retries=2)
+    async with afb.invoices.with_streaming_response.pdf(7, timeout=10.0) as pdf:
+        async for chunk in pdf.aiter_bytes():
+            chunk.hex()
+    return raw.parse()

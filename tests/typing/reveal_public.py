@@ -9,3 +9,4 @@ from freshbooks_sdk import FreshBooks
 
 def revealed(fb: FreshBooks) -> None:
     reveal_type(fb.invoices.get(1))
+    reveal_type(fb.invoices.with_raw_response.get(1))

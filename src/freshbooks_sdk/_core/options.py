@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Union
+from urllib.parse import quote
 
 import attrs
 import httpx
@@ -71,10 +72,12 @@ class CallOptions(TypedDict, total=False):
     - ``timeout``: seconds (or an ``httpx.Timeout``) for each attempt of this call; the
       attempt's overall deadline follows it unless the client has an explicit ``deadline``.
     - ``max_retries``: retries for this call (0 disables them).
-    - ``extra_headers``: more headers, printable ASCII (never ``Authorization``, ``Host``, ``Content-Length``,
-      ``Transfer-Encoding``, ``Connection`` or ``Accept-Encoding``: the SDK owns them).
-    - ``extra_query``: more query parameters, after the SDK's own (never ``page``/``per_page``,
-      which paging owns).
+    - ``extra_headers``: more headers, printable ASCII, 8 KiB in all (never one of
+      :data:`PROTECTED_HEADERS` such as ``Authorization``, ``Host``, ``Content-Length``,
+      ``Content-Type`` or ``Accept-Encoding``: the SDK owns them).
+    - ``extra_query``: more query parameters, after the SDK's own: FreshBooks-style names
+      (``sort``, ``search[email]``), single-line values, 4 KiB in all (never
+      ``page``/``per_page``, which paging owns).
 
     >>> fb.invoices.get(7, timeout=5.0, extra_headers={"X-Trace": "abc"})  # doctest: +SKIP
     """
@@ -96,17 +99,29 @@ PROTECTED_HEADERS = frozenset(
         "accept-encoding",
         "te",
         "upgrade",
+        "content-type",
+        "expect",
+        "keep-alive",
+        "trailer",
+        "proxy-connection",
     }
 )
 """Headers the SDK (or HTTP itself) owns; ``extra_headers`` cannot set them (compared
-lower-case). ``Accept-Encoding`` is here because the SDK decodes bodies itself, bounded."""
+lower-case). ``Accept-Encoding`` is here because the SDK decodes bodies itself, bounded;
+``Content-Type`` because the SDK encodes the body; ``Expect``, ``Keep-Alive``, ``Trailer`` and
+``Proxy-Connection`` because they change how the connection is used (hop-by-hop)."""
 
 _PAGING_KEYS = frozenset({"page", "per_page"})
 _HEADER_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$")
 _MAX_HEADERS = 64
 _MAX_HEADER_VALUE = 8192
+_MAX_HEADER_BYTES = 8192  # all extra headers together (servers refuse blocks past 8-16 KiB)
 _MAX_QUERY = 64
-_MAX_QUERY_TEXT = 2048
+_MAX_QUERY_TEXT = 1000
+_MAX_QUERY_BYTES = 4096  # all extra query pairs together, percent-encoded (URLs stay < 8 KiB)
+# FreshBooks' query names: ``sort``, ``include[]``, ``search[email]``, ``search[userids][]``.
+_QUERY_KEY = re.compile(r"^[a-z][a-z0-9_]{0,40}(\[[a-z0-9_]{1,64}\])?(\[\])?$")
+_QUERY_TEXT_BAD = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
 _OPTION_NAMES = ("extra_headers", "extra_query", "max_retries", "timeout")
 
 
@@ -172,7 +187,8 @@ def check_extra_headers(value: object, field: str = "extra_headers") -> tuple[tu
         raise invalid(field, f"holds {len(value)} headers (at most {_MAX_HEADERS})")
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for name, text in value.items():
+    size = 0
+    for name, text in list(value.items()):  # read once: a mapping may answer differently twice
         if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
             raise invalid(
                 field,
@@ -197,43 +213,64 @@ def check_extra_headers(value: object, field: str = "extra_headers") -> tuple[tu
                     "another control character)"
                 )
                 raise invalid(where, f"holds {kind} at index {index}")
+        size += len(name) + len(text) + 4
+        if size > _MAX_HEADER_BYTES:
+            raise invalid(field, f"add up to more than {_MAX_HEADER_BYTES} bytes of headers")
         out.append((str.__str__(name), text))
     return tuple(out)
 
 
 def check_extra_query(value: object, field: str = "extra_query") -> tuple[tuple[str, str], ...]:
-    """``(key, value)`` pairs: str keys, str or int values (no NUL), never ``page``/``per_page``.
+    """``(key, value)`` pairs: FreshBooks-style names (``sort``, ``include[]``,
+    ``search[email]``), non-empty single-line str or int values, never ``page``/``per_page``,
+    at most 4 KiB in all once percent-encoded.
 
     >>> check_extra_query({"sort": "create_date_desc", "x": 2})
     (('sort', 'create_date_desc'), ('x', '2'))
+    >>> check_extra_query({"search[email]": "a\\nb"})
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.InvalidRequestError: extra_query[search[email]] must not contain line breaks or control characters
     """
     if not isinstance(value, Mapping):
         raise invalid(field, f"must be a mapping of names to str or int, got {describe(value)}")
     if len(value) > _MAX_QUERY:
         raise invalid(field, f"holds {len(value)} parameters (at most {_MAX_QUERY})")
     out: list[tuple[str, str]] = []
-    for key, item in value.items():
-        if not isinstance(key, str) or not key or "\x00" in key or len(key) > 256:
-            raise invalid(field, f"has a key that is not a plain name: {describe(key)}", key)
+    size = 0
+    for key, item in list(value.items()):  # read once: a mapping may answer differently twice
+        if not isinstance(key, str) or not _QUERY_KEY.fullmatch(key):
+            raise invalid(
+                field,
+                f"has a key that is not a FreshBooks query name (such as sort, include[] or "
+                f"search[email]): {describe(key)}",
+                key if isinstance(key, str) and key.isprintable() else None,
+            )
         where = f"{field}[{key}]"
         if key in _PAGING_KEYS:
             raise invalid(where, "is set by the paginator and cannot be overridden")
         if isinstance(item, bool) or not isinstance(item, (str, int)):
             raise invalid(where, f"must be a str or an int, got {describe(item)}", item)
-        text = (
-            str(check_int(item, field=where, minimum=-(2**63), maximum=2**63 - 1))
-            if isinstance(item, int)
-            else _check_text(item, where, _MAX_QUERY_TEXT)
-        )
-        if "\x00" in text:
-            raise invalid(where, "holds a NUL character")
-        for part, name in ((key, field), (text, where)):
+        if isinstance(item, int):
+            text = str(check_int(item, field=where, minimum=-(2**63), maximum=2**63 - 1))
+        else:
+            text = _check_text(item, where, _MAX_QUERY_TEXT)
+            if not text:
+                raise invalid(where, "is empty (leave the parameter out instead)")
+            if _QUERY_TEXT_BAD.search(text):
+                raise invalid(where, "must not contain line breaks or control characters")
             try:
-                part.encode()
+                encoded = text.encode()
             except UnicodeEncodeError:
                 raise invalid(
-                    name, "holds text that is not valid Unicode (a lone surrogate)"
+                    where, "holds text that is not valid Unicode (a lone surrogate)"
                 ) from None
+            size += len(quote(encoded, safe=""))
+        size += len(key) * 3 + 2
+        if size > _MAX_QUERY_BYTES:
+            raise invalid(
+                field, f"adds up to more than {_MAX_QUERY_BYTES} bytes once percent-encoded"
+            )
         out.append((str.__str__(key), text))
     return tuple(out)
 

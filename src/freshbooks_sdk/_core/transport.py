@@ -138,11 +138,9 @@ def check_bearer_token(token: object, field: str = "access_token") -> str:
 def check_max_response_bytes(value: object) -> int:
     """Validate ``max_response_bytes`` (an int >= 1024)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1024:
-        raise InvalidRequestError(
-            f"max_response_bytes must be an int >= 1024, got {value!r}",
-            field="max_response_bytes",
-            value=value,
-        )
+        from freshbooks_sdk._core.inputs import describe, invalid  # inputs needs no transport
+
+        raise invalid("max_response_bytes", f"must be an int >= 1024, got {describe(value)}", value)
     return value
 
 

@@ -31,6 +31,7 @@ from freshbooks_sdk._core.inputs import (
     expense_update_body,
     updated_since_filter,
 )
+from freshbooks_sdk._core.options import check_call_options
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import EXPENSE_INCLUDES, check_resource_id
 
@@ -141,6 +142,7 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
             extra=extra,
         )
         if staff_id is None:
+            check_call_options(options)  # refused before the staff id lookup is sent
             body["staffid"] = await self._client.identity.staff_id()
         return await self._post(body, options=options)
 
