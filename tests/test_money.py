@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from freshbooks_sdk.errors import InvalidRequestError
 from freshbooks_sdk.models import DecimalString, Money
 
 LONG = "7.60133524082021936099189318"
@@ -84,9 +85,10 @@ def test_money_is_a_frozen_hashable_value() -> None:
 
 
 def test_float_is_refused_with_the_reason() -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InvalidRequestError) as exc:
         Money(amount=12.5, code="USD")
-    text = _error_text(exc)
+    assert exc.value.field == "amount"
+    text = str(exc.value)
     assert "amount" in text
     assert "12.5" in text
     assert "float" in text and "inexact" in text
@@ -108,29 +110,30 @@ def test_float_is_refused_in_nested_models_with_the_field_path() -> None:
     ["12,50", "abc", "", "1_000", " 12.50", "12.50 ", "NaN", "Infinity", "0x10", "١٢", "$5"],
 )
 def test_malformed_amount_string_is_refused_naming_field_and_value(bad: str) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InvalidRequestError) as exc:
         Money(amount=bad, code="USD")
-    err = exc.value.errors()[0]
-    assert err["loc"] == ("amount",)
-    assert err["input"] == bad
-    assert repr(bad) in _error_text(exc)
+    assert exc.value.field == "amount"
+    assert exc.value.value == bad
+    assert repr(bad) in str(exc.value)
 
 
 @pytest.mark.parametrize("bad", [True, None, [], {"x": 1}, Decimal("NaN"), Decimal("Infinity")])
 def test_non_decimal_python_values_are_refused(bad: object) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InvalidRequestError) as exc:
         Money(amount=bad, code="USD")
-    assert exc.value.errors()[0]["loc"] == ("amount",)
+    assert exc.value.field == "amount"
 
 
 @pytest.mark.parametrize("code", ["US", "usd", "USDX", "U1D", "", "ÄBC"])
 def test_currency_must_be_three_uppercase_letters(code: str) -> None:
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(InvalidRequestError) as exc:  # built in Python: the SDK's typed error
         Money(amount="1.00", code=code)
-    err = exc.value.errors()[0]
-    assert err["loc"] == ("code",)
-    assert err["input"] == code
-    assert repr(code) in _error_text(exc)
+    assert exc.value.field == "code"
+    assert exc.value.value == code
+    assert repr(code) in str(exc.value)
+    with pytest.raises(ValidationError) as wire:  # validated as data: pydantic's, as models do
+        Money.model_validate({"amount": "1.00", "code": code})
+    assert wire.value.errors()[0]["loc"] == ("code",)
 
 
 def test_missing_fields_are_errors() -> None:

@@ -281,6 +281,17 @@ class Money:
     code: str
 
     def __init__(self, **data: Any) -> None:
+        # Built in Python (``Money(...)``, ``Money.of``): a bad value is the caller's input, so
+        # the SDK's typed ``InvalidRequestError`` naming the field; ``model_validate`` and
+        # ``model_copy`` keep pydantic's ``ValidationError``, as models do.
+        try:
+            self._fill(data)
+        except ValidationError as exc:
+            from freshbooks_sdk._core.inputs import validation_to_invalid_request
+
+            raise validation_to_invalid_request(exc) from None
+
+    def _fill(self, data: dict[str, Any]) -> None:
         fields = _money_python_fields().validate_python(data)
         _set_amount(self, fields["amount"])
         _set_code(self, fields["code"])
@@ -394,7 +405,9 @@ class Money:
         """
         if not update:
             return self
-        return type(self)(**{"amount": self.amount, "code": self.code, **update})
+        copy = object.__new__(type(self))
+        copy._fill({"amount": self.amount, "code": self.code, **update})
+        return copy
 
     @classmethod
     def model_json_schema(cls, **options: Any) -> dict[str, Any]:

@@ -316,7 +316,7 @@ def time_entry_update_body(
             "is_logged": _opt_bool(is_logged, "is_logged"),
             "started_at": _opt_instant(started_at, "started_at"),
             "duration": None if duration is None else _duration(duration),
-            "note": _opt_text(note, "note"),
+            "note": _opt_long_text(note, "note"),
             "client_id": _opt_id(client_id, "client_id"),
             "project_id": _opt_id(project_id, "project_id"),
             "service_id": _opt_id(service_id, "service_id"),
@@ -439,7 +439,7 @@ def project_update_body(
     body = _drop_none(
         {
             "title": None if title is None else _opt_text(title, "title", required=True),
-            "description": _opt_text(description, "description"),
+            "description": _opt_long_text(description, "description"),
             "due_date": _opt_date(due_date, "due_date"),
             "client_id": _opt_id(client_id, "client_id"),
             "internal": _opt_bool(internal, "internal"),

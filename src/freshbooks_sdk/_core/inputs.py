@@ -377,9 +377,10 @@ def validation_to_invalid_request(exc: pydantic.ValidationError) -> InvalidReque
     for err in exc.errors(include_url=False):
         field = ".".join(str(p) for p in err["loc"]) or None
         value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) else f", got {describe(value)}"
         details.append(
             ErrorDetail(
-                message=err["msg"],
+                message=err["msg"] + shown,
                 field=field,
                 value=None
                 if isinstance(value, (dict, list))
