@@ -29,6 +29,7 @@ from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
     MAX_BOUNDARY_LIMIT,
+    MAX_CURSOR_JSON_LEN,
     Cursor,
     check_boundary_limit,
 )
@@ -245,13 +246,15 @@ def test_api_error_echoing_the_bearer_token_keeps_none_of_it(
 
 
 def test_redact_secrets_encodings_and_marker_collision() -> None:
-    body = b'{"a": "x/y z", "b": "x%2Fy%20z", "c": "x%2fy+z", "d": "x\\/y z"}'
-    clean = redact_secrets(body, ["x/y z"])
+    body = b'{"a": "xx/yy zz", "b": "xx%2Fyy%20zz", "c": "xx%2fyy+zz", "d": "xx\\/yy zz"}'
+    clean = redact_secrets(body, ["xx/yy zz"])
     assert clean.count(REDACTED.encode()) == 4 and b"x" not in clean.replace(b"[REDACTED]", b"")
     assert redact_secrets(b"same", []) == b"same"
     assert redact_secrets(b"same", [None, ""]) == b"same"
+    # Too short to be a credential: left alone rather than cutting every word apart.
+    assert redact_secrets(b"token t rejected", ["t"]) == b"token t rejected"
     # A secret that the marker itself spells: nothing of the body is kept.
-    assert redact_secrets(b"DACT DACT", ["DACT"]) == b""
+    assert redact_secrets(b"[REDACTED] [REDACTED]", ["[REDACTED]"]) == b""
 
 
 # ---- host-supplied cursors --------------------------------------------------------------------
@@ -338,3 +341,15 @@ async def test_async_postgres_version_bound_is_checked_before_saving(pg_dsn: str
         await store.save("k", {"v": 2}, MAX_VERSION + 1)
     after = await store.load("k")
     assert after is not None and after.version == MAX_VERSION
+
+
+def test_the_trigger_takes_as_text_every_cursor_a_poller_writes() -> None:
+    from freshbooks_sdk.integration.trigger import _load_cursor
+
+    written = Cursor.from_json(_cursor(DEFAULT_BOUNDARY_LIMIT)).to_json()
+    text = json.dumps(written)
+    assert len(text) > 100_000  # the old cap refused the poller's own cursor at its default limit
+    loaded = _load_cursor(text)
+    assert loaded is not None and Cursor.from_json(loaded) == Cursor.from_json(written)
+    with pytest.raises(CorruptCursorError, match="larger than"):
+        _load_cursor(" " * (MAX_CURSOR_JSON_LEN + 1))

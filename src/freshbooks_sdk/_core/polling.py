@@ -133,6 +133,7 @@ __all__ = [
     "DEFAULT_SAFETY",
     "MAX_BOUNDARY_LIMIT",
     "MAX_CLOCK_SKEW",
+    "MAX_CURSOR_JSON_LEN",
     "ActivationStats",
     "BoundaryKey",
     "Candidate",
@@ -181,6 +182,11 @@ MAX_BOUNDARY_WIRE_LEN = 64
 """The longest ``updated`` string a boundary key may hold (FreshBooks writes 19 characters)."""
 MAX_BOUNDARY_DIGEST_LEN = 64
 """The longest digest a boundary key may hold (:func:`wire_digest` writes 16)."""
+MAX_CURSOR_JSON_LEN = 4096 + MAX_BOUNDARY_LIMIT * (
+    32 + MAX_BOUNDARY_WIRE_LEN + MAX_BOUNDARY_DIGEST_LEN
+)
+"""The longest JSON text of a cursor (about 16 MB): the most a cursor passed in as text needs,
+every bound of :meth:`Cursor.from_json` at its largest."""
 DEFAULT_MAX_BACKOFF = 600.0
 MAX_BACKFILL = timedelta(days=365 * 30)
 """The longest backfill a poller accepts as ``start``."""

@@ -50,6 +50,11 @@ SECRET_FIELDS = frozenset(
 """Body and query keys whose value is a secret (exact, lower-case names: ``currency_code`` is
 not one)."""
 
+MIN_SECRET_LEN = 8
+"""Values shorter than this are not looked for by :func:`redact_secrets`: every credential
+FreshBooks issues is far longer, and a one-letter "secret" (a test's ``"t"``) would cut every
+word of the body apart while protecting nothing."""
+
 _HOP_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
 
 
@@ -221,12 +226,12 @@ def redact_secrets(content: bytes, secrets: Iterable[str | None]) -> bytes:
     token, the client secret, the bearer token) must not carry it into an error. Each secret is
     found as sent, JSON-escaped, URL-encoded (``%2F`` or ``%2f``, ``+`` for a space) and
     HTML-escaped. Should a secret survive (one that is part of the ``[REDACTED]`` marker itself),
-    nothing of ``content`` is kept.
+    nothing of ``content`` is kept. Values shorter than :data:`MIN_SECRET_LEN` are left alone.
 
     >>> redact_secrets(b'{"error": "bad token r3f/resh", "echo": "r3f%2Fresh"}', ["r3f/resh"])
     b'{"error": "bad token [REDACTED]", "echo": "[REDACTED]"}'
     """
-    wanted = {s for s in secrets if isinstance(s, str) and s}
+    wanted = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LEN}
     if not content or not wanted:
         return content
     forms = sorted(set().union(*(_secret_forms(s) for s in wanted)), key=len, reverse=True)
@@ -251,7 +256,7 @@ def _form_pattern(form: bytes) -> bytes:
 def redact_secrets_text(text: str, secrets: Iterable[str | None]) -> str:
     """:func:`redact_secrets` for a ``str`` (a message, an excerpt).
 
-    >>> redact_secrets_text("refused token abc123", ["abc123"])
+    >>> redact_secrets_text("refused token abc123xyz", ["abc123xyz"])
     'refused token [REDACTED]'
     """
     clean = redact_secrets(text.encode("utf-8", "surrogatepass"), secrets)
