@@ -44,7 +44,7 @@ from freshbooks_sdk.errors import (
 )
 
 SETTINGS = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=75, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 ENCODINGS: dict[str, Callable[[str], str]] = {
@@ -202,6 +202,11 @@ def _api_handler(status: int, kind: str, encode: Callable[[str], str], token: st
     return handle
 
 
+# Bearer tokens are visible ASCII without spaces (anything else is refused before sending).
+bearer_text = st.text(
+    alphabet=st.sampled_from("abcdefXYZ0123456789/+=&%-_.\"'<>"), min_size=10, max_size=40
+).filter(lambda s: len(set(s)) > 4)
+
 api_shape = st.tuples(
     st.sampled_from(sorted(ENCODINGS)),
     st.sampled_from(["json-error", "api-errors", "text"]),
@@ -211,7 +216,7 @@ api_shape = st.tuples(
 
 @SETTINGS
 @given(
-    token=secret_text.filter(lambda s: s.isascii() and s.isprintable() and " " not in s),
+    token=bearer_text,
     shape=api_shape,
 )
 def test_api_error_echoing_the_bearer_token_keeps_none_of_it(
