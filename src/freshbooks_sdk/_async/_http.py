@@ -34,7 +34,7 @@ from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvi
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.options import RequestOptions
-from freshbooks_sdk._core.redact import redact_request
+from freshbooks_sdk._core.redact import redact_request, redact_response
 from freshbooks_sdk._core.retry import Decision, RetryPolicy, decide, parse_retry_after
 from freshbooks_sdk._core.streaming import ELAPSED_KEY, RETRIES_KEY
 from freshbooks_sdk._core.transport import (
@@ -407,6 +407,9 @@ class AsyncHTTPCore:
                 if slot is not None:
                     slot.append(response)
                 return response
+            if token is not None:  # a server may quote the bearer token back: keep none of it
+                response = redact_response(response, secrets=(token,))
+                content = response.content
             if status < 400:
                 raise self._unexpected_status(spec, response)
             if status == 401 and token is not None and not refreshed:

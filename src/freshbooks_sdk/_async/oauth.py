@@ -208,6 +208,7 @@ class AsyncOAuthClient:
             grant_type="authorization_code",
             previous_scopes=self.scopes,
             retry_after=self._retry_after(response),
+            secrets=(self._client_secret, code),
         )
 
     async def refresh(self, token_or_refresh_token: Token | str) -> Token:
@@ -237,6 +238,7 @@ class AsyncOAuthClient:
             grant_type="refresh_token",
             previous_scopes=previous_scopes,
             retry_after=self._retry_after(response),
+            secrets=(self._client_secret, refresh_token),
         )
 
     async def revoke(self, token: Token | str) -> None:
@@ -251,7 +253,10 @@ class AsyncOAuthClient:
         )
         response = await self._post(core.REVOKE_PATH, body)
         core.check_revoke_response(
-            response.status_code, response.content, retry_after=self._retry_after(response)
+            response.status_code,
+            response.content,
+            retry_after=self._retry_after(response),
+            secrets=(self._client_secret, value),
         )
 
     def _retry_after(self, response: httpx.Response) -> float | None:

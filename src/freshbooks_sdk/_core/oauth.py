@@ -28,7 +28,7 @@ import attrs
 
 from freshbooks_sdk._core.errparse import excerpt, parse_error_body
 from freshbooks_sdk._core.fbtime import ensure_aware, format_iso_z, parse_iso_datetime
-from freshbooks_sdk._core.redact import redact_body
+from freshbooks_sdk._core.redact import redact_body, redact_secrets
 from freshbooks_sdk._core.transport import DEFAULT_BASE_URL
 from freshbooks_sdk.errors import (
     APIStatusError,
@@ -422,6 +422,7 @@ def token_error(
     *,
     grant_type: GrantType,
     retry_after: float | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> FreshBooksError:
     """The exception for a token endpoint error answer.
 
@@ -433,7 +434,11 @@ def token_error(
     ...                   grant_type="refresh_token")
     >>> type(err).__name__, err.errors[0].message
     ('ReauthorizationRequiredError', 'invalid_grant: Revoked.')
+
+    ``secrets`` are what the request sent (client secret, refresh token or code, code
+    verifier): a server that quotes them back has them taken out of everything the error keeps.
     """
+    content = redact_secrets(content, secrets)
     payload = _decode(content)
     code = oauth_error_code(payload)
     parsed = parse_error_body(status_code, content)
@@ -471,13 +476,15 @@ def parse_token_response(
     grant_type: GrantType,
     previous_scopes: tuple[str, ...] = (),
     retry_after: float | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> Token:
     """Turn a token endpoint answer into a :class:`Token`, or raise the matching error.
 
     A 2xx body must hold ``access_token``, ``refresh_token``, ``expires_in`` and ``created_at``
     (epoch seconds); ``expires_at = created_at + expires_in``. A body missing any of them raises
     :class:`~freshbooks_sdk.errors.ResponseValidationError` naming the missing fields (never the
-    values). Without ``scope`` in the answer, ``previous_scopes`` is kept.
+    values). Without ``scope`` in the answer, ``previous_scopes`` is kept. ``secrets`` (what the
+    request sent) never reach an error, wherever the server quotes them (:func:`token_error`).
     """
     payload = _decode(content)
     if status_code >= 300 or oauth_error_code(payload) is not None:
@@ -486,13 +493,16 @@ def parse_token_response(
             content,
             grant_type=grant_type,
             retry_after=retry_after,
+            secrets=secrets,
         )
     if not isinstance(payload, Mapping):
         raise ResponseValidationError(
             f"the token endpoint answered HTTP {status_code} without a JSON object",
             # A 200 body can hold the new tokens even when it is not readable JSON (trailing
             # junk, cut short): the excerpt keeps nothing a secret field names.
-            body_excerpt=excerpt(redact_body(content)) if payload is None else "",
+            body_excerpt=excerpt(redact_secrets(redact_body(content), secrets))
+            if payload is None
+            else "",
             errors=[{"loc": (), "msg": "expected a JSON object", "type": "model_type"}],
         )
     problems: list[dict[str, Any]] = []
@@ -542,9 +552,15 @@ def parse_token_response(
 
 
 def check_revoke_response(
-    status_code: int, content: bytes, *, retry_after: float | None = None
+    status_code: int,
+    content: bytes,
+    *,
+    retry_after: float | None = None,
+    secrets: Iterable[str | None] = (),
 ) -> None:
-    """Accept a 2xx answer from the revoke endpoint; raise a status error otherwise."""
+    """Accept a 2xx answer from the revoke endpoint; raise a status error otherwise (with
+    ``secrets``, what the request sent, taken out of it)."""
     if status_code < 300:
         return
+    content = redact_secrets(content, secrets)
     raise _status_error(status_code, content, "token revocation failed", retry_after)

@@ -103,6 +103,7 @@ datetime.date(2024, 11, 3)
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import json
 import math
@@ -130,7 +131,9 @@ __all__ = [
     "DEFAULT_MAX_BACKOFF",
     "DEFAULT_OVERLAP",
     "DEFAULT_SAFETY",
+    "MAX_BOUNDARY_LIMIT",
     "MAX_CLOCK_SKEW",
+    "MAX_CURSOR_JSON_LEN",
     "ActivationStats",
     "BoundaryKey",
     "Candidate",
@@ -172,6 +175,18 @@ DEFAULT_INTERVAL = 300.0
 DEFAULT_OVERLAP = DST_OVERLAP
 DEFAULT_SAFETY = timedelta(minutes=5)
 DEFAULT_BOUNDARY_LIMIT = 10_000
+MAX_BOUNDARY_LIMIT = 100_000
+"""The largest ``boundary_limit`` a poller takes, and so the most boundary keys a cursor may hold
+(:meth:`Cursor.from_json` refuses more: a cursor handed in by a host is bounded in memory)."""
+MAX_BOUNDARY_WIRE_LEN = 64
+"""The longest ``updated`` string a boundary key may hold (FreshBooks writes 19 characters)."""
+MAX_BOUNDARY_DIGEST_LEN = 64
+"""The longest digest a boundary key may hold (:func:`wire_digest` writes 16)."""
+MAX_CURSOR_JSON_LEN = 4096 + MAX_BOUNDARY_LIMIT * (
+    32 + MAX_BOUNDARY_WIRE_LEN + MAX_BOUNDARY_DIGEST_LEN
+)
+"""The longest JSON text of a cursor (about 16 MB): the most a cursor passed in as text needs,
+every bound of :meth:`Cursor.from_json` at its largest."""
 DEFAULT_MAX_BACKOFF = 600.0
 MAX_BACKFILL = timedelta(days=365 * 30)
 """The longest backfill a poller accepts as ``start``."""
@@ -201,6 +216,13 @@ def reading_bounds(wire: str) -> tuple[datetime, datetime]:
 
     Raises ``ValueError`` for a string that is not a FreshBooks timestamp.
     """
+    if not isinstance(wire, str):
+        raise ValueError(f"an updated time must be a string, got {type(wire).__name__}")
+    return _reading_bounds(wire)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; a cursor's boundary keys mostly share one second
+def _reading_bounds(wire: str) -> tuple[datetime, datetime]:
     if "T" in wire or "t" in wire:
         instant = parse_iso_datetime(wire)
         return instant, instant
@@ -357,7 +379,21 @@ class Cursor:
     @classmethod
     def from_json(cls, obj: object) -> Cursor:
         """Read :meth:`to_json` output back; anything else raises :class:`CorruptCursorError`
-        naming the problem (a cursor is never silently replaced)."""
+        naming the problem (a cursor is never silently replaced).
+
+        The boundary is bounded: at most :data:`MAX_BOUNDARY_LIMIT` keys (every cursor a poller
+        writes, whatever its ``boundary_limit``, fits), each with an ``updated`` string of at most
+        64 characters and a digest of at most 64, so a cursor passed in by a host is refused
+        before it costs more than a few megabytes.
+
+        >>> huge = {"v": 1, "watermark": "2024-01-01T00:00:00Z", "after_id": None,
+        ...         "boundary": [[1, "2024-01-01 00:00:00", "ab"]] * 100_001}
+        >>> try:
+        ...     Cursor.from_json(huge)
+        ... except CorruptCursorError as exc:
+        ...     print(str(exc)[:40])
+        cursor boundary holds 100001 keys, more
+        """
         if not isinstance(obj, Mapping):
             raise CorruptCursorError(f"cursor must be a JSON object, got {type(obj).__name__}")
         version = obj.get("v")
@@ -391,6 +427,11 @@ class Cursor:
         raw_boundary = obj.get("boundary")
         if not isinstance(raw_boundary, list):
             raise CorruptCursorError(f"cursor boundary must be a list, got {_show(raw_boundary)}")
+        if len(raw_boundary) > MAX_BOUNDARY_LIMIT:
+            raise CorruptCursorError(
+                f"cursor boundary holds {len(raw_boundary)} keys, more than any poller writes "
+                f"({MAX_BOUNDARY_LIMIT}); repair or delete the key"
+            )
         keys: list[BoundaryKey] = []
         for n, entry in enumerate(raw_boundary):
             if not isinstance(entry, (list, tuple)) or len(entry) != 3:
@@ -409,6 +450,12 @@ class Cursor:
             if not isinstance(wire, str) or not isinstance(digest, str):
                 raise CorruptCursorError(
                     f"cursor boundary[{n}] updated and digest must be strings: {_show(entry)}"
+                )
+            if len(wire) > MAX_BOUNDARY_WIRE_LEN or len(digest) > MAX_BOUNDARY_DIGEST_LEN:
+                raise CorruptCursorError(
+                    f"cursor boundary[{n}] updated or digest is too long "
+                    f"({len(wire)} and {len(digest)} characters; at most "
+                    f"{MAX_BOUNDARY_WIRE_LEN} and {MAX_BOUNDARY_DIGEST_LEN})"
                 )
             try:
                 reading_bounds(wire)
@@ -761,10 +808,14 @@ def check_cap(cap: int | None) -> int | None:
 
 
 def check_boundary_limit(limit: int) -> int:
-    """An int >= 1."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+    """An int from 1 to :data:`MAX_BOUNDARY_LIMIT` (the most keys a cursor may hold)."""
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, int)
+        or not 1 <= limit <= MAX_BOUNDARY_LIMIT
+    ):
         raise InvalidRequestError(
-            f"boundary_limit must be an int >= 1, got {limit!r}",
+            f"boundary_limit must be an int from 1 to {MAX_BOUNDARY_LIMIT}, got {limit!r}",
             field="boundary_limit",
             value=limit,
         )

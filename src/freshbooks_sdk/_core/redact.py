@@ -17,9 +17,12 @@ body or in the query string become ``[REDACTED]``.
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from collections.abc import Iterable
 from typing import Any, overload
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode
 
 import httpx
 
@@ -46,6 +49,11 @@ SECRET_FIELDS = frozenset(
 )
 """Body and query keys whose value is a secret (exact, lower-case names: ``currency_code`` is
 not one)."""
+
+MIN_SECRET_LEN = 8
+"""Values shorter than this are not looked for by :func:`redact_secrets`: every credential
+FreshBooks issues is far longer, and a one-letter "secret" (a test's ``"t"``) would cut every
+word of the body apart while protecting nothing."""
 
 _HOP_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
 
@@ -157,14 +165,19 @@ def redact_request(request: httpx.Request | None) -> httpx.Request | None:
 
 
 @overload
-def redact_response(response: httpx.Response) -> httpx.Response: ...
+def redact_response(
+    response: httpx.Response, *, secrets: Iterable[str | None] = ()
+) -> httpx.Response: ...
 @overload
-def redact_response(response: None) -> None: ...
-def redact_response(response: httpx.Response | None) -> httpx.Response | None:
+def redact_response(response: None, *, secrets: Iterable[str | None] = ()) -> None: ...
+def redact_response(
+    response: httpx.Response | None, *, secrets: Iterable[str | None] = ()
+) -> httpx.Response | None:
     """A copy of ``response`` (status, headers, decoded body) whose request holds no credential.
 
     The copy is read in full (it pickles); ``Content-Encoding`` is dropped since its body is the
-    decoded one.
+    decoded one. ``secrets`` (what the request sent, e.g. the bearer token) are taken out of the
+    body and header values too, wherever the server quoted them (:func:`redact_secrets`).
     """
     if not isinstance(response, httpx.Response) or getattr(response, "_fb_redacted", False):
         return response
@@ -172,15 +185,16 @@ def redact_response(response: httpx.Response | None) -> httpx.Response | None:
         request: httpx.Request | None = response.request
     except RuntimeError:  # a response built without a request
         request = None
+    secrets = tuple(secrets)
     headers = [
-        (name, value)
+        (name, redact_secrets(value, secrets))
         for name, value in redact_headers(response.headers)
         if name.lower() not in _HOP_HEADERS
     ]
     clean = httpx.Response(
         response.status_code,
         headers=headers,
-        content=_content_of(response),
+        content=redact_secrets(_content_of(response), secrets),
         request=redact_request(request),
         extensions={
             key: value
@@ -190,3 +204,60 @@ def redact_response(response: httpx.Response | None) -> httpx.Response | None:
     )
     clean._fb_redacted = True  # type: ignore[attr-defined]  # a marker only: already clean
     return clean
+
+
+def _secret_forms(secret: str) -> set[bytes]:
+    """The ways a server may quote ``secret`` back: as sent, URL- or HTML-encoded, and each of
+    those JSON-escaped (a JSON body quoting an encoded value)."""
+    base = {secret, html.escape(secret), html.escape(secret, quote=False)}
+    base |= {quote(secret, safe=""), quote(secret), quote_plus(secret, safe="")}
+    forms = set(base)
+    for _ in range(2):  # a JSON body may quote a JSON-escaped value: escaped twice
+        for form in tuple(forms):
+            for escaped in (json.dumps(form)[1:-1], json.dumps(form, ensure_ascii=False)[1:-1]):
+                forms |= {escaped, escaped.replace("/", "\\/")}  # JSON may escape "/" too
+    return {form.encode("utf-8", "surrogatepass") for form in forms if form}
+
+
+def redact_secrets(content: bytes, secrets: Iterable[str | None]) -> bytes:
+    """``content`` with every one of ``secrets`` replaced by ``[REDACTED]``.
+
+    For the bodies a server answers with: one that quotes back what it was sent (the refresh
+    token, the client secret, the bearer token) must not carry it into an error. Each secret is
+    found as sent, JSON-escaped, URL-encoded (``%2F`` or ``%2f``, ``+`` for a space) and
+    HTML-escaped. Should a secret survive (one that is part of the ``[REDACTED]`` marker itself),
+    nothing of ``content`` is kept. Values shorter than :data:`MIN_SECRET_LEN` are left alone.
+
+    >>> redact_secrets(b'{"error": "bad token r3f/resh", "echo": "r3f%2Fresh"}', ["r3f/resh"])
+    b'{"error": "bad token [REDACTED]", "echo": "[REDACTED]"}'
+    """
+    wanted = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LEN}
+    if not content or not wanted:
+        return content
+    forms = sorted(set().union(*(_secret_forms(s) for s in wanted)), key=len, reverse=True)
+    pattern = re.compile(b"|".join(_form_pattern(form) for form in forms))
+    clean = pattern.sub(REDACTED.encode(), content)
+    if pattern.search(clean):
+        return b""  # a secret the marker itself spells: keep nothing
+    return clean
+
+
+def _form_pattern(form: bytes) -> bytes:
+    """A regex for ``form`` whose ``%XX`` escapes match in either case (``%2F``, ``%2f``)."""
+    parts = re.split(rb"(%[0-9A-F]{2})", form)
+    return b"".join(
+        b"%[" + p[1:2] + p[1:2].lower() + b"][" + p[2:3] + p[2:3].lower() + b"]"
+        if i % 2
+        else re.escape(p)
+        for i, p in enumerate(parts)
+    )
+
+
+def redact_secrets_text(text: str, secrets: Iterable[str | None]) -> str:
+    """:func:`redact_secrets` for a ``str`` (a message, an excerpt).
+
+    >>> redact_secrets_text("refused token abc123xyz", ["abc123xyz"])
+    'refused token [REDACTED]'
+    """
+    clean = redact_secrets(text.encode("utf-8", "surrogatepass"), secrets)
+    return clean.decode("utf-8", "surrogatepass")

@@ -209,6 +209,7 @@ class OAuthClient:
             grant_type="authorization_code",
             previous_scopes=self.scopes,
             retry_after=self._retry_after(response),
+            secrets=(self._client_secret, code),
         )
 
     def refresh(self, token_or_refresh_token: Token | str) -> Token:
@@ -238,6 +239,7 @@ class OAuthClient:
             grant_type="refresh_token",
             previous_scopes=previous_scopes,
             retry_after=self._retry_after(response),
+            secrets=(self._client_secret, refresh_token),
         )
 
     def revoke(self, token: Token | str) -> None:
@@ -252,7 +254,10 @@ class OAuthClient:
         )
         response = self._post(core.REVOKE_PATH, body)
         core.check_revoke_response(
-            response.status_code, response.content, retry_after=self._retry_after(response)
+            response.status_code,
+            response.content,
+            retry_after=self._retry_after(response),
+            secrets=(self._client_secret, value),
         )
 
     def _retry_after(self, response: httpx.Response) -> float | None:

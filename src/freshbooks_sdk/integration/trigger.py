@@ -13,6 +13,7 @@ from pydantic import (
     Field,
 )
 
+from freshbooks_sdk._core.polling import MAX_CURSOR_JSON_LEN
 from freshbooks_sdk.errors import (
     CorruptCursorError,
     InvalidRequestError,
@@ -109,8 +110,8 @@ def _load_cursor(cursor: Mapping[str, Any] | str | None) -> Mapping[str, Any] | 
     if cursor is None or isinstance(cursor, Mapping):
         return cursor
     if isinstance(cursor, str):
-        if len(cursor) > 100_000:
-            raise CorruptCursorError("cursor is larger than 100,000 characters")
+        if len(cursor) > MAX_CURSOR_JSON_LEN:  # a cursor any poller writes fits
+            raise CorruptCursorError(f"cursor is larger than {MAX_CURSOR_JSON_LEN} characters")
         try:
             loaded = json.loads(cursor)
         except ValueError as exc:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from freshbooks_sdk._core.oauth import Token
-from freshbooks_sdk.cursors import StoredCursor
+from freshbooks_sdk.cursors import StoredCursor, _check_expected_version, _next_version
 from freshbooks_sdk.errors import CorruptCursorError, CursorConflictError, InvalidRequestError
 from freshbooks_sdk.stores import check_key, decode_token
 
@@ -198,6 +198,10 @@ class CursorSQL:
     def save(
         self, key: str, text: str, expected_version: int | None
     ) -> tuple[bytes, tuple[Any, ...]]:
+        # Checked before the write, as the SQLite store does: a version at 2**63-1 cannot be
+        # passed (the bigint would overflow in the database), a bad one is refused typed.
+        _check_expected_version(expected_version)
+        _next_version(key, expected_version)
         if expected_version is None:
             sql = (
                 f"INSERT INTO {self.table} (key, value, version) VALUES (%s, %s, 1) "
