@@ -107,13 +107,11 @@ def _items(page: Any) -> Iterable[Any]:
 
 
 def _pager(invoices: Any, page: int) -> Any:
-    """A paginator starting at ``page``: ``list(page=)`` if the SDK has it, else ``start_page``."""
-    try:
-        return invoices.list(include_lines=True, per_page=100, page=page)
-    except TypeError:
-        pager = invoices.list(include_lines=True, per_page=100)
-        pager.start_page = page
-        return pager
+    """A paginator starting at ``page`` (``list()`` takes no ``page=``: unknown keywords are
+    refused as request options, so the paginator's ``start_page`` is set)."""
+    pager = invoices.list(include_lines=True, per_page=100)
+    pager.start_page = page
+    return pager
 
 
 def page_sync(fb: Any, page: int) -> int:
