@@ -99,6 +99,7 @@ FUZZED = [m for m in fz.METHODS if m.params]
 
 
 @pytest.mark.spec_exempt  # as above: extra=, fields= and request(json=) send unmodelled data
+@pytest.mark.spec_exempt  # extra=/fields= send unmodelled fields on purpose (harness checks)
 @pytest.mark.parametrize("method", FUZZED, ids=_ids)
 @FUZZ
 @given(data=st.data())
@@ -245,6 +246,7 @@ ASYNC_METHODS = [m for m in fz.ASYNC_METHODS if m.label in fz.ASYNC_SAMPLE]
 ASYNC_OTHERS = [m for m in fz.ASYNC_METHODS if m.label not in fz.ASYNC_SAMPLE]
 
 
+@pytest.mark.spec_exempt  # extra=/fields= send unmodelled fields on purpose (harness checks)
 @pytest.mark.parametrize("method", ASYNC_METHODS, ids=_ids)
 def test_async_sample_with_every_hostile_value(world: fz.World, method: fz.Method) -> None:
     tally = fz.Tally()
@@ -255,6 +257,7 @@ def test_async_sample_with_every_hostile_value(world: fz.World, method: fz.Metho
     _check(tally)
 
 
+@pytest.mark.spec_exempt  # extra=/fields= send unmodelled fields on purpose (harness checks)
 @pytest.mark.parametrize("method", ASYNC_METHODS, ids=_ids)
 @settings(FUZZ, max_examples=10)
 @given(data=st.data())
