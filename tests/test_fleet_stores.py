@@ -208,7 +208,11 @@ def test_processes_sharing_a_token_refresh_it_exactly_once(
         assert [o[0] for o in outcomes] == ["ok"] * workers, outcomes
         # exactly one refresh request per rotation, the others reloaded the rotated token
         assert _refreshes(sb) - before == 1, f"round {round_}"
-        assert sorted(o[1] for o in outcomes) == [0] + [1] * (workers - 1)
+        # the refresher reloads nothing; every other process either found the rotated token when
+        # it locked (one reload) or, starting late, first read the store after the rotation was
+        # committed (nothing to reload): none refreshes, none reloads twice
+        reloads = sorted(o[1] for o in outcomes)
+        assert reloads[0] == 0 and set(reloads) <= {0, 1}, reloads
         stored = store.load(key)
         assert stored is not None and {o[2] for o in outcomes} == {stored.refresh_token}
     # the grant is alive: the stored refresh token still works
