@@ -1,0 +1,448 @@
+"""A fast reader of response bodies into the generated models, exact or not at all (pure logic).
+
+``pydantic``'s ``model_validate_json`` stays the reference: it decides every body this reader does
+not take, so its values and its validation errors are the SDK's. This reader takes the common
+case, a body that fits the models exactly, about twice as fast (``benchmarks/``, issue 12):
+
+1. ``msgspec`` decodes the bytes into throwaway ``Struct`` types derived from the model fields
+   (one C pass: JSON syntax, types, presence, the decimal and currency patterns). The structs are
+   strict where pydantic is lax: an unknown field (which pydantic keeps in ``model_extra``), an
+   id written as a numeric string, a float where an int goes, an amount given as a JSON number,
+   a line ``date`` that holds text... all *decline*, and pydantic reads the body instead.
+2. A builder (Python source made from the same field table, compiled once per model) converts
+   the few values pydantic converts in Python or Rust (``Decimal``, :class:`~freshbooks_sdk.models.Money`,
+   US/Eastern timestamps through the very validator functions the models use, enum members) and
+   sets up each model instance the way pydantic-core does: ``__dict__`` in field order with
+   defaults filled in, ``__pydantic_fields_set__`` holding the keys that were present, an empty
+   ``__pydantic_extra__`` and no private state.
+
+So a body is either built exactly as ``model_validate_json`` builds it (``==``, ``repr``,
+``model_dump``, ``model_fields_set``, pickling: the differential tests in
+``tests/test_fastread.py`` check all of them on real and fuzzed bodies) or declined. A field kind
+this module does not know makes its model unsupported (:func:`reader_for` returns ``None``), never
+approximated.
+
+>>> from freshbooks_sdk.models import ClientResponse
+>>> read = reader_for(ClientResponse)
+>>> body = b'''{"response": {"result": {"client": {
+...     "id": 7, "organization": "Melmac", "updated": "2021-04-16 10:31:58", "vis_state": 0}}}}'''
+>>> client = read(body).response.result.client
+>>> (client.organization, client.updated.isoformat(), sorted(client.model_fields_set))
+('Melmac', '2021-04-16T14:31:58+00:00', ['id', 'organization', 'updated', 'vis_state'])
+>>> client == ClientResponse.model_validate_json(body).response.result.client
+True
+>>> read(b'{"response": {"result": {"client": {"id": "7"}}}}') is None  # pydantic's to read
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import itertools
+import re
+import threading
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Union
+
+import msgspec
+
+from freshbooks_sdk import _types
+
+__all__ = ["reader_for"]
+
+Reader = Callable[[bytes], Any]
+
+_NONE = type(None)
+# What a decimal string may look like (the models' own pattern, anchored at the very end: Python's
+# ``$`` also matches before a final newline, pydantic-core's does not).
+_DECIMAL_TEXT = _types._DECIMAL_TEXT_IN_RANGE.removesuffix("$") + r"\Z"
+_CURRENCY_TEXT = _types._CURRENCY_TEXT.removesuffix("$") + r"\Z"
+# str patterns the reader can check exactly as pydantic-core does (anchored ASCII classes only).
+_KNOWN_PATTERNS = {_types._CURRENCY_TEXT: _CURRENCY_TEXT}
+
+
+class _Unsupported(Exception):
+    """A field kind, default or model feature this reader does not build exactly."""
+
+
+class _MoneyWire(msgspec.Struct, gc=False):
+    # Unknown keys inside a money object are ignored, as the Money schema ignores them. The
+    # patterns are checked by the builder (cheaper than msgspec's per-value regex calls).
+    amount: str
+    code: str
+
+
+class _Declined(Exception):
+    """A value the models refuse, or take only through pydantic's own code."""
+
+
+# The amount check: text made only of digits, sign and point is exactly the decimal pattern
+# whenever Decimal() takes it (both grammars are sign, digits, optional point); anything else
+# (an exponent, and every text Decimal takes but the models refuse: spaces, underscores,
+# non-ASCII digits, NaN, Infinity) is held to the pattern itself.
+_NUMBER_CHARS = "0123456789.+-"
+_decimal_match = re.compile(_DECIMAL_TEXT).match
+_currency_match = re.compile(_CURRENCY_TEXT).match
+_currencies: set[str] = set()  # codes that passed the pattern (at most 26**3)
+
+
+def _currency(code: str) -> str:
+    if code not in _currencies:
+        if _currency_match(code) is None:
+            raise _Declined
+        _currencies.add(code)
+    return code
+
+
+class _Field:
+    """One model field: its wire type for msgspec and how the builder converts its value."""
+
+    __slots__ = ("convert", "default", "name", "required", "wire")
+
+    def __init__(self, name: str, wire: Any, convert: tuple[str, Any] | None, required: bool,
+                 default: Any) -> None:  # fmt: skip
+        self.name = name
+        self.wire = wire
+        self.convert = convert  # (kind, helper) or None: the value is kept as msgspec gives it
+        self.required = required
+        self.default = default
+
+
+class _Plan:
+    """The fields of one supported model (its structs and builders are made per variant)."""
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+        self.fields: list[_Field] = []
+
+
+# A variant says which optional fields may be absent from a body: a frozenset of field names (in
+# any model), or ALL. With none absent (what FreshBooks sends: every key, null or not) the builder
+# checks nothing and the fields-set is the whole field list; a field that may be absent decodes as
+# UNSET, is filled with its default and left out of the fields-set.
+ALL: frozenset[str] = frozenset({"*"})
+_MAX_LEARNED = 24  # names learned one by one before every optional field is allowed to be absent
+_MISSING = re.compile(r"Object missing required field `([^`]+)`")
+
+_plans: dict[type[Any], _Plan | None] = {}
+_variants: dict[tuple[type[Any], frozenset[str]], tuple[Any, Callable[[Any], Any]]] = {}
+_readers: dict[type[Any], Reader | None] = {}
+_lock = threading.RLock()
+_counter = itertools.count()
+
+
+def reader_for(model: type[Any]) -> Reader | None:
+    """A function reading a JSON body into ``model`` exactly as ``model.model_validate_json`` would,
+    or returning ``None`` to decline (then pydantic must read it); ``None`` itself when the model
+    has a field kind this reader cannot build exactly. Built once per model, on first use."""
+    try:
+        return _readers[model]
+    except KeyError:
+        pass
+    with _lock:
+        if model not in _readers:
+            _readers[model] = None if _plan(model) is None else _Reader(model).read
+        return _readers[model]
+
+
+class _Reader:
+    """The reader of one envelope model: the variant it uses, learned from the bodies it sees."""
+
+    def __init__(self, model: type[Any]) -> None:
+        self.model = model
+        self.absent: frozenset[str] = frozenset()
+        self.steps = self._steps(self.absent)
+
+    def _steps(self, absent: frozenset[str]) -> tuple[Reader, Callable[[Any], Any]]:
+        struct, build = _variant(self.model, absent)
+        return msgspec.json.Decoder(struct).decode, build
+
+    def read(self, content: bytes) -> Any:
+        decode, build = self.steps  # one read: another thread may switch the variant meanwhile
+        try:
+            return build(decode(content))
+        except msgspec.ValidationError as exc:
+            # An optional field left out: this endpoint leaves it out, so the variant that lets
+            # it be absent is used from now on (a required one missing is pydantic's error).
+            found = _MISSING.match(str(exc))
+            if found is None:
+                return None
+            with _lock:
+                if self.steps[0] is decode:  # not switched by another thread meanwhile
+                    if self.absent is ALL or not self._may_lack(found[1]):
+                        return None
+                    learned = self.absent | {found[1]}
+                    self.absent = ALL if len(learned) > _MAX_LEARNED else learned
+                    self.steps = self._steps(self.absent)
+            return self.read(content)
+        except Exception:
+            return None  # declined: pydantic reads the body and has the last word
+
+    def _may_lack(self, name: str) -> bool:
+        return name not in self.absent and any(
+            not f.required and f.name == name
+            for plan in _plans.values()
+            if plan
+            for f in plan.fields
+        )
+
+
+def _plan(model: type[Any]) -> _Plan | None:
+    """The plan of ``model`` and of every model under it (``None``: not supported)."""
+    if model in _plans:
+        return _plans[model]
+    _plans[model] = None  # a model that contains itself stays unsupported
+    try:
+        plan = _Plan(model)
+        _check_model(model)
+        for name, info in model.model_fields.items():
+            plan.fields.append(_field(name, info))
+    except _Unsupported:
+        return None
+    _plans[model] = plan
+    return plan
+
+
+def _check_model(model: type[Any]) -> None:
+    import pydantic
+
+    if not (isinstance(model, type) and issubclass(model, pydantic.BaseModel)):
+        raise _Unsupported("not a model")
+    if model.model_config.get("extra") != "allow":
+        raise _Unsupported("only the response models (extra='allow') are read here")
+    decorators = model.__pydantic_decorators__
+    if (
+        decorators.validators
+        or decorators.field_validators
+        or decorators.root_validators
+        or decorators.model_validators
+        or decorators.computed_fields
+        or model.__private_attributes__
+        or model.__pydantic_root_model__
+        or model.model_post_init is not pydantic.BaseModel.model_post_init
+    ):
+        raise _Unsupported("a model with validators or hooks")
+
+
+def _field(name: str, info: Any) -> _Field:
+    if (info.alias not in (None, name)) or info.validation_alias is not None:
+        raise _Unsupported(f"{name}: an alias")
+    if info.default_factory is not None:
+        raise _Unsupported(f"{name}: a default factory")
+    required = info.is_required()
+    default = None if required else info.default
+    if not (default is None or type(default) in (bool, int, str)):
+        raise _Unsupported(f"{name}: a default that pydantic may copy")
+    annotation = info.annotation
+    metadata = list(info.metadata)
+    nullable = False
+    origin = typing.get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not _NONE]
+        nullable = len(args) < len(typing.get_args(annotation))
+        if len(args) != 1:
+            raise _Unsupported(f"{name}: a union")
+        annotation = args[0]
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation, *inner = typing.get_args(annotation)
+        metadata.extend(inner)
+    wire, convert = _kind(name, annotation, metadata)
+    if convert is not None and default is not None:
+        raise _Unsupported(f"{name}: a converted field with a default")
+    if nullable and wire is not Any:
+        wire = wire | None
+    return _Field(name, wire, convert, required, default)
+
+
+def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[str, Any] | None]:
+    """(msgspec wire type, conversion) of one field, or :class:`_Unsupported`."""
+    import pydantic
+    from pydantic.functional_serializers import PlainSerializer
+    from pydantic.functional_validators import BeforeValidator, PlainValidator
+    from pydantic.json_schema import WithJsonSchema
+
+    if any(isinstance(m, BeforeValidator) for m in metadata):
+        # A lenient date ("YYYY-MM-DD HH:MM:SS" kept as its date): only null is read here.
+        return _NONE, None
+    plain = [m for m in metadata if isinstance(m, PlainValidator)]
+    rest = [
+        m for m in metadata if not isinstance(m, (PlainValidator, PlainSerializer, WithJsonSchema))
+    ]
+    if plain:
+        # The models' own validator function, given the JSON text exactly as pydantic gives it.
+        if rest or len(plain) != 1 or annotation is not _dt.datetime:
+            raise _Unsupported(f"{name}: a validator")
+        return str, ("call", plain[0].func)
+    if annotation is Decimal and len(rest) == 1 and isinstance(rest[0], _types._ExactDecimal):
+        return str, ("decimal", None)
+    if rest:
+        patterns = [getattr(m, "pattern", None) for m in rest]
+        if annotation is str and len(rest) == 1 and patterns[0] in _KNOWN_PATTERNS:
+            return typing.Annotated[str, msgspec.Meta(pattern=_KNOWN_PATTERNS[patterns[0]])], None
+        raise _Unsupported(f"{name}: constraints {rest!r}")
+    if annotation in (int, str, bool):
+        return annotation, None
+    if annotation is Any:
+        return Any, None
+    if annotation is _dt.date:
+        return _dt.date, None
+    if annotation is _types.Money:
+        return _MoneyWire, ("money", None)
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        base = int if issubclass(annotation, int) else str if issubclass(annotation, str) else None
+        if base is None or any(type(m.value) is not base for m in annotation):
+            raise _Unsupported(f"{name}: enum {annotation.__name__}")
+        if base is int:  # pydantic-core reads an int enum value as a 64-bit int
+            return typing.Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)], (
+                "enum",
+                annotation,
+            )
+        return base, ("enum", annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        if _plan(annotation) is None:
+            raise _Unsupported(f"{name}: model {annotation.__name__}")
+        return annotation, ("model", annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is dict and args in ((str, Any), (str, str), (str, dict[str, Any])):
+        return annotation, None
+    if origin is list and args in ((Any,), (str,)):
+        return annotation, None
+    if origin is list and len(args) == 1:
+        item, nullable = args[0], False
+        if typing.get_origin(item) in (Union, types.UnionType):
+            members = [a for a in typing.get_args(item) if a is not _NONE]
+            nullable = len(members) < len(typing.get_args(item))
+            item = members[0] if len(members) == 1 else None
+        if isinstance(item, type) and issubclass(item, pydantic.BaseModel):
+            if _plan(item) is None:
+                raise _Unsupported(f"{name}: model {item.__name__}")
+            return annotation, ("models_or_none" if nullable else "models", item)
+    raise _Unsupported(f"{name}: {annotation!r}")
+
+
+def _variant(model: type[Any], absent: frozenset[str]) -> tuple[Any, Callable[[Any], Any]]:
+    """The msgspec struct and the builder of ``model`` for one variant (made once, cached)."""
+    key = (model, absent)
+    if key not in _variants:
+        plan = _plans[model]
+        assert plan is not None  # readers exist only for planned models
+        lacking = [f for f in plan.fields if not f.required and (absent is ALL or f.name in absent)]
+        fields: list[Any] = []
+        for field in plan.fields:
+            wire = _wire(field.wire, absent)
+            if field in lacking:
+                fields.append((field.name, wire | msgspec.UnsetType, msgspec.UNSET))
+            else:
+                fields.append((field.name, wire))
+        struct = msgspec.defstruct(
+            f"{model.__name__}Wire",
+            fields,
+            kw_only=True,
+            forbid_unknown_fields=True,  # an unknown field is kept by pydantic: declined
+            gc=False,  # throwaway values holding no cycles
+        )
+        _variants[key] = (struct, _builder(plan, lacking, absent))
+    return _variants[key]
+
+
+def _wire(wire: Any, absent: frozenset[str]) -> Any:
+    """``wire`` with every model in it replaced by that model's struct of the same variant."""
+    import pydantic
+
+    if isinstance(wire, type) and issubclass(wire, pydantic.BaseModel):
+        return _variant(wire, absent)[0]
+    origin, args = typing.get_origin(wire), typing.get_args(wire)
+    if origin in (Union, types.UnionType):
+        out = _wire(args[0], absent)
+        for arg in args[1:]:
+            out = out | _wire(arg, absent)
+        return out
+    if origin is list and args:
+        return list[_wire(args[0], absent)]  # type: ignore[misc]  # a runtime type expression
+    return wire
+
+
+def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Callable[[Any], Any]:
+    """Compile the function that turns one struct of ``plan``'s model into the model instance."""
+    env: dict[str, Any] = {
+        "asdict": msgspec.structs.asdict,
+        "UNSET": msgspec.UNSET,
+        "new": object.__new__,
+        "osa": object.__setattr__,
+        "Model": plan.model,
+        "FIELDS": frozenset(f.name for f in plan.fields),
+        "Dec": Decimal,
+        "NUM": _NUMBER_CHARS,
+        "decimal_match": _decimal_match,
+        "currency": _currency,
+        "currencies": _currencies,
+        "Declined": _Declined,
+        "Money": _types.Money,
+        "set_amount": _types._set_amount,
+        "set_code": _types._set_code,
+    }
+    lines = ["def build(s):", "    d = asdict(s)", "    fs = set(FIELDS)"]
+    for i, field in enumerate(plan.fields):
+        if field in lacking:
+            env[f"D{i}"] = field.default
+            lines += [
+                f"    if d[{field.name!r}] is UNSET:",
+                f"        d[{field.name!r}] = D{i}",
+                f"        fs.discard({field.name!r})",
+            ]
+    for i, field in enumerate(plan.fields):
+        if field.convert is None:
+            continue
+        kind, helper = field.convert
+        key = repr(field.name)
+        lines += [f"    v = d[{key}]", "    if v is not None:"]
+        if kind == "money":
+            lines += [
+                "        a = v.amount",
+                "        if a.strip(NUM) and decimal_match(a) is None:",
+                "            raise Declined",
+                "        c = v.code",
+                "        m = new(Money)",
+                "        set_amount(m, Dec(a))",
+                "        set_code(m, c if c in currencies else currency(c))",
+                f"        d[{key}] = m",
+            ]
+        elif kind == "decimal":
+            lines += [
+                "        if v.strip(NUM) and decimal_match(v) is None:",
+                "            raise Declined",
+                f"        d[{key}] = Dec(v)",
+            ]
+        elif kind == "call":
+            env[f"F{i}"] = helper
+            lines.append(f"        d[{key}] = F{i}(v)")
+        elif kind == "enum":
+            env[f"E{i}"] = helper
+            env[f"M{i}"] = dict(helper._value2member_map_)
+            lines += [f"        e = M{i}.get(v)", f"        d[{key}] = E{i}(v) if e is None else e"]
+        else:
+            env[f"B{i}"] = _variant(helper, absent)[1]
+            each = {
+                "model": "B{i}(v)",
+                "models": "[B{i}(x) for x in v]",
+                "models_or_none": "[None if x is None else B{i}(x) for x in v]",
+            }[kind]
+            lines.append(f"        d[{key}] = " + each.format(i=i))
+    lines += [
+        "    o = new(Model)",
+        "    osa(o, '__dict__', d)",
+        "    osa(o, '__pydantic_fields_set__', fs)",
+        "    osa(o, '__pydantic_extra__', {})",
+        "    osa(o, '__pydantic_private__', None)",
+        "    return o",
+    ]
+    source = "\n".join(lines) + "\n"
+    filename = f"<freshbooks_sdk fastread {plan.model.__name__} #{next(_counter)}>"
+    exec(compile(source, filename, "exec"), env)
+    build: Callable[[Any], Any] = env["build"]
+    build.__doc__ = source  # help(): what the reader does for this model
+    return build
