@@ -123,7 +123,7 @@ def test_every_body_the_sandbox_serves_is_read_fast(monkeypatch: pytest.MonkeyPa
     from freshbooks_sdk.sandbox import Sandbox
 
     seen: list[tuple[type[BaseModel], bytes, Any]] = []
-    real = envelope.reader_for
+    real = fastread.reader_for
 
     def spy(model: type[BaseModel]) -> Any:
         read = real(model)
@@ -138,7 +138,8 @@ def test_every_body_the_sandbox_serves_is_read_fast(monkeypatch: pytest.MonkeyPa
 
         return recorded
 
-    monkeypatch.setattr(envelope, "reader_for", spy)
+    monkeypatch.setattr(fastread, "reader_for", spy)
+    monkeypatch.setattr(envelope, "_fast_readers", {})  # looked up again, through the spy
     sb = Sandbox()
     with sb.client() as fb:
         client = fb.clients.create(organization="Melmac Dinnerware", email="alf@example.com")

@@ -23,7 +23,6 @@ from freshbooks_sdk._core.errparse import (
     parse_error_body,
     parse_error_payload,
 )
-from freshbooks_sdk._core.fastread import reader_for
 from freshbooks_sdk._core.pages import Page, PageInfo
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk.errors import (
@@ -123,6 +122,13 @@ def _unencodable_field(node: Any, path: str = "") -> str | None:
     return None
 
 
+_fast_readers: dict[type[Any], Callable[[bytes], Any] | None] = {}
+
+
+def _no_reader(content: bytes) -> Any:  # the "not looked up yet" marker of _fast_readers
+    raise AssertionError("never called")
+
+
 def decode(
     model: type[E],
     content: bytes,
@@ -135,7 +141,11 @@ def decode(
     A body that fits the models exactly is read by :mod:`~freshbooks_sdk._core.fastread` (the same
     result, about twice as fast); any other body, and every error, is pydantic's.
     """
-    read = reader_for(model)
+    read = _fast_readers.get(model, _no_reader)
+    if read is _no_reader:
+        from freshbooks_sdk._core.fastread import reader_for  # msgspec and the models: first use
+
+        read = _fast_readers[model] = reader_for(model)
     if read is not None:
         fast = read(content)
         if fast is not None and not _carries_errors(fast, content):
