@@ -382,8 +382,7 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         "currencies": _currencies,
         "Declined": _Declined,
         "Money": _types.Money,
-        "set_amount": _types._set_amount,
-        "set_code": _types._set_code,
+        "raw_money": _types._raw_money,
     }
     lines = ["def build(s):", "    d = asdict(s)", "    fs = set(FIELDS)"]
     for i, field in enumerate(plan.fields):
@@ -406,10 +405,7 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
                 "        if a.strip(NUM) and decimal_match(a) is None:",
                 "            raise Declined",
                 "        c = v.code",
-                "        m = new(Money)",
-                "        set_amount(m, Dec(a))",
-                "        set_code(m, c if c in currencies else currency(c))",
-                f"        d[{key}] = m",
+                f"        d[{key}] = raw_money(Money, Dec(a), c if c in currencies else currency(c))",
             ]
         elif kind == "decimal":
             lines += [
