@@ -1,4 +1,4 @@
-"""Hand-written wire types that the generated models (``_generated/models.py``) import.
+"""Hand-written wire types that the generated models (``freshbooks_sdk/models/__init__.py``) import.
 
 The OpenAPI fragment (``openapi/freshbooks.yaml``) names these types with ``x-python-import``;
 everything else in the models is generated. Public names are re-exported from
