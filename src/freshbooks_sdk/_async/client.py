@@ -44,6 +44,7 @@ from freshbooks_sdk._core.options import (
     check_max_retries,
     check_retry_wait,
     check_timeout_option,
+    typed_call_errors,
 )
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
@@ -105,6 +106,7 @@ class AsyncFreshBooks:
     >>> afb = AsyncFreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
 
+    @typed_call_errors
     def __init__(
         self,
         access_token: str | None = None,
@@ -204,6 +206,7 @@ class AsyncFreshBooks:
         self.items = AsyncItemsResource(self)
         self.callbacks = AsyncCallbacksResource(self)
 
+    @typed_call_errors
     async def request(
         self,
         method: str,
@@ -268,6 +271,7 @@ class AsyncFreshBooks:
         """Requests sent, retries made (by reason) and token refreshes, since construction."""
         return self._core.stats
 
+    @typed_call_errors
     def with_options(
         self,
         *,
@@ -286,7 +290,9 @@ class AsyncFreshBooks:
         The copy shares this client's HTTP connection pool, token source, clock, sleep, rate
         gate and ``stats``; this client is unchanged. Closing the copy does not close the pool
         (close the original). Values are checked as the constructor checks them
-        (``InvalidRequestError`` naming the option, before any request). ``extra_headers`` are
+        (``InvalidRequestError`` naming the option, before any request); a name it does not take
+        (``with_options(retries=2)``) is a ``CallSignatureError`` (an ``InvalidRequestError``
+        that is also a ``TypeError``) naming it and the option meant. ``extra_headers`` are
         sent on every call of the copy (added to this client's own; per-call ``extra_headers``
         win over them).
 
@@ -330,6 +336,7 @@ class AsyncFreshBooks:
         other._bind_resources()
         return other
 
+    @typed_call_errors
     def with_account(self, account_id: str) -> AsyncFreshBooks:
         """A view of the same connection bound to another business (shares the HTTP client).
 
@@ -352,6 +359,7 @@ class AsyncFreshBooks:
                 other._core = self._core.derive()
             other._core._rate_gate_key = other.account_id or "default"
 
+    @typed_call_errors
     async def aclose(self) -> None:
         """Close the underlying HTTP client (when this object created it)."""
         await self._core.aclose()
