@@ -78,8 +78,12 @@ class AsyncFreshBooks:
             ``https://api.freshbooks.com``; the sandbox's URL in tests).
         timeout: seconds (or an ``httpx.Timeout``) for every request; always finite.
         max_retries: retries after a retryable failure (429, and for idempotent calls 5xx and
-            dropped connections); ``max_retry_wait`` caps one wait (a longer ``Retry-After``
-            raises ``RateLimitError`` at once with ``retry_after``).
+            dropped connections), default 3: a call makes at most ``max_retries + 1``
+            attempts, so ``0`` turns retrying off (the first failure is raised; a token
+            rejected with 401 is still refreshed and the request replayed once when a
+            ``token_source`` can refresh, which is not a retry). ``max_retry_wait`` caps one
+            wait (a longer ``Retry-After`` raises ``RateLimitError`` at once with
+            ``retry_after``).
         http_client: your own ``httpx.AsyncClient`` (not closed by this object); by default one
             is created that honours proxy environment variables.
         default_currency: the explicit currency for money inputs when a call gives none.
@@ -361,8 +365,15 @@ class AsyncFreshBooks:
 
     @typed_call_errors
     async def aclose(self) -> None:
-        """Close the underlying HTTP client (when this object created it)."""
+        """Close the underlying HTTP client (when this object created it).
+
+        ``async with AsyncFreshBooks(...) as client:`` closes it on leaving the block; closing
+        twice is harmless; a call after closing raises ``ClientClosedError`` and sends nothing.
+        """
         await self._core.aclose()
+
+    # The async client answers to close() too (the name openai-python uses).  # unasync:
+    close = aclose  # unasync:
 
     async def __aenter__(self) -> AsyncFreshBooks:
         return self
