@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-import freshbooks_sdk._enums as enums_module
 import freshbooks_sdk._types as types_module
+import freshbooks_sdk.enums as enums_module
 from freshbooks_sdk import models
 from freshbooks_sdk.models import (
     AccountingErrorBody,

@@ -176,6 +176,7 @@ _REVEALED = [
         "freshbooks_sdk._core.streaming.RawResponse[freshbooks_sdk.models.Invoice]",
     ),
     ('"inv" is "Invoice"', "freshbooks_sdk.models.Invoice"),  # a list() item
+    ('"inv.v3_status" is "InvoiceV3Status"', "freshbooks_sdk.enums.InvoiceV3Status"),
     ('"fb.clients.create(fname="Ada")" is "Client"', "freshbooks_sdk.models.Client"),
     ('"await afb.invoices.get(1)" is "Invoice"', "freshbooks_sdk.models.Invoice"),
     ('"exp" is "Expense"', "freshbooks_sdk.models.Expense"),  # an async list() item
@@ -197,7 +198,7 @@ def test_reveal_type_names_the_public_models(
     else:
         got = [d.message for d in found]
         assert got == [f'Revealed type is "{shown}"' for _, shown in _REVEALED], got
-        assert not any("._generated" in m or "_types." in m for m in got)
+        assert not any(private in m for m in got for private in ("._generated", "._enums"))
 
 
 def test_option_mistakes_are_named_by_both_checkers(checked: dict[str, list[Diagnostic]]) -> None:
@@ -513,6 +514,16 @@ def test_the_models_are_defined_in_the_public_module() -> None:
     # Everything else in __all__ is a hand-written type re-exported (same object) from _types.
     assert hand_written == set(_types.__all__) - {"decimal_to_wire"}
     assert all(getattr(models, name) is getattr(_types, name) for name in hand_written)
+    # The open enums are defined in the public freshbooks_sdk.enums (and pickle by that path).
+    import pickle
+
+    from freshbooks_sdk import enums
+
+    assert models.InvoiceV3Status is enums.InvoiceV3Status
+    assert enums.InvoiceV3Status.__module__ == "freshbooks_sdk.enums"
+    member = pickle.dumps(enums.InvoiceV3Status.PAID)
+    assert b"freshbooks_sdk.enums" in member and b"_enums" not in member
+    assert pickle.loads(member) is enums.InvoiceV3Status.PAID
 
 
 def test_a_fetched_invoice_pickles_by_its_public_path() -> None:

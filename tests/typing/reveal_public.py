@@ -1,7 +1,8 @@
 """What editors and ``reveal_type`` show for fetched models (checked by tests/test_typing.py).
 
 Every revealed model must be named by its public path (``freshbooks_sdk.models.Invoice`` under
-mypy, ``Invoice`` under pyright), never by a private module.
+mypy, ``Invoice`` under pyright), never by a private module; the open enums by
+``freshbooks_sdk.enums``, the public module that defines them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ def revealed(fb: FreshBooks) -> None:
     reveal_type(fb.invoices.with_raw_response.get(1))
     for inv in fb.invoices.list():
         reveal_type(inv)
+        reveal_type(inv.v3_status)
     reveal_type(fb.clients.create(fname="Ada"))
 
 
