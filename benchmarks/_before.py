@@ -15,7 +15,7 @@ with variants where one lever is put back the way it was:
   ``dict_type``, a decimal without the check that gives an out-of-range exponent its
   ``decimal_parsing`` error): what restoring the original validation errors costs.
 
-The variants are the generated models' own source (``_generated/models.py``) executed again with
+The variants are the generated models' own source (``models/__init__.py``) executed again with
 the old types substituted, so everything else is identical.
 """
 
@@ -37,7 +37,7 @@ from pydantic_core import core_schema
 from freshbooks_sdk import _types
 from freshbooks_sdk._core import fbtime
 
-GENERATED = Path(_types.__file__).resolve().parent / "_generated" / "models.py"
+GENERATED = Path(_types.__file__).resolve().parent / "models" / "__init__.py"
 
 
 def _old_decimal_schema() -> core_schema.CoreSchema:

@@ -1,9 +1,16 @@
-"""Generate ``src/freshbooks_sdk/_generated/`` from ``openapi/freshbooks.yaml``.
+"""Generate the public package ``src/freshbooks_sdk/models/`` from ``openapi/freshbooks.yaml``.
 
 Runs datamodel-code-generator (the exact version pinned in pyproject.toml) with pinned options,
 so the output is deterministic: no timestamp, a fixed header, the generator's own ``builtin``
 formatter (no dependency on the installed black/ruff versions). The generated models import
 the hand-written types of ``freshbooks_sdk._types`` named by ``x-python-import`` in the spec.
+
+The classes are written into ``freshbooks_sdk/models/__init__.py`` itself (not into a private
+module re-exported by a hand-written one), so the module that defines them is the public one:
+``Invoice.__module__``, pickles, reprs, mypy's ``reveal_type`` and the docs all say
+``freshbooks_sdk.models.Invoice``. The package is generated as a whole: its docstring comes from
+``openapi/models_docstring.rst``, and the hand-written public names of ``freshbooks_sdk._types``
+(``Money``, the open enums, the time types) are re-exported and listed in ``__all__``.
 
 Usage::
 
@@ -19,6 +26,7 @@ into the project.
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import re
 import subprocess
@@ -30,7 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = Path("openapi/freshbooks.yaml")
-PACKAGE = Path("src/freshbooks_sdk/_generated")
+PACKAGE = Path("src/freshbooks_sdk/models")
+MODELS_DOCSTRING = Path("openapi/models_docstring.rst")
 PYPROJECT = ROOT / "pyproject.toml"
 
 HEADER = (
@@ -38,12 +47,28 @@ HEADER = (
     "# Edit the spec (or src/freshbooks_sdk/_types.py) and run `make generate`."
 )
 
-INIT_PY = f'''{HEADER}
-"""Wire models generated from ``openapi/freshbooks.yaml``.
+# The hand-written names of freshbooks_sdk._types that are public in freshbooks_sdk.models too
+# (re-exported and listed in its __all__).
+HAND_WRITTEN_PUBLIC: tuple[str, ...] = (
+    "CurrencyCode",
+    "DecimalString",
+    "DepositStatus",
+    "DisplayStatus",
+    "EasternDateTime",
+    "ExpenseStatus",
+    "InvoiceStatus",
+    "InvoiceV3Status",
+    "IsoDateTime",
+    "LenientDate",
+    "Money",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "PaymentStatus",
+    "UTCSqlDateTime",
+    "VisState",
+)
+HAND_WRITTEN_MODULE = "freshbooks_sdk._types"
 
-Import public names from :mod:`freshbooks_sdk.models`, not from here.
-"""
-'''
 
 # The pinned generator options. Changing one changes the output: regenerate and commit.
 OPTIONS: tuple[str, ...] = (
@@ -103,8 +128,8 @@ def check_generator_version() -> None:
 FORMATTER_PYPROJECT = "[tool.datamodel-codegen]\nbuiltin-format-line-length = 100\n"
 
 
-def generate_into(directory: Path) -> None:
-    """Write a freshly generated package (``__init__.py``, ``models.py``) into ``directory``."""
+def _run_generator() -> str:
+    """The generator's own output (one module of classes), with normalised line endings."""
     with tempfile.TemporaryDirectory(prefix="fb-datamodel-") as scratch_name:
         scratch = Path(scratch_name)
         (scratch / "pyproject.toml").write_text(FORMATTER_PYPROJECT, encoding="utf-8")
@@ -126,11 +151,60 @@ def generate_into(directory: Path) -> None:
             )
         text = output.read_text(encoding="utf-8")
     # Normalise line endings and the trailing newline so the bytes never depend on the platform.
+    return text.replace("\r\n", "\n").rstrip("\n") + "\n"
+
+
+def models_docstring() -> str:
+    """The public module's docstring: ``openapi/models_docstring.rst`` below its comment block."""
+    text = (ROOT / MODELS_DOCSTRING).read_text(encoding="utf-8").replace("\r\n", "\n")
+    _, sep, body = text.partition("\n\n")
+    body = body.strip("\n")
+    if not sep or not body:
+        raise SystemExit(f"generate.py: {MODELS_DOCSTRING} has no docstring after its comments")
+    if '"""' in body or "\\" in body:
+        raise SystemExit(f"generate.py: {MODELS_DOCSTRING} may hold no triple quote or backslash")
+    return body
+
+
+def public_module(generated: str, docstring: str) -> str:
+    """The generator's module turned into the public ``freshbooks_sdk.models``.
+
+    Adds the docstring after the header, re-exports the hand-written public names the classes do
+    not import already (a separate parenthesised import at the end: it never rebinds a name the
+    class annotations use), and lists every generated class and hand-written name in ``__all__``.
+    """
+    if not generated.startswith(HEADER + "\n"):
+        raise SystemExit("generate.py: the generator's output does not start with the header")
+    tree = ast.parse(generated)
+    classes = [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
+    imported = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == HAND_WRITTEN_MODULE
+        for alias in node.names
+    }
+    clashes = sorted(set(classes) & set(HAND_WRITTEN_PUBLIC))
+    if clashes:
+        raise SystemExit(f"generate.py: generated classes shadow hand-written names: {clashes}")
+    missing = [name for name in HAND_WRITTEN_PUBLIC if name not in imported]
+    body = generated[len(HEADER) + 1 :].lstrip("\n")
+    parts = [f'{HEADER}\n"""{docstring}\n"""\n\n{body}']
+    if missing:
+        names = "".join(f"    {name},\n" for name in missing)
+        parts.append(
+            "\n\n# The hand-written types the classes do not use, public here as well.\n"
+            f"from {HAND_WRITTEN_MODULE} import (  # noqa: E402\n{names})\n"
+        )
+    exported = "".join(f'    "{name}",\n' for name in sorted({*classes, *HAND_WRITTEN_PUBLIC}))
+    parts.append(f"\n\n__all__ = [\n{exported}]\n")
+    return "".join(parts)
+
+
+def generate_into(directory: Path) -> None:
+    """Write a freshly generated public package (``__init__.py``) into ``directory``."""
+    text = public_module(_run_generator(), models_docstring())
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "models.py").write_text(
-        text.replace("\r\n", "\n").rstrip("\n") + "\n", encoding="utf-8", newline="\n"
-    )
-    (directory / "__init__.py").write_text(INIT_PY, encoding="utf-8", newline="\n")
+    (directory / "__init__.py").write_text(text, encoding="utf-8", newline="\n")
 
 
 def _python_files(directory: Path) -> dict[str, bytes]:
@@ -195,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = args.against if args.against is not None else ROOT / PACKAGE
         label = target.as_posix() if args.against is not None else PACKAGE.as_posix()
         with tempfile.TemporaryDirectory(prefix="fb-generate-") as tmp:
-            fresh = Path(tmp) / "_generated"
+            fresh = Path(tmp) / "models"
             generate_into(fresh)
             problems = compare(fresh, target, label=label)
         if problems:

@@ -18,6 +18,7 @@ MODULES = [
     "freshbooks_sdk.models",
     "freshbooks_sdk._types",
     "freshbooks_sdk._core.oauth",
+    "freshbooks_sdk._core.options",
 ]
 
 

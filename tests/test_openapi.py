@@ -11,7 +11,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-import freshbooks_sdk._generated.models as generated
+import freshbooks_sdk.models as generated  # the generated public module
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi" / "freshbooks.yaml"
 
@@ -182,7 +182,7 @@ def test_every_other_schema_is_generated(spec: dict[str, Any]) -> None:
     for name, schema in schemas(spec).items():
         if "x-python-import" in schema:
             continue
-        assert hasattr(generated, name), f"{name} missing from _generated/models.py"
+        assert hasattr(generated, name), f"{name} missing from the generated freshbooks_sdk.models"
 
 
 def test_extras_convention(spec: dict[str, Any]) -> None:

@@ -167,23 +167,38 @@ def test_float_money_is_named_by_mypy_with_the_accepted_types(
     assert any('"float"' in m and "str | int | Decimal | Money" in m for m in messages), messages
 
 
-def test_reveal_type_of_a_fetched_invoice(checked: dict[str, list[Diagnostic]]) -> None:
-    pyright = [d.message for d in checked["pyright"] if d.file == REVEAL.name]
-    assert pyright == [
-        'Type of "fb.invoices.get(1)" is "Invoice"',
-        'Type of "fb.invoices.with_raw_response.get(1)" is "RawResponse[Invoice]"',
-    ], pyright
-    mypy = [d.message for d in checked["mypy"] if d.file == REVEAL.name]
-    assert len(mypy) == 2 and all(m.startswith("Revealed type is") for m in mypy), mypy
-    revealed, raw = (m.removeprefix("Revealed type is ").strip('"') for m in mypy)
-    assert revealed.endswith(".Invoice")
-    # The raw twin keeps the method's own return type as its parameter: no Any, no object.
-    assert raw == f"freshbooks_sdk._core.streaming.RawResponse[{revealed}]", raw
-    if "._generated." in revealed:
-        # models.py re-exports the generated class, so mypy names its defining module. Needs
-        # models.py (owned by the speed work) to define the public classes itself.
-        pytest.xfail(f"mypy reveals {revealed}, not freshbooks_sdk.models.Invoice")
-    assert revealed == "freshbooks_sdk.models.Invoice"
+# What each reveal_type line in tests/typing/reveal_public.py shows: (pyright, mypy).
+_REVEALED = [
+    ('"fb.invoices.get(1)" is "Invoice"', "freshbooks_sdk.models.Invoice"),
+    (
+        '"fb.invoices.with_raw_response.get(1)" is "RawResponse[Invoice]"',
+        # The raw twin keeps the method's own return type as its parameter: no Any, no object.
+        "freshbooks_sdk._core.streaming.RawResponse[freshbooks_sdk.models.Invoice]",
+    ),
+    ('"inv" is "Invoice"', "freshbooks_sdk.models.Invoice"),  # a list() item
+    ('"inv.v3_status" is "InvoiceV3Status"', "freshbooks_sdk.enums.InvoiceV3Status"),
+    ('"fb.clients.create(fname="Ada")" is "Client"', "freshbooks_sdk.models.Client"),
+    ('"await afb.invoices.get(1)" is "Invoice"', "freshbooks_sdk.models.Invoice"),
+    ('"exp" is "Expense"', "freshbooks_sdk.models.Expense"),  # an async list() item
+]
+
+
+@pytest.mark.parametrize("checker", ["mypy", "pyright"])
+def test_reveal_type_names_the_public_models(
+    checked: dict[str, list[Diagnostic]], checker: str
+) -> None:
+    """mypy names a class by the module that defines it: the models are defined in
+    ``freshbooks_sdk.models`` itself (generated into it), so no private path shows."""
+    found = [d for d in checked[checker] if d.file == REVEAL.name]
+    lines = [i for i, t in enumerate(REVEAL.read_text().splitlines(), 1) if "reveal_type(" in t]
+    assert [d.line for d in found] == lines, found
+    if checker == "pyright":
+        got = [d.message for d in found]
+        assert got == [f"Type of {shown}" for shown, _ in _REVEALED], got
+    else:
+        got = [d.message for d in found]
+        assert got == [f'Revealed type is "{shown}"' for _, shown in _REVEALED], got
+        assert not any(private in m for m in got for private in ("._generated", "._enums"))
 
 
 def test_option_mistakes_are_named_by_both_checkers(checked: dict[str, list[Diagnostic]]) -> None:
@@ -476,3 +491,70 @@ def test_the_literals_and_typed_dicts_match_the_run_time_checks() -> None:
         f"{o}.{a}" for o in CALLBACK_OBJECTS for a in CALLBACK_ACTIONS
     }
     assert CALLBACK_EVENTS == events | _SPECIAL_EVENTS
+
+
+# -- the public module is where the models are defined, at run time too ------------------------
+
+
+def test_the_models_are_defined_in_the_public_module() -> None:
+    import freshbooks_sdk
+    from freshbooks_sdk import _types, models
+
+    assert models.Invoice.__module__ == "freshbooks_sdk.models"
+    assert repr(models.Invoice) == "<class 'freshbooks_sdk.models.Invoice'>"
+    assert freshbooks_sdk.Invoice is models.Invoice  # the top-level name is the same class
+    defined_here = {
+        name
+        for name in models.__all__
+        if isinstance(getattr(models, name), type)
+        and getattr(models, name).__module__ == "freshbooks_sdk.models"
+    }
+    hand_written = set(models.__all__) - defined_here
+    assert len(defined_here) > 100
+    # Everything else in __all__ is a hand-written type re-exported (same object) from _types.
+    assert hand_written == set(_types.__all__) - {"decimal_to_wire"}
+    assert all(getattr(models, name) is getattr(_types, name) for name in hand_written)
+    # The open enums are defined in the public freshbooks_sdk.enums (and pickle by that path).
+    import pickle
+
+    from freshbooks_sdk import enums
+
+    assert models.InvoiceV3Status is enums.InvoiceV3Status
+    assert enums.InvoiceV3Status.__module__ == "freshbooks_sdk.enums"
+    member = pickle.dumps(enums.InvoiceV3Status.PAID)
+    assert b"freshbooks_sdk.enums" in member and b"_enums" not in member
+    assert pickle.loads(member) is enums.InvoiceV3Status.PAID
+
+
+def test_a_fetched_invoice_pickles_by_its_public_path() -> None:
+    import pickle
+
+    from freshbooks_sdk.models import Invoice, InvoiceListResponse
+    from freshbooks_sdk.sandbox import Sandbox
+
+    sb = Sandbox()
+    with sb.client() as fb:
+        client = fb.clients.create(fname="Ada", currency_code="USD")
+        fetched = fb.invoices.create(
+            customer_id=client.id,
+            currency_code="USD",
+            lines=[{"name": "Design", "qty": "3", "unit_cost": "120.00"}],
+        )
+        listed = next(iter(fb.invoices.list()))
+    data = pickle.dumps(fetched)
+    assert b"freshbooks_sdk.models" in data and b"_generated" not in data
+    again = pickle.loads(data)
+    assert type(again) is Invoice and again == fetched
+    assert again.amount == fetched.amount and again.lines == fetched.lines
+    assert repr(again) == repr(fetched) and repr(again).startswith("Invoice(")
+    envelope = InvoiceListResponse.model_validate_json(
+        json.dumps(
+            {
+                "response": {
+                    "result": {"invoices": [], "page": 1, "pages": 1, "per_page": 15, "total": 0}
+                }
+            }
+        )
+    )
+    assert pickle.loads(pickle.dumps(envelope)) == envelope
+    assert pickle.loads(pickle.dumps(listed)) == listed

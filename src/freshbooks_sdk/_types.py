@@ -1,4 +1,4 @@
-"""Hand-written wire types that the generated models (``_generated/models.py``) import.
+"""Hand-written wire types that the generated models (``freshbooks_sdk/models/__init__.py``) import.
 
 The OpenAPI fragment (``openapi/freshbooks.yaml``) names these types with ``x-python-import``;
 everything else in the models is generated. Public names are re-exported from
@@ -10,7 +10,7 @@ everything else in the models is generated. Public names are re-exported from
   aware UTC ``datetime`` values, written back to the wire in their own format.
 * :data:`LenientDate`: a calendar date that also tolerates a ``" HH:MM:SS"`` suffix.
 * Open status enums (:class:`InvoiceV3Status`, :class:`InvoiceStatus`, ...; defined in
-  ``freshbooks_sdk._enums``): the documented values as members, and any other value accepted as
+  ``freshbooks_sdk.enums``): the documented values as members, and any other value accepted as
   a pseudo-member instead of failing.
 
 Numbers read from JSON: ``model_validate_json`` turns a JSON *number* into ``Decimal`` through the
@@ -56,7 +56,7 @@ from freshbooks_sdk._core.fbtime import (
     format_utc_sql,
     parse_any_datetime,
 )
-from freshbooks_sdk._enums import (
+from freshbooks_sdk.enums import (
     DepositStatus,
     DisplayStatus,
     ExpenseStatus,

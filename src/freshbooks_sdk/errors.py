@@ -3,6 +3,8 @@
 ```
 FreshBooksError
 ├── InvalidRequestError          bad input, refused before anything is sent (also a ValueError)
+│   └── CallSignatureError         a keyword the call does not take (typo), a missing argument
+│                                  (also a TypeError, as Python's own call errors are)
 ├── APIConnectionError           the request could not be completed
 │   ├── APITimeoutError            a timeout, or the overall deadline of a call passed
 │   └── ResponseTooLargeError      the (decoded) body passed ``max_response_bytes``
@@ -59,6 +61,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CallSignatureError",
     "ClientClosedError",
     "ConflictError",
     "CorruptCursorError",
@@ -163,6 +166,24 @@ class InvalidRequestError(FreshBooksError, ValueError):
         self.errors: list[ErrorDetail] = list(errors) or [
             ErrorDetail(message=message, field=field, value=None if value is None else str(value))
         ]
+
+
+class CallSignatureError(InvalidRequestError, TypeError):
+    """The call does not fit the signature: a keyword the method does not take (a typo), a
+    required argument left out, too many positional arguments. Raised before anything is sent.
+
+    ``field`` names the argument. It is an :class:`InvalidRequestError` (so one ``except``
+    handles every bad input) and also a ``TypeError``, which is what Python raises for the same
+    mistake on any other function (code and tools that expect ``TypeError`` keep working). The
+    value given is never kept: a misspelt ``acess_token=`` must not carry the token into logs.
+
+    >>> from freshbooks_sdk import FreshBooks
+    >>> try:
+    ...     FreshBooks(access_token="t", acount_id="ABC123")
+    ... except InvalidRequestError as exc:
+    ...     print(exc.field, "|", exc, "|", isinstance(exc, TypeError))
+    acount_id | FreshBooks() got an unexpected keyword argument 'acount_id' (did you mean 'account_id'?) | True
+    """
 
 
 class APIConnectionError(FreshBooksError):

@@ -48,6 +48,10 @@ def option_mistakes(fb: FreshBooks) -> None:
     fb.invoices.with_raw_response.get(1, timeout="5")  # expect-error: same options as get
     print(fb.invoices.with_raw_response.get(1).parse().nope)  # expect-error: an Invoice has no nope
     fb.invoices.with_streaming_response.pdf(1, extra_query={"a": None})  # expect-error
+    fb.with_options(retries=2)  # expect-error: a misspelt option (max_retries)
+    fb.with_account(acount_id="ABC123")  # expect-error: a misspelt keyword
+    fb.clients.create(fnmae="Ada")  # expect-error: a misspelt field (fname)
+    FreshBooks(acess_token="t", account_id="ABC123")  # expect-error: a misspelt keyword
 
 
 async def async_mistakes(afb: AsyncFreshBooks) -> None:
@@ -56,3 +60,5 @@ async def async_mistakes(afb: AsyncFreshBooks) -> None:
     await afb.clients.create(fname="Ada", address={"zip": "M5V"})  # expect-error: key typo
     await afb.invoices.get(1, timeout="5")  # expect-error: seconds, not text
     afb.with_options(max_retries="3")  # expect-error: an int
+    afb.with_options(unknown=1)  # expect-error: not an option
+    AsyncFreshBooks(access_token="t", acount_id="ABC123")  # expect-error: a misspelt keyword

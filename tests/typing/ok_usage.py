@@ -110,3 +110,11 @@ async def async_option_calls(afb: AsyncFreshBooks) -> Invoice:
         async for chunk in pdf.aiter_bytes():
             chunk.hex()
     return raw.parse()
+
+
+async def async_closing(afb: AsyncFreshBooks, fb: FreshBooks) -> None:
+    await afb.close()  # openai-python's name for aclose()
+    await afb.aclose()
+    fb.close()
+    async with AsyncFreshBooks(access_token="t", account_id="ABC123") as scoped:
+        await scoped.invoices.get(7)

@@ -1,12 +1,27 @@
-"""What editors and ``reveal_type`` show for a fetched invoice (checked by tests/test_typing.py)."""
+"""What editors and ``reveal_type`` show for fetched models (checked by tests/test_typing.py).
+
+Every revealed model must be named by its public path (``freshbooks_sdk.models.Invoice`` under
+mypy, ``Invoice`` under pyright), never by a private module; the open enums by
+``freshbooks_sdk.enums``, the public module that defines them.
+"""
 
 from __future__ import annotations
 
 from typing_extensions import reveal_type
 
-from freshbooks_sdk import FreshBooks
+from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 
 
 def revealed(fb: FreshBooks) -> None:
     reveal_type(fb.invoices.get(1))
     reveal_type(fb.invoices.with_raw_response.get(1))
+    for inv in fb.invoices.list():
+        reveal_type(inv)
+        reveal_type(inv.v3_status)
+    reveal_type(fb.clients.create(fname="Ada"))
+
+
+async def revealed_async(afb: AsyncFreshBooks) -> None:
+    reveal_type(await afb.invoices.get(1))
+    async for exp in afb.expenses.list():
+        reveal_type(exp)

@@ -44,6 +44,7 @@ from freshbooks_sdk._core.options import (
     check_max_retries,
     check_retry_wait,
     check_timeout_option,
+    typed_call_errors,
 )
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._core.raw import RawParams, build_raw_spec, decode_raw
@@ -77,8 +78,12 @@ class AsyncFreshBooks:
             ``https://api.freshbooks.com``; the sandbox's URL in tests).
         timeout: seconds (or an ``httpx.Timeout``) for every request; always finite.
         max_retries: retries after a retryable failure (429, and for idempotent calls 5xx and
-            dropped connections); ``max_retry_wait`` caps one wait (a longer ``Retry-After``
-            raises ``RateLimitError`` at once with ``retry_after``).
+            dropped connections), default 3: a call makes at most ``max_retries + 1``
+            attempts, so ``0`` turns retrying off (the first failure is raised; a token
+            rejected with 401 is still refreshed and the request replayed once when a
+            ``token_source`` can refresh, which is not a retry). ``max_retry_wait`` caps one
+            wait (a longer ``Retry-After`` raises ``RateLimitError`` at once with
+            ``retry_after``).
         http_client: your own ``httpx.AsyncClient`` (not closed by this object); by default one
             is created that honours proxy environment variables.
         default_currency: the explicit currency for money inputs when a call gives none.
@@ -105,6 +110,7 @@ class AsyncFreshBooks:
     >>> afb = AsyncFreshBooks(access_token="t", account_id="ABC123")  # doctest: +SKIP
     """
 
+    @typed_call_errors
     def __init__(
         self,
         access_token: str | None = None,
@@ -204,6 +210,7 @@ class AsyncFreshBooks:
         self.items = AsyncItemsResource(self)
         self.callbacks = AsyncCallbacksResource(self)
 
+    @typed_call_errors
     async def request(
         self,
         method: str,
@@ -268,6 +275,7 @@ class AsyncFreshBooks:
         """Requests sent, retries made (by reason) and token refreshes, since construction."""
         return self._core.stats
 
+    @typed_call_errors
     def with_options(
         self,
         *,
@@ -286,7 +294,9 @@ class AsyncFreshBooks:
         The copy shares this client's HTTP connection pool, token source, clock, sleep, rate
         gate and ``stats``; this client is unchanged. Closing the copy does not close the pool
         (close the original). Values are checked as the constructor checks them
-        (``InvalidRequestError`` naming the option, before any request). ``extra_headers`` are
+        (``InvalidRequestError`` naming the option, before any request); a name it does not take
+        (``with_options(retries=2)``) is a ``CallSignatureError`` (an ``InvalidRequestError``
+        that is also a ``TypeError``) naming it and the option meant. ``extra_headers`` are
         sent on every call of the copy (added to this client's own; per-call ``extra_headers``
         win over them).
 
@@ -330,6 +340,7 @@ class AsyncFreshBooks:
         other._bind_resources()
         return other
 
+    @typed_call_errors
     def with_account(self, account_id: str) -> AsyncFreshBooks:
         """A view of the same connection bound to another business (shares the HTTP client).
 
@@ -352,9 +363,17 @@ class AsyncFreshBooks:
                 other._core = self._core.derive()
             other._core._rate_gate_key = other.account_id or "default"
 
+    @typed_call_errors
     async def aclose(self) -> None:
-        """Close the underlying HTTP client (when this object created it)."""
+        """Close the underlying HTTP client (when this object created it).
+
+        ``async with AsyncFreshBooks(...) as client:`` closes it on leaving the block; closing
+        twice is harmless; a call after closing raises ``ClientClosedError`` and sends nothing.
+        """
         await self._core.aclose()
+
+    # The async client answers to close() too (the name openai-python uses).  # unasync:
+    close = aclose  # unasync:
 
     async def __aenter__(self) -> AsyncFreshBooks:
         return self

@@ -22,14 +22,23 @@ freshbooks_sdk.errors.InvalidRequestError: extra_headers[Authorization] is set b
 >>> check_call_options({"timout": 5})
 Traceback (most recent call last):
 ...
-freshbooks_sdk.errors.InvalidRequestError: timout is not a request option (expected one of: extra_headers, extra_query, max_retries, timeout)
+freshbooks_sdk.errors.CallSignatureError: got an unexpected keyword argument 'timout' (did you mean 'timeout'?; request options: extra_headers, extra_query, max_retries, timeout)
+
+A keyword no method takes is a :class:`~freshbooks_sdk.errors.CallSignatureError` (an
+``InvalidRequestError`` that is also a ``TypeError``) naming it, on every public entry point:
+methods taking ``**options`` check the names here (and name the method's own parameter a typo
+was meant to be), the others (the constructors, ``with_options``, ``with_account``, ``poll``,
+``for_business``) are wrapped by :func:`typed_call_errors`.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
+import inspect
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Union
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, Union
 from urllib.parse import quote
 
 import attrs
@@ -45,6 +54,7 @@ from freshbooks_sdk._core.inputs import (
     invalid,
 )
 from freshbooks_sdk._core.transport import check_timeout
+from freshbooks_sdk.errors import CallSignatureError
 
 if TYPE_CHECKING:
     from typing_extensions import TypedDict
@@ -60,6 +70,7 @@ __all__ = [
     "check_extra_headers",
     "check_extra_query",
     "merge_options",
+    "typed_call_errors",
 ]
 
 QueryValue = Union[str, int]
@@ -281,10 +292,7 @@ def check_call_options(options: Mapping[str, object] | None) -> RequestOptions |
         return None
     unknown = sorted(str(name) for name in options if name not in _OPTION_NAMES)
     if unknown:
-        raise invalid(
-            unknown[0][:60],
-            f"is not a request option (expected one of: {', '.join(_OPTION_NAMES)})",
-        )
+        raise _unknown_option(unknown[0], options)
     timeout = options.get("timeout")
     retries = options.get("max_retries")
     headers = options.get("extra_headers")
@@ -324,3 +332,185 @@ def merge_options(
             else base.max_response_bytes
         ),
     )
+
+
+# -- keywords a call does not take --------------------------------------------------------------
+
+
+def _did_you_mean(name: str, choices: tuple[str, ...]) -> str | None:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _unknown_keyword(
+    label: str, name: object, params: tuple[str, ...], *, options: bool
+) -> CallSignatureError:
+    shown = str(name)[:60]
+    guess = _did_you_mean(shown, (*params, *_OPTION_NAMES) if options else params)
+    hints = [f"did you mean {guess!r}?"] if guess is not None else []
+    if options:
+        hints.append(f"request options: {', '.join(_OPTION_NAMES)}")
+    hint = f" ({'; '.join(hints)})" if hints else ""
+    called = f"{label} " if label else ""
+    return CallSignatureError(
+        f"{called}got an unexpected keyword argument {shown!r}{hint}", field=shown
+    )
+
+
+def _unknown_option(name: str, options: Mapping[str, object]) -> CallSignatureError:
+    # A backstop: public methods taking **options are wrapped by typed_call_errors, which names
+    # the method and its own parameters before anything else is checked.
+    return _unknown_keyword("", name, (), options=True)
+
+
+def _call_label(fn: Callable[..., object]) -> str:
+    owner, _, name = fn.__qualname__.rpartition(".")
+    if name == "__init__" and owner:
+        return f"{owner.rpartition('.')[2]}()"
+    return f"{name}()"
+
+
+def _keyword_params(signature: inspect.Signature) -> tuple[str, ...]:
+    return tuple(
+        n
+        for n, p in signature.parameters.items()
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and n not in ("self", "cls")
+    )
+
+
+def call_signature_error(
+    fn: Callable[..., object], args: tuple[object, ...], kwargs: Mapping[str, object]
+) -> CallSignatureError | None:
+    """Why ``fn(*args, **kwargs)`` does not bind, as a typed error naming the argument
+    (``None`` when it binds). The values are never kept.
+
+    >>> def create(self, *, fname=None, lname=None): ...
+    >>> err = call_signature_error(create, (object(),), {"fnmae": "Ada"})
+    >>> err.field, str(err)
+    ('fnmae', "create() got an unexpected keyword argument 'fnmae' (did you mean 'fname'?)")
+    >>> call_signature_error(create, (object(),), {"fname": "Ada"}) is None
+    True
+    """
+    signature = inspect.signature(fn)
+    try:
+        signature.bind(*args, **kwargs)
+    except TypeError as exc:
+        problem = str(exc)
+    else:
+        return None
+    label = _call_label(fn)
+    params = signature.parameters
+    by_keyword = _keyword_params(signature)
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        for key in kwargs:
+            if key not in by_keyword:
+                return _unknown_keyword(label, key, by_keyword, options=False)
+    named = re.search(r"'(\w+)'", problem)
+    field = named.group(1) if named is not None and named.group(1) in params else None
+    return CallSignatureError(f"{label}: {problem}", field=field)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_C = TypeVar("_C", bound=type)
+
+
+def typed_call_errors(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Make a call that does not fit ``fn``'s signature raise :class:`CallSignatureError`
+    naming the argument (instead of a bare ``TypeError``), before ``fn`` runs.
+
+    A function taking ``**options`` (the per-call :class:`CallOptions`) has its keywords checked
+    first, against its own parameters and the option names, so a misspelt parameter is named as
+    such rather than as a missing one. The signature type checkers see is unchanged (they still
+    report the typo); a ``TypeError`` raised inside ``fn`` is never touched. Coroutine functions
+    stay coroutine functions.
+
+    >>> @typed_call_errors
+    ... def with_options(*, timeout=None, max_retries=None):
+    ...     return timeout, max_retries
+    >>> with_options(timeout=5)
+    (5, None)
+    >>> with_options(max_retry=1)
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.CallSignatureError: with_options() got an unexpected keyword argument 'max_retry' (did you mean 'max_retries'?)
+    >>> @typed_call_errors
+    ... def create(*, fname=None, **options):
+    ...     return fname
+    >>> create(fnmae="Ada")
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.CallSignatureError: create() got an unexpected keyword argument 'fnmae' (did you mean 'fname'?; request options: extra_headers, extra_query, max_retries, timeout)
+    """
+    if getattr(fn, "_typed_call_errors", False):
+        return fn
+    signature = inspect.signature(fn)
+    label = _call_label(fn)
+    own = _keyword_params(signature)
+    takes_options = any(
+        p.kind is p.VAR_KEYWORD and p.name == "options" for p in signature.parameters.values()
+    )
+    accepted = frozenset((*own, *_OPTION_NAMES)) if takes_options else None
+
+    def refused(args: tuple[object, ...], kwargs: Mapping[str, object]) -> CallSignatureError:
+        if accepted is not None:
+            for key in kwargs:
+                if key not in accepted:
+                    return _unknown_keyword(label, key, own, options=True)
+        return call_signature_error(fn, args, kwargs) or CallSignatureError(
+            f"{label}: the call does not fit the signature"
+        )
+
+    def binding_failed(exc: TypeError) -> bool:
+        # Raised by the call itself (fn never started) only when no deeper frame exists.
+        return exc.__traceback__ is not None and exc.__traceback__.tb_next is None
+
+    if inspect.iscoroutinefunction(fn):
+
+        @functools.wraps(fn)
+        async def checked_async(*args: _P.args, **kwargs: _P.kwargs) -> object:
+            if accepted is not None and not accepted.issuperset(kwargs):
+                raise refused(args, kwargs)
+            try:
+                pending = fn(*args, **kwargs)
+            except TypeError as exc:
+                if not binding_failed(exc) or call_signature_error(fn, args, kwargs) is None:
+                    raise
+                raise refused(args, kwargs) from None
+            return await pending
+
+        checked_async._typed_call_errors = True  # type: ignore[attr-defined]  # a marker
+        return checked_async  # type: ignore[return-value]  # same parameters, same awaited result
+
+    @functools.wraps(fn)
+    def checked(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if accepted is not None and not accepted.issuperset(kwargs):
+            raise refused(args, kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except TypeError as exc:
+            if not binding_failed(exc) or call_signature_error(fn, args, kwargs) is None:
+                raise
+            raise refused(args, kwargs) from None
+
+    checked._typed_call_errors = True  # type: ignore[attr-defined]  # a marker
+    return checked
+
+
+def typed_call_errors_in(cls: _C) -> _C:
+    """Apply :func:`typed_call_errors` to every public method ``cls`` defines (the resource
+    bases call it from ``__init_subclass__``, so every resource method is covered).
+
+    >>> class Things:
+    ...     def get(self, thing_id, **options):
+    ...         return thing_id
+    >>> Things = typed_call_errors_in(Things)
+    >>> Things().get(1, max_retry=2)
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.CallSignatureError: get() got an unexpected keyword argument 'max_retry' (did you mean 'max_retries'?; request options: extra_headers, extra_query, max_retries, timeout)
+    """
+    for name, value in list(vars(cls).items()):
+        if not name.startswith("_") and inspect.isfunction(value):
+            setattr(cls, name, typed_call_errors(value))
+    return cls

@@ -16,7 +16,7 @@ from freshbooks_sdk._async.resources._base import M
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_page_args
-from freshbooks_sdk._core.options import check_call_options
+from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 
@@ -26,8 +26,14 @@ if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
 
 
+@typed_call_errors_in
 class AsyncBusinessResource(Generic[M]):
     """Base of ``/{family}/business/{business_id}/{collection}`` resources."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A misspelt keyword on any resource method: CallSignatureError naming it, first.
+        super().__init_subclass__(**kwargs)
+        typed_call_errors_in(cls)
 
     family: ClassVar[str]
     collection: ClassVar[str]

@@ -17,7 +17,7 @@ from freshbooks_sdk._async.streaming import wrap_raw
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
 from freshbooks_sdk._core.inputs import check_bool
-from freshbooks_sdk._core.options import check_call_options
+from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk.errors import InvalidRequestError, PermissionDeniedError
 
@@ -32,6 +32,7 @@ ME_PATH = "/auth/api/v1/users/me"
 _ME: Unwrap[IdentityResponse, Identity] = Unwrap("IdentityResponse", lambda env: env.response)
 
 
+@typed_call_errors_in
 class AsyncIdentityResource:
     """The identity endpoint ``GET /auth/api/v1/users/me`` and what it tells."""
 

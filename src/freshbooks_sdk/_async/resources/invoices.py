@@ -46,7 +46,12 @@ from freshbooks_sdk._core.inputs import (
     send_body,
     updated_since_filter,
 )
-from freshbooks_sdk._core.options import RequestOptions, check_call_options, merge_options
+from freshbooks_sdk._core.options import (
+    RequestOptions,
+    check_call_options,
+    merge_options,
+    typed_call_errors_in,
+)
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.pdf import DEFAULT_MAX_PDF_BYTES, check_max_bytes, check_pdf, pdf_spec
 from freshbooks_sdk._core.query import INVOICE_INCLUDES, check_resource_id
@@ -327,6 +332,7 @@ class AsyncInvoicesResource(AsyncPollable["Invoice"]):
         return AsyncInvoicesWithRawResponse(self)
 
 
+@typed_call_errors_in
 class AsyncInvoicesWithStreamingResponse:
     """``fb.invoices.with_streaming_response``: the PDF as a bounded stream."""
 

@@ -14,7 +14,7 @@ import pydantic
 from freshbooks_sdk import stores
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
-from freshbooks_sdk._core.options import check_call_options
+from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.polling import (
     DEFAULT_INTERVAL,
@@ -42,8 +42,14 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound="pydantic.BaseModel")
 
 
+@typed_call_errors_in
 class Resource(Generic[M]):
     """Base of the accounting resources: ``/accounting/account/{account_id}/{path}``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A misspelt keyword on any resource method: CallSignatureError naming it, first.
+        super().__init_subclass__(**kwargs)
+        typed_call_errors_in(cls)
 
     path: ClassVar[str]
     single_key: ClassVar[str]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic
 from freshbooks_sdk._core.business import business_path, check_business_id
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_page_args
-from freshbooks_sdk._core.options import check_call_options
+from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk._sync._http import HTTPCore
@@ -27,8 +27,14 @@ if TYPE_CHECKING:
     from freshbooks_sdk._sync.client import FreshBooks
 
 
+@typed_call_errors_in
 class BusinessResource(Generic[M]):
     """Base of ``/{family}/business/{business_id}/{collection}`` resources."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A misspelt keyword on any resource method: CallSignatureError naming it, first.
+        super().__init_subclass__(**kwargs)
+        typed_call_errors_in(cls)
 
     family: ClassVar[str]
     collection: ClassVar[str]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.identity import BusinessSummary, pick_business, staff_id_for, summarize
 from freshbooks_sdk._core.inputs import check_bool
-from freshbooks_sdk._core.options import check_call_options
+from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.query import check_account_id
 from freshbooks_sdk._sync._http import captured_responses
 from freshbooks_sdk._sync.streaming import wrap_raw
@@ -33,6 +33,7 @@ ME_PATH = "/auth/api/v1/users/me"
 _ME: Unwrap[IdentityResponse, Identity] = Unwrap("IdentityResponse", lambda env: env.response)
 
 
+@typed_call_errors_in
 class IdentityResource:
     """The identity endpoint ``GET /auth/api/v1/users/me`` and what it tells."""
 

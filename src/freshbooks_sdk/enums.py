@@ -2,7 +2,10 @@
 
 Plain ``enum`` classes with no pydantic in sight, in their own module so the resources can use
 them (``InvoiceV3Status("paid")`` in a filter) without importing the models: ``from freshbooks_sdk
-import FreshBooks`` builds no model.
+import FreshBooks`` builds no model. The module is public because it is where the classes are
+defined: type checkers (``reveal_type(invoice.v3_status)``), reprs and pickles name
+``freshbooks_sdk.enums.InvoiceV3Status``; import them from here or from
+:mod:`freshbooks_sdk.models` (the same classes).
 """
 
 from __future__ import annotations
