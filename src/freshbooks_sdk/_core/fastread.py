@@ -368,11 +368,17 @@ def _wire(wire: Any, absent: frozenset[str]) -> Any:
 
 def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Callable[[Any], Any]:
     """Compile the function that turns one struct of ``plan``'s model into the model instance."""
+    import pydantic
+
+    slots = vars(pydantic.BaseModel)  # the instance slots pydantic-core fills, set directly
     env: dict[str, Any] = {
         "asdict": msgspec.structs.asdict,
         "UNSET": msgspec.UNSET,
         "new": object.__new__,
-        "osa": object.__setattr__,
+        "set_dict": slots["__dict__"].__set__,
+        "set_fields_set": slots["__pydantic_fields_set__"].__set__,
+        "set_extra": slots["__pydantic_extra__"].__set__,
+        "set_private": slots["__pydantic_private__"].__set__,
         "Model": plan.model,
         "FIELDS": frozenset(f.name for f in plan.fields),
         "Dec": Decimal,
@@ -430,10 +436,10 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
             lines.append(f"        d[{key}] = " + each.format(i=i))
     lines += [
         "    o = new(Model)",
-        "    osa(o, '__dict__', d)",
-        "    osa(o, '__pydantic_fields_set__', fs)",
-        "    osa(o, '__pydantic_extra__', {})",
-        "    osa(o, '__pydantic_private__', None)",
+        "    set_dict(o, d)",
+        "    set_fields_set(o, fs)",
+        "    set_extra(o, {})",
+        "    set_private(o, None)",
         "    return o",
     ]
     source = "\n".join(lines) + "\n"
