@@ -136,10 +136,15 @@ def _existing(dst: Path) -> dict[str, str]:
     }
 
 
-def drift(src: Path, dst: Path) -> list[str]:
-    """How the generated files in ``dst`` differ from a fresh generation from ``src``."""
-    files, existing = render(src, dst), _existing(dst)
-    target = dst.relative_to(ROOT).as_posix()
+def _shown(path: Path) -> str:
+    return (path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).as_posix()
+
+
+def drift(src: Path, dst: Path, found: Path | None = None) -> list[str]:
+    """How the generated files in ``dst`` (or a copy of them in ``found``) differ from a fresh
+    generation from ``src``."""
+    files, existing = render(src, dst), _existing(found or dst)
+    target = _shown(found or dst)
     problems: list[str] = []
     for name in sorted(set(files) | set(existing)):
         want, have = files.get(name), existing.get(name)
@@ -167,7 +172,7 @@ def write(src: Path, dst: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         if existing.get(name) != content:
             target.write_text(content, encoding="utf-8")
-    print(f"unasync: wrote {len(files)} modules to {dst.relative_to(ROOT)}")
+    print(f"unasync: wrote {len(files)} modules to {_shown(dst)}")
     return len(files)
 
 
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for src, dst in PAIRS:
         problems = drift(src, dst)
-        target = dst.relative_to(ROOT).as_posix()
+        target = _shown(dst)
         if problems:
             failed = True
             print(f"{target} is out of date; run `make generate`:", file=sys.stderr)
