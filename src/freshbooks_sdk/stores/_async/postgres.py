@@ -143,6 +143,35 @@ class _Connection:
             await self.create(again=False)
 
 
+class _Store:
+    """What every store has: its table, its connection and :meth:`create_table`."""
+
+    table: str
+    _db: _Connection
+
+    def _open(
+        self,
+        conninfo: str,
+        timeouts: tuple[float, float],
+        error: Callable[[str], FreshBooksError],
+        ddl: tuple[bytes, ...],
+        auto_create: bool,
+    ) -> None:
+        self._db = _Connection(check_dsn(conninfo), *timeouts, error, ddl, auto_create)
+        # unasync: if auto_create: self.create_table()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(table={self.table!r})"
+
+    async def create_table(self) -> None:
+        """Create the store's table now, or add what an older version's table lacks
+        (idempotent, safe to run from many workers at once).
+
+        >>> await AsyncPostgresTokenStore(DSN, auto_create=False).create_table()  # doctest: +SKIP
+        """
+        await self._db.create(again=True)
+
+
 # ---- tokens ----------------------------------------------------------------------------------
 
 
@@ -211,7 +240,7 @@ class _Lease:
             await self._conn.close()
 
 
-class AsyncPostgresTokenStore:
+class AsyncPostgresTokenStore(_Store):
     """A :class:`~freshbooks_sdk.stores.AsyncTokenStore` in PostgreSQL, shared by every worker.
 
     >>> store = AsyncPostgresTokenStore("postgresql://fb@db/freshbooks")       # doctest: +SKIP
@@ -243,26 +272,13 @@ class AsyncPostgresTokenStore:
         self._sql = TokenSQL(self.table)
         self._lock_timeout_ms = lock_timeout_ms(lock_timeout)
         self._statement_ms = statement_timeout_ms(statement_timeout)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             StoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        # unasync: if auto_create: self.create_table()
-
-    def __repr__(self) -> str:
-        return f"AsyncPostgresTokenStore(table={self.table!r})"
-
-    async def create_table(self) -> None:
-        """Create the token table now, or add what an older version's table lacks (idempotent,
-        safe to run from many workers at once).
-
-        >>> await AsyncPostgresTokenStore(DSN, auto_create=False).create_table()  # doctest: +SKIP
-        """
-        await self._db.create(again=True)
 
     async def load(self, key: str) -> Token | None:
         """The stored token of ``key``, or ``None``."""
@@ -334,7 +350,7 @@ class AsyncPostgresTokenStore:
 # ---- cursors ---------------------------------------------------------------------------------
 
 
-class AsyncPostgresCursorStore:
+class AsyncPostgresCursorStore(_Store):
     """A :class:`~freshbooks_sdk.stores.AsyncCursorStore` in PostgreSQL (compare-and-swap saves:
     ``UPDATE ... WHERE version = expected``).
 
@@ -355,22 +371,13 @@ class AsyncPostgresCursorStore:
     ) -> None:
         self.table = check_table(table)
         self._sql = CursorSQL(self.table)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             CursorStoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        # unasync: if auto_create: self.create_table()
-
-    def __repr__(self) -> str:
-        return f"AsyncPostgresCursorStore(table={self.table!r})"
-
-    async def create_table(self) -> None:
-        """Create the cursor table now (idempotent, safe to run from many workers at once)."""
-        await self._db.create(again=True)
 
     async def load(self, key: str) -> StoredCursor | None:
         """The stored cursor and its version, or ``None``."""
@@ -397,7 +404,7 @@ class AsyncPostgresCursorStore:
 # ---- rate gate -------------------------------------------------------------------------------
 
 
-class AsyncPostgresRateGate:
+class AsyncPostgresRateGate(_Store):
     """A :class:`~freshbooks_sdk.stores.AsyncRateGate` in PostgreSQL: one row per account,
     ``until = GREATEST(until, new)``.
 
@@ -425,23 +432,17 @@ class AsyncPostgresRateGate:
         self.table = check_table(table)
         self._sql = GateSQL(self.table)
         self._cache = GateCache(check_ttl(cache_ttl), monotonic=monotonic)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             StoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        # unasync: if auto_create: self.create_table()
         self.round_trips = 0
 
     def __repr__(self) -> str:
         return f"AsyncPostgresRateGate(table={self.table!r}, cache_ttl={self._cache.ttl})"
-
-    async def create_table(self) -> None:
-        """Create the rate gate's table now (idempotent, safe to run from many workers at once)."""
-        await self._db.create(again=True)
 
     async def wait_time(self, key: str, now: float) -> float:
         """Seconds to wait before sending for ``key`` (0.0 when free)."""

@@ -141,6 +141,36 @@ class _Connection:
             self.create(again=False)
 
 
+class _Store:
+    """What every store has: its table, its connection and :meth:`create_table`."""
+
+    table: str
+    _db: _Connection
+
+    def _open(
+        self,
+        conninfo: str,
+        timeouts: tuple[float, float],
+        error: Callable[[str], FreshBooksError],
+        ddl: tuple[bytes, ...],
+        auto_create: bool,
+    ) -> None:
+        self._db = _Connection(check_dsn(conninfo), *timeouts, error, ddl, auto_create)
+        if auto_create:
+            self.create_table()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(table={self.table!r})"
+
+    def create_table(self) -> None:
+        """Create the store's table now, or add what an older version's table lacks
+        (idempotent, safe to run from many workers at once).
+
+        >>> PostgresTokenStore(DSN, auto_create=False).create_table()  # doctest: +SKIP
+        """
+        self._db.create(again=True)
+
+
 # ---- tokens ----------------------------------------------------------------------------------
 
 
@@ -209,7 +239,7 @@ class _Lease:
             self._conn.close()
 
 
-class PostgresTokenStore:
+class PostgresTokenStore(_Store):
     """A :class:`~freshbooks_sdk.stores.TokenStore` in PostgreSQL, shared by every worker.
 
     >>> store = PostgresTokenStore("postgresql://fb@db/freshbooks")       # doctest: +SKIP
@@ -241,27 +271,13 @@ class PostgresTokenStore:
         self._sql = TokenSQL(self.table)
         self._lock_timeout_ms = lock_timeout_ms(lock_timeout)
         self._statement_ms = statement_timeout_ms(statement_timeout)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             StoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        if auto_create:
-            self.create_table()
-
-    def __repr__(self) -> str:
-        return f"PostgresTokenStore(table={self.table!r})"
-
-    def create_table(self) -> None:
-        """Create the token table now, or add what an older version's table lacks (idempotent,
-        safe to run from many workers at once).
-
-        >>> PostgresTokenStore(DSN, auto_create=False).create_table()  # doctest: +SKIP
-        """
-        self._db.create(again=True)
 
     def load(self, key: str) -> Token | None:
         """The stored token of ``key``, or ``None``."""
@@ -333,7 +349,7 @@ class PostgresTokenStore:
 # ---- cursors ---------------------------------------------------------------------------------
 
 
-class PostgresCursorStore:
+class PostgresCursorStore(_Store):
     """A :class:`~freshbooks_sdk.stores.CursorStore` in PostgreSQL (compare-and-swap saves:
     ``UPDATE ... WHERE version = expected``).
 
@@ -354,23 +370,13 @@ class PostgresCursorStore:
     ) -> None:
         self.table = check_table(table)
         self._sql = CursorSQL(self.table)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             CursorStoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        if auto_create:
-            self.create_table()
-
-    def __repr__(self) -> str:
-        return f"PostgresCursorStore(table={self.table!r})"
-
-    def create_table(self) -> None:
-        """Create the cursor table now (idempotent, safe to run from many workers at once)."""
-        self._db.create(again=True)
 
     def load(self, key: str) -> StoredCursor | None:
         """The stored cursor and its version, or ``None``."""
@@ -397,7 +403,7 @@ class PostgresCursorStore:
 # ---- rate gate -------------------------------------------------------------------------------
 
 
-class PostgresRateGate:
+class PostgresRateGate(_Store):
     """A :class:`~freshbooks_sdk.stores.RateGate` in PostgreSQL: one row per account,
     ``until = GREATEST(until, new)``.
 
@@ -425,24 +431,17 @@ class PostgresRateGate:
         self.table = check_table(table)
         self._sql = GateSQL(self.table)
         self._cache = GateCache(check_ttl(cache_ttl), monotonic=monotonic)
-        self._db = _Connection(
-            check_dsn(conninfo),
-            connect_timeout,
-            statement_timeout,
+        self._open(
+            conninfo,
+            (connect_timeout, statement_timeout),
             StoreUnavailableError,
             self._sql.ddl,
             auto_create,
         )
-        if auto_create:
-            self.create_table()
         self.round_trips = 0
 
     def __repr__(self) -> str:
         return f"PostgresRateGate(table={self.table!r}, cache_ttl={self._cache.ttl})"
-
-    def create_table(self) -> None:
-        """Create the rate gate's table now (idempotent, safe to run from many workers at once)."""
-        self._db.create(again=True)
 
     def wait_time(self, key: str, now: float) -> float:
         """Seconds to wait before sending for ``key`` (0.0 when free)."""
