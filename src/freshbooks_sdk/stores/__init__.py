@@ -210,10 +210,10 @@ class TokenStore(Protocol):
     timeout raises :class:`StoreUnavailableError`. ``save`` stores unconditionally (the first
     token after the OAuth code exchange); ``load`` returns ``None`` for an unknown key.
 
-    Optional (every store of this package has them; :class:`~freshbooks_sdk.auth.TokenSource`
-    uses them when present): ``delete(key) -> bool`` (a disconnect), ``replace(key, expected,
-    token) -> bool`` (compare-and-swap), ``keys()``, and on the lease ``dead`` and
-    ``mark_dead(reason)`` (a grant FreshBooks refused)::
+    Optional (every store of this package has them): ``delete(key) -> bool`` (a disconnect),
+    ``replace(key, expected, token) -> bool`` (compare-and-swap), ``keys()``, and on the lease
+    ``dead`` and ``mark_dead(reason)`` (a grant FreshBooks refused).
+    :class:`~freshbooks_sdk.auth.TokenSource` uses ``replace`` and the dead mark when present::
 
         store.delete("ACM123")        # True: the connection's token is gone
     """
@@ -652,7 +652,15 @@ class _SQLiteBase:
         conn = sqlite3.connect(
             self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
         )
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            # Switching a file to WAL does not wait for the busy timeout: of several connections
+            # opening a new (or rollback-journal) file at once, the losers go on as they are
+            # (the file is WAL once one switch succeeds; every statement below still waits).
+            if "locked" not in str(exc):
+                conn.close()
+                raise
         return conn
 
     def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -677,7 +685,8 @@ def _sqlite_dead_column(conn: sqlite3.Connection) -> None:
     again under the write lock, so processes opening the file at once agree)."""
 
     def has_it() -> bool:
-        return any(row[1] == "dead" for row in conn.execute("PRAGMA table_info(freshbooks_tokens)"))
+        columns = conn.execute("PRAGMA table_info(freshbooks_tokens)").fetchall()
+        return any(row[1] == "dead" for row in columns)
 
     if has_it():
         return
