@@ -242,6 +242,11 @@ def _flaky_store() -> Any:
                 raise StoreUnavailableError("db down")
             super().save(key, token)
 
+        def replace(self, key: str, expected: Token, token: Token) -> bool:
+            if self.down:  # the compare-and-swap fallback save fails the same way
+                raise StoreUnavailableError("db down")
+            return super().replace(key, expected, token)
+
         def lock(self, key: str) -> Any:
             self.locks += 1
             lease = super().lock(key)

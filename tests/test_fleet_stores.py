@@ -133,7 +133,9 @@ def test_damaged_stored_tokens_raise_typed_errors(tmp_path: Any) -> None:
 
     store = SQLiteTokenStore(tmp_path / "t.db")
     with sqlite3.connect(tmp_path / "t.db") as conn:
-        conn.execute("INSERT INTO freshbooks_tokens VALUES ('k', '{\"access_token\": 1')")
+        conn.execute(
+            "INSERT INTO freshbooks_tokens (key, token) VALUES ('k', '{\"access_token\": 1')"
+        )
     with pytest.raises(StoreUnavailableError, match="cannot be read"):
         store.load("k")
     with pytest.raises(StoreUnavailableError):

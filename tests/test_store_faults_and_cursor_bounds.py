@@ -117,7 +117,9 @@ def test_sqlite_token_store_overwritten_is_broken_not_retryable(tmp_path: Path) 
 def test_a_damaged_stored_token_is_corrupt_not_retryable(tmp_path: Path) -> None:
     store = SQLiteTokenStore(tmp_path / "t.db")
     with sqlite3.connect(tmp_path / "t.db") as conn:
-        conn.execute("INSERT INTO freshbooks_tokens VALUES ('k', '{\"access_token\": 1')")
+        conn.execute(
+            "INSERT INTO freshbooks_tokens (key, token) VALUES ('k', '{\"access_token\": 1')"
+        )
     with pytest.raises(StoreBrokenError, match="cannot be read"):
         store.load("k")
     with pytest.raises(StoreBrokenError):

@@ -136,34 +136,28 @@ def save_connection_token(path: Path, token: Token) -> dict[str, Any]:
 
 def forget_connection_token(path: Path, saved: Mapping[str, Any]) -> bool:
     """Remove the token of the connection file ``path`` from its store; True when one was
-    there. The deleted row is overwritten (``secure_delete``) and the write-ahead log
-    truncated, so the secret does not linger on disk; an empty store file is removed."""
-    import sqlite3
+    there. :meth:`~freshbooks_sdk.stores.SQLiteTokenStore.delete` waits for a refresh in
+    progress, overwrites the deleted row and truncates the write-ahead log, so the secret does
+    not linger on disk; an empty store file is removed."""
+    from freshbooks_sdk.stores import StoreUnavailableError
 
     store_path = _store_path_of(path, saved)
     named = saved.get("token_key")
     key = named if isinstance(named, str) and named else TOKEN_KEY
     if not store_path.exists():
         return False
-    open_token_store(store_path)  # creates the table when missing, checks permissions
+    store = open_token_store(store_path)  # creates the table when missing, checks permissions
     try:
-        db = sqlite3.connect(store_path, timeout=60.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA secure_delete=ON")
-            db.execute("BEGIN IMMEDIATE")  # waits for a refresh in progress
-            removed = db.execute("DELETE FROM freshbooks_tokens WHERE key = ?", (key,)).rowcount
-            left = db.execute("SELECT count(*) FROM freshbooks_tokens").fetchone()[0]
-            db.execute("COMMIT")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        _fail("not_connected", f"cannot remove the token from {store_path}: {exc}")
+        removed = store.delete(key)
+        left = store.keys()
+    except StoreUnavailableError as exc:  # locked past the timeout (retry), or damaged
+        kind = "timeout" if exc.retryable else "not_connected"
+        _fail(kind, f"cannot remove the token from {store_path}: {exc}")
     if not left:
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{store_path}{suffix}")
-    return bool(removed)
+    return removed
 
 
 def load_connection(path: Path) -> dict[str, Any] | None:

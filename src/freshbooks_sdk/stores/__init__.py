@@ -33,7 +33,9 @@ directly, without threads.
 A lease may also offer ``dead`` (why FreshBooks refused the stored token, ``None``: alive) and
 ``mark_dead(reason)``: a refresh refused by FreshBooks marks the grant dead in the store so
 that other processes raise :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError`
-without a request, until a new token is saved. The memory and Postgres stores do.
+without a request, until a new token is saved. A store may also offer ``delete(key)`` (True
+when a token was stored), ``replace(key, expected, token)`` (compare-and-swap) and ``keys()``.
+Every store of this package (memory, SQLite, Postgres) has all of them.
 """
 
 from __future__ import annotations
@@ -207,6 +209,13 @@ class TokenStore(Protocol):
     for a shared store) and returns a :class:`TokenLease`; waiting longer than the store's lock
     timeout raises :class:`StoreUnavailableError`. ``save`` stores unconditionally (the first
     token after the OAuth code exchange); ``load`` returns ``None`` for an unknown key.
+
+    Optional (every store of this package has them): ``delete(key) -> bool`` (a disconnect),
+    ``replace(key, expected, token) -> bool`` (compare-and-swap), ``keys()``, and on the lease
+    ``dead`` and ``mark_dead(reason)`` (a grant FreshBooks refused).
+    :class:`~freshbooks_sdk.auth.TokenSource` uses ``replace`` and the dead mark when present::
+
+        store.delete("ACM123")        # True: the connection's token is gone
     """
 
     def load(self, key: str) -> Token | None:
@@ -534,6 +543,8 @@ class MemoryTokenStore:
     >>> lease.commit(Token("a2", "r2", datetime(2030, 1, 2, tzinfo=timezone.utc)))
     >>> store.load("ACM123").refresh_token
     'r2'
+    >>> store.delete("ACM123"), store.delete("ACM123")
+    (True, False)
     """
 
     def __init__(self, *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> None:
@@ -556,11 +567,26 @@ class MemoryTokenStore:
             self._data[check_key(key)] = text
             self._dead.pop(key, None)
 
-    def delete(self, key: str) -> None:
-        """Forget ``key``'s token."""
+    def replace(self, key: str, expected: Token, token: Token) -> bool:
+        """Store ``token`` only if ``key`` still holds ``expected`` (compare-and-swap)."""
+        text, was = encode_token(token), encode_token(expected)
         with self._guard:
-            self._data.pop(check_key(key), None)
+            if self._data.get(check_key(key)) != was:
+                return False
+            self._data[key] = text
             self._dead.pop(key, None)
+        return True
+
+    def delete(self, key: str) -> bool:
+        """Forget ``key``'s token; True when one was stored."""
+        with self._guard:
+            self._dead.pop(check_key(key), None)
+            return self._data.pop(key, None) is not None
+
+    def keys(self) -> list[str]:
+        """The keys holding a token, sorted."""
+        with self._guard:
+            return sorted(self._data)
 
     def lock(self, key: str) -> _MemoryLease:
         """Take ``key``'s refresh lock (threads of this process wait for each other)."""
@@ -626,7 +652,15 @@ class _SQLiteBase:
         conn = sqlite3.connect(
             self.path, timeout=self._timeout, isolation_level=None, check_same_thread=False
         )
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as exc:
+            # Switching a file to WAL does not wait for the busy timeout: of several connections
+            # opening a new (or rollback-journal) file at once, the losers go on as they are
+            # (the file is WAL once one switch succeeds; every statement below still waits).
+            if "locked" not in str(exc):
+                conn.close()
+                raise
         return conn
 
     def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
@@ -640,9 +674,36 @@ class _SQLiteBase:
             raise sqlite_store_fault(f"use the database {self.path!r}", exc) from exc
 
 
+_SQLITE_SAVE = (
+    "INSERT INTO freshbooks_tokens (key, token, dead) VALUES (?, ?, NULL) "
+    "ON CONFLICT (key) DO UPDATE SET token = excluded.token, dead = NULL"
+)
+
+
+def _sqlite_dead_column(conn: sqlite3.Connection) -> None:
+    """Add the ``dead`` column to a token table written by an earlier version (once: checked
+    again under the write lock, so processes opening the file at once agree)."""
+
+    def has_it() -> bool:
+        columns = conn.execute("PRAGMA table_info(freshbooks_tokens)").fetchall()
+        return any(row[1] == "dead" for row in columns)
+
+    if has_it():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    if not has_it():
+        conn.execute("ALTER TABLE freshbooks_tokens ADD COLUMN dead TEXT")
+    conn.execute("COMMIT")
+
+
 class _SQLiteLease:
-    def __init__(self, conn: sqlite3.Connection, key: str, token: Token | None) -> None:
-        self._conn, self._key, self.token = conn, key, token
+    """The refresh lock of one key: a ``BEGIN IMMEDIATE`` transaction. ``token`` (``None``: no
+    row) and ``dead`` (why FreshBooks refused it, ``None``: alive) as read under the lock."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, key: str, token: Token | None, dead: str | None = None
+    ) -> None:
+        self._conn, self._key, self.token, self.dead = conn, key, token, dead
         self._held = True
 
     def commit(self, token: Token) -> None:
@@ -650,15 +711,27 @@ class _SQLiteLease:
             raise StoreUnavailableError("the refresh lock was already released")
         text = encode_token(token)
         try:
-            self._conn.execute(
-                "INSERT INTO freshbooks_tokens (key, token) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET token = excluded.token",
-                (self._key, text),
-            )
+            self._conn.execute(_SQLITE_SAVE, (self._key, text))
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             self.release()
             raise sqlite_store_fault("store the refreshed token", exc) from exc
+        self._held = False
+        self._conn.close()
+
+    def mark_dead(self, reason: str) -> None:
+        """FreshBooks refused the stored token: record why in its row (if there is one), so
+        other processes refuse it without a request until a new token is saved; release."""
+        if not self._held:
+            return
+        try:
+            self._conn.execute(
+                "UPDATE freshbooks_tokens SET dead = ? WHERE key = ?", (str(reason), self._key)
+            )
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.release()
+            raise sqlite_store_fault(f"mark the grant of {self._key!r} dead", exc) from exc
         self._held = False
         self._conn.close()
 
@@ -686,6 +759,16 @@ class SQLiteTokenStore(_SQLiteBase):
     >>> store.save("ACM123", Token("a", "r", datetime(2030, 1, 1, tzinfo=timezone.utc)))
     >>> store.load("ACM123").access_token
     'a'
+    >>> store.keys()
+    ['ACM123']
+
+    A refresh that FreshBooks refuses marks the grant dead in its row (the lease's
+    ``mark_dead``; ``lease.dead`` is the reason), so other processes raise
+    :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` without a request until a
+    new token is saved. A disconnect forgets the token, overwriting it on disk:
+
+    >>> store.delete("ACM123"), store.load("ACM123")
+    (True, None)
     """
 
     def __init__(
@@ -694,8 +777,10 @@ class SQLiteTokenStore(_SQLiteBase):
         super().__init__(
             path,
             lock_timeout,
-            "CREATE TABLE IF NOT EXISTS freshbooks_tokens (key TEXT PRIMARY KEY, token TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS freshbooks_tokens "
+            "(key TEXT PRIMARY KEY, token TEXT NOT NULL, dead TEXT)",
         )
+        self._run(_sqlite_dead_column)
 
     def __repr__(self) -> str:
         return f"SQLiteTokenStore({self.path!r})"
@@ -711,16 +796,49 @@ class SQLiteTokenStore(_SQLiteBase):
         return None if row is None else decode_token(key, row[0])
 
     def save(self, key: str, token: Token) -> None:
-        """Store ``token`` under ``key``."""
+        """Store ``token`` under ``key`` (replacing any previous one; a dead mark is cleared)."""
         check_key(key)
         text = encode_token(token)
-        self._run(
+        self._run(lambda c: c.execute(_SQLITE_SAVE, (key, text)))
+
+    def replace(self, key: str, expected: Token, token: Token) -> bool:
+        """Store ``token`` only if ``key`` still holds ``expected`` (compare-and-swap)."""
+        check_key(key)
+        params = (encode_token(token), key, encode_token(expected))
+        cursor = self._run(
             lambda c: c.execute(
-                "INSERT INTO freshbooks_tokens (key, token) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET token = excluded.token",
-                (key, text),
+                "UPDATE freshbooks_tokens SET token = ?, dead = NULL WHERE key = ? AND token = ?",
+                params,
             )
         )
+        return cursor.rowcount > 0
+
+    def delete(self, key: str) -> bool:
+        """Forget ``key``'s token (a disconnect); True when one was stored.
+
+        Waits (up to ``lock_timeout``) for a refresh in progress; the row is overwritten on
+        disk (``secure_delete``) and the write-ahead log truncated, so the secret does not
+        linger in the file. A locked store raises the retryable
+        :class:`StoreUnavailableError`, a damaged one :class:`StoreBrokenError`.
+        """
+        check_key(key)
+
+        def delete(conn: sqlite3.Connection) -> bool:
+            conn.execute("PRAGMA secure_delete=ON")
+            conn.execute("BEGIN IMMEDIATE")
+            removed = conn.execute("DELETE FROM freshbooks_tokens WHERE key = ?", (key,)).rowcount
+            conn.execute("COMMIT")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return removed > 0
+
+        return self._run(delete)
+
+    def keys(self) -> list[str]:
+        """The keys holding a token, sorted (dead grants included)."""
+        rows = self._run(
+            lambda c: c.execute("SELECT key FROM freshbooks_tokens ORDER BY key").fetchall()
+        )
+        return [str(row[0]) for row in rows]
 
     def lock(self, key: str) -> _SQLiteLease:
         """``BEGIN IMMEDIATE`` (waits up to ``lock_timeout``) and read the stored token."""
@@ -732,9 +850,10 @@ class SQLiteTokenStore(_SQLiteBase):
         try:
             conn.execute("BEGIN IMMEDIATE")
             row = conn.execute(
-                "SELECT token FROM freshbooks_tokens WHERE key = ?", (key,)
+                "SELECT token, dead FROM freshbooks_tokens WHERE key = ?", (key,)
             ).fetchone()
             token = None if row is None else decode_token(key, row[0])
+            dead = row[1] if row is not None and isinstance(row[1], str) else None
         except BaseException as exc:
             conn.close()
             if isinstance(exc, sqlite3.Error):
@@ -742,7 +861,7 @@ class SQLiteTokenStore(_SQLiteBase):
                     f"take the refresh lock of {key!r} in {self.path!r}", exc
                 ) from exc
             raise
-        return _SQLiteLease(conn, key, token)
+        return _SQLiteLease(conn, key, token, dead)
 
 
 class SQLiteRateGate(_SQLiteBase):

@@ -1,5 +1,6 @@
-"""The Postgres stores' brain: SQL text and row decisions shared by the blocking and the asyncio
-classes of :mod:`freshbooks_sdk.stores.postgres` (which only run the statements).
+"""The Postgres stores' brain: SQL text, row decisions and error classification shared by the
+asyncio stores (``stores/_async/postgres.py``) and their generated blocking twins
+(``stores/_sync/postgres.py``), which only run the statements.
 
 No I/O here: every function maps inputs to SQL and parameters, or rows to results/errors.
 """
@@ -11,14 +12,29 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from freshbooks_sdk._core.oauth import Token
 from freshbooks_sdk.cursors import StoredCursor, _check_expected_version, _next_version
-from freshbooks_sdk.errors import CorruptCursorError, CursorConflictError, InvalidRequestError
-from freshbooks_sdk.stores import check_key, decode_token
+from freshbooks_sdk.errors import (
+    CorruptCursorError,
+    CursorConflictError,
+    CursorStoreBrokenError,
+    CursorStoreUnavailableError,
+    FreshBooksError,
+    InvalidRequestError,
+)
+from freshbooks_sdk.stores import (
+    StoreBrokenError,
+    StoreUnavailableError,
+    check_key,
+    decode_token,
+)
+
+if TYPE_CHECKING:
+    import psycopg
 
 _TABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 SCHEMA_LOCK = 0x46425354  # "FBST": the advisory lock serializing CREATE TABLE IF NOT EXISTS
@@ -124,6 +140,10 @@ class TokenSQL:
     @property
     def delete(self) -> bytes:
         return f"DELETE FROM {self.table} WHERE key = %s".encode()
+
+    @property
+    def keys(self) -> bytes:
+        return f"SELECT key FROM {self.table} ORDER BY key".encode()
 
     @property
     def lock(self) -> tuple[bytes, bytes]:
@@ -377,3 +397,26 @@ def is_transient_sqlstate(sqlstate: str | None) -> bool:
     if code in _TRANSIENT_SQLSTATES or code[:2] in _TRANSIENT_SQLSTATE_CLASSES:
         return True
     return not (code in _BROKEN_SQLSTATES or code[:2] in _BROKEN_SQLSTATE_CLASSES)
+
+
+def store_fault(
+    error: Callable[[str], FreshBooksError], what: str, exc: psycopg.Error
+) -> FreshBooksError:
+    """The typed error for a psycopg failure, decided by its SQLSTATE: ``error`` (retryable)
+    when waiting may help, else its broken twin (a missing column, a read-only database)."""
+    message = f"cannot {what}: {type(exc).__name__}: {exc}"
+    if is_transient_sqlstate(exc.sqlstate):
+        return error(message)
+    message += " (this does not clear by waiting)"
+    if error is CursorStoreUnavailableError:
+        return CursorStoreBrokenError(message)
+    if error is StoreUnavailableError:
+        return StoreBrokenError(message)
+    return error(message)
+
+
+def token_fault(what: str, exc: psycopg.Error) -> StoreUnavailableError:
+    """:func:`store_fault` for the token store's own lock and lease statements."""
+    error = store_fault(StoreUnavailableError, what, exc)
+    assert isinstance(error, StoreUnavailableError)
+    return error
