@@ -371,3 +371,31 @@ def test_dates_and_defaults_are_plain_values() -> None:
     invoice = page.response.result.invoices[0]
     assert type(invoice.create_date) is date
     assert invoice.model_extra == {}
+
+
+NUMBER_TEXT = st.from_regex(
+    r"\A-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,30})?([eE][+-]?[0-9]{1,4})?\Z", fullmatch=True
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(number=NUMBER_TEXT, text=st.text(max_size=12))
+def test_json_numbers_and_strings_in_open_fields_agree_with_pydantic(
+    number: str, text: str
+) -> None:
+    # presentation is a free dict (Any values): JSON numbers of every size and precision, and any
+    # text, must come out as pydantic's jiter reads them (or be declined).
+    base = json.dumps(_page(presentation={"n": 0, "t": ""}), ensure_ascii=False)
+    body = base.replace('"n": 0', f'"n": {number}').replace('"t": ""', f'"t": {json.dumps(text)}')
+    check(InvoiceListResponse, body.encode())
+
+
+def test_models_with_settings_the_reader_does_not_know_are_left_to_pydantic() -> None:
+    from pydantic import ConfigDict
+
+    from freshbooks_sdk.models import Client
+
+    class Stripped(Client):
+        model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+
+    assert reader_for(Stripped) is None

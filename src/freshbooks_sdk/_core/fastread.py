@@ -65,6 +65,10 @@ _CURRENCY_TEXT = _types._CURRENCY_TEXT.removesuffix("$") + r"\Z"
 _KNOWN_PATTERNS = {_types._CURRENCY_TEXT: _CURRENCY_TEXT}
 
 
+# Model settings that change nothing this reader builds (anything else: pydantic reads the model).
+_PLAIN_CONFIG = frozenset({"extra", "defer_build", "title", "json_schema_extra", "frozen"})
+
+
 class _Unsupported(Exception):
     """A field kind, default or model feature this reader does not build exactly."""
 
@@ -145,7 +149,10 @@ def reader_for(model: type[Any]) -> Reader | None:
         pass
     with _lock:
         if model not in _readers:
-            _readers[model] = None if _plan(model) is None else _Reader(model).read
+            try:
+                _readers[model] = None if _plan(model) is None else _Reader(model).read
+            except Exception:  # a model shape not foreseen here: pydantic reads it, as always
+                _readers[model] = None
         return _readers[model]
 
 
@@ -214,6 +221,8 @@ def _check_model(model: type[Any]) -> None:
         raise _Unsupported("not a model")
     if model.model_config.get("extra") != "allow":
         raise _Unsupported("only the response models (extra='allow') are read here")
+    if set(model.model_config) - _PLAIN_CONFIG:  # e.g. str_strip_whitespace, strict, aliases
+        raise _Unsupported(f"a model configured with {sorted(model.model_config)}")
     decorators = model.__pydantic_decorators__
     if (
         decorators.validators
@@ -231,6 +240,8 @@ def _check_model(model: type[Any]) -> None:
 def _field(name: str, info: Any) -> _Field:
     if (info.alias not in (None, name)) or info.validation_alias is not None:
         raise _Unsupported(f"{name}: an alias")
+    if info.validate_default or info.discriminator is not None:
+        raise _Unsupported(f"{name}: a validation setting")
     if info.default_factory is not None:
         raise _Unsupported(f"{name}: a default factory")
     required = info.is_required()
