@@ -399,3 +399,19 @@ def test_models_with_settings_the_reader_does_not_know_are_left_to_pydantic() ->
         model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
 
     assert reader_for(Stripped) is None
+
+
+@pytest.mark.parametrize("inventory", ["12", 12, "", None, 1.0, True, "1e3", 10**20])
+def test_a_str_or_int_field_agrees_with_pydantic(inventory: Any) -> None:
+    from freshbooks_sdk.models import ItemResponse
+
+    item = {
+        "itemid": 4,
+        "id": 4,
+        "name": "Bowls",
+        "inventory": inventory,
+        "updated": "2021-04-16 10:31:58",
+    }
+    outcome = check(ItemResponse, json.dumps({"response": {"result": {"item": item}}}).encode())
+    if type(inventory) in (str, int) or inventory is None:
+        assert outcome in {"fast", "refused"}

@@ -255,6 +255,12 @@ def _field(name: str, info: Any) -> _Field:
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not _NONE]
         nullable = len(args) < len(typing.get_args(annotation))
+        if set(args) == {str, int} and not metadata:
+            # A JSON string or integer, each read as itself by pydantic's smart union (msgspec
+            # refuses a float or a bool here, which pydantic would coerce: declined).
+            return _Field(
+                name, str | int | None if nullable else str | int, None, required, default
+            )
         if len(args) != 1:
             raise _Unsupported(f"{name}: a union")
         annotation = args[0]
