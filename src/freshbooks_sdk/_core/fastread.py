@@ -291,7 +291,7 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
     ]
     if plain:
         # The models' own validator function, given the JSON text exactly as pydantic gives it.
-        if rest or len(plain) != 1 or annotation is not _dt.datetime:
+        if rest or len(plain) != 1 or annotation is not _dt.datetime or _takes_info(plain[0].func):
             raise _Unsupported(f"{name}: a validator")
         return str, ("call", plain[0].func)
     if annotation is Decimal and len(rest) == 1 and isinstance(rest[0], _types._ExactDecimal):
@@ -339,6 +339,16 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
                 raise _Unsupported(f"{name}: model {item.__name__}")
             return annotation, ("models_or_none" if nullable else "models", item)
     raise _Unsupported(f"{name}: {annotation!r}")
+
+
+def _takes_info(func: Callable[..., Any]) -> bool:
+    """Whether pydantic would call ``func`` with a validation info argument too."""
+    import inspect
+
+    try:
+        return len(inspect.signature(func).parameters) != 1
+    except (TypeError, ValueError):
+        return True
 
 
 def _variant(model: type[Any], absent: frozenset[str]) -> tuple[Any, Callable[[Any], Any]]:
