@@ -17,6 +17,8 @@ MODULES = [
     "freshbooks_sdk.errors",
     "freshbooks_sdk.models",
     "freshbooks_sdk._types",
+    "freshbooks_sdk.money",
+    "freshbooks_sdk._decimal",
     "freshbooks_sdk._core.oauth",
     "freshbooks_sdk._core.options",
 ]
