@@ -12,6 +12,7 @@ MODULES = [
     "freshbooks_sdk._core.retry",
     "freshbooks_sdk._core.query",
     "freshbooks_sdk._core.pages",
+    "freshbooks_sdk.pagination",
     "freshbooks_sdk._core.money_input",
     "freshbooks_sdk._core.inputs",
     "freshbooks_sdk.errors",

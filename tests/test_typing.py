@@ -175,6 +175,15 @@ _REVEALED = [
         # The raw twin keeps the method's own return type as its parameter: no Any, no object.
         "freshbooks_sdk.responses.RawResponse[freshbooks_sdk.models.Invoice]",
     ),
+    (
+        '"fb.invoices.with_raw_response.list()" is "RawResponse[Page[Invoice]]"',
+        "freshbooks_sdk.responses.RawResponse["
+        "freshbooks_sdk.pagination.Page[freshbooks_sdk.models.Invoice]]",
+    ),
+    (
+        '"fb.invoices.list().first_page()" is "Page[Invoice]"',
+        "freshbooks_sdk.pagination.Page[freshbooks_sdk.models.Invoice]",
+    ),
     ('"inv" is "Invoice"', "freshbooks_sdk.models.Invoice"),  # a list() item
     ('"inv.v3_status" is "InvoiceV3Status"', "freshbooks_sdk.enums.InvoiceV3Status"),
     # Money is defined in the public freshbooks_sdk.money (re-exported by models and _types).
@@ -655,7 +664,9 @@ _IMPORT_ORDERS = """
 import importlib, sys
 firsts = ["freshbooks_sdk.responses", "freshbooks_sdk._core.streaming", "freshbooks_sdk.money",
           "freshbooks_sdk._types", "freshbooks_sdk._decimal", "freshbooks_sdk._sync.streaming",
-          "freshbooks_sdk._async.streaming", "freshbooks_sdk.models"]
+          "freshbooks_sdk._async.streaming", "freshbooks_sdk.models", "freshbooks_sdk.pagination",
+          "freshbooks_sdk._core.pages", "freshbooks_sdk._core.envelope",
+          "freshbooks_sdk._sync.pagination", "freshbooks_sdk._async.pagination"]
 for first in firsts:
     for name in [m for m in sys.modules if m.startswith("freshbooks_sdk")]:
         del sys.modules[name]
@@ -664,6 +675,9 @@ for first in firsts:
     from freshbooks_sdk.models import Money
     assert RawResponse.__module__ == "freshbooks_sdk.responses", first
     assert Money.__module__ == "freshbooks_sdk.money", first
+    from freshbooks_sdk.pagination import Page, Paginator
+    assert Page.__module__ == "freshbooks_sdk.pagination", first
+    assert Paginator.__name__ == "Paginator" and StreamedResponse.__name__ == "StreamedResponse"
 print("orders ok")
 """
 
@@ -683,3 +697,37 @@ def test_the_moved_definitions_import_in_any_order_and_the_client_stays_light() 
         )
         assert proc.returncode == 0, proc.stderr[-2000:]
         assert proc.stdout.strip() == expected, proc.stdout
+
+
+def test_page_and_page_info_are_defined_in_the_public_pagination_module() -> None:
+    import pickle
+
+    from freshbooks_sdk import pagination
+    from freshbooks_sdk._async import pagination as async_pagination
+    from freshbooks_sdk._core import pages as core_pages
+    from freshbooks_sdk._sync import pagination as sync_pagination
+    from freshbooks_sdk.sandbox import Sandbox
+
+    assert (
+        pagination.Page.__module__ == pagination.PageInfo.__module__ == "freshbooks_sdk.pagination"
+    )
+    assert core_pages.Page is pagination.Page and core_pages.PageInfo is pagination.PageInfo
+    assert pagination.Paginator is sync_pagination.Paginator
+    assert pagination.AsyncPaginator is async_pagination.AsyncPaginator
+    assert set(pagination.__all__) <= set(dir(pagination))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = pagination.Nope
+    with Sandbox().client() as fb:
+        fb.clients.create(fname="Ada", currency_code="USD")
+        first = fb.clients.list(per_page=1).first_page()
+        raw = fb.clients.with_raw_response.list(per_page=1)
+    assert type(first) is pagination.Page and type(first.info) is pagination.PageInfo
+    assert type(raw.parse()) is pagination.Page and raw.parse().info == first.info
+    data = pickle.dumps(first)
+    assert b"freshbooks_sdk.pagination" in data and b"_core" not in data
+    assert pickle.loads(data) == first
+    # A page pickled while Page lived in freshbooks_sdk._core.pages still loads.
+    old = pickle.dumps(first, protocol=0).replace(
+        b"freshbooks_sdk.pagination", b"freshbooks_sdk._core.pages"
+    )
+    assert pickle.loads(old) == first

@@ -3,7 +3,8 @@
 Every revealed model must be named by its public path (``freshbooks_sdk.models.Invoice`` under
 mypy, ``Invoice`` under pyright), never by a private module; the open enums by
 ``freshbooks_sdk.enums``, the public module that defines them; ``Money`` by
-``freshbooks_sdk.money`` and ``RawResponse`` by ``freshbooks_sdk.responses``.
+``freshbooks_sdk.money``, ``RawResponse`` by ``freshbooks_sdk.responses`` and ``Page`` by
+``freshbooks_sdk.pagination``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from freshbooks_sdk import AsyncFreshBooks, FreshBooks
 def revealed(fb: FreshBooks) -> None:
     reveal_type(fb.invoices.get(1))
     reveal_type(fb.invoices.with_raw_response.get(1))
+    reveal_type(fb.invoices.with_raw_response.list())
+    reveal_type(fb.invoices.list().first_page())
     for inv in fb.invoices.list():
         reveal_type(inv)
         reveal_type(inv.v3_status)
