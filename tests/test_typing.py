@@ -173,12 +173,28 @@ _REVEALED = [
     (
         '"fb.invoices.with_raw_response.get(1)" is "RawResponse[Invoice]"',
         # The raw twin keeps the method's own return type as its parameter: no Any, no object.
-        "freshbooks_sdk._core.streaming.RawResponse[freshbooks_sdk.models.Invoice]",
+        "freshbooks_sdk.responses.RawResponse[freshbooks_sdk.models.Invoice]",
+    ),
+    (
+        '"fb.invoices.with_raw_response.list()" is "RawResponse[Page[Invoice]]"',
+        "freshbooks_sdk.responses.RawResponse["
+        "freshbooks_sdk.pagination.Page[freshbooks_sdk.models.Invoice]]",
+    ),
+    (
+        '"fb.invoices.list().first_page()" is "Page[Invoice]"',
+        "freshbooks_sdk.pagination.Page[freshbooks_sdk.models.Invoice]",
     ),
     ('"inv" is "Invoice"', "freshbooks_sdk.models.Invoice"),  # a list() item
     ('"inv.v3_status" is "InvoiceV3Status"', "freshbooks_sdk.enums.InvoiceV3Status"),
+    # Money is defined in the public freshbooks_sdk.money (re-exported by models and _types).
+    ('"inv.amount" is "Money"', "freshbooks_sdk.money.Money"),
+    ('"inv.deposit_amount" is "Money | None"', "freshbooks_sdk.money.Money | None"),
     ('"fb.clients.create(fname="Ada")" is "Client"', "freshbooks_sdk.models.Client"),
     ('"await afb.invoices.get(1)" is "Invoice"', "freshbooks_sdk.models.Invoice"),
+    (
+        '"await afb.invoices.with_raw_response.get(1)" is "RawResponse[Invoice]"',
+        "freshbooks_sdk.responses.RawResponse[freshbooks_sdk.models.Invoice]",
+    ),
     ('"exp" is "Expense"', "freshbooks_sdk.models.Expense"),  # an async list() item
 ]
 
@@ -198,7 +214,8 @@ def test_reveal_type_names_the_public_models(
     else:
         got = [d.message for d in found]
         assert got == [f'Revealed type is "{shown}"' for _, shown in _REVEALED], got
-        assert not any(private in m for m in got for private in ("._generated", "._enums"))
+        private = ("._generated", "._enums", "._types", "._core", "._sync", "._async")
+        assert not any(p in m for m in got for p in private), got
 
 
 def test_option_mistakes_are_named_by_both_checkers(checked: dict[str, list[Diagnostic]]) -> None:
@@ -558,3 +575,159 @@ def test_a_fetched_invoice_pickles_by_its_public_path() -> None:
     )
     assert pickle.loads(pickle.dumps(envelope)) == envelope
     assert pickle.loads(pickle.dumps(listed)) == listed
+
+
+# -- Money and RawResponse are defined in public modules (issue 14) -----------------------------
+
+# Every module-level name freshbooks_sdk._types had before Money moved to freshbooks_sdk.money
+# (fastread, the benchmarks and old pickles read them there).
+_TYPES_NAMES_BEFORE_THE_MOVE = (
+    "CurrencyCode DecimalString DepositStatus DisplayStatus EasternDateTime ExpenseStatus "
+    "InvoiceStatus InvoiceV3Status IsoDateTime LenientDate Money OpenIntEnum OpenStrEnum "
+    "PaymentStatus UTCSqlDateTime VisState WireModel decimal_to_wire _refuse_float _DECIMAL_TEXT "
+    "_DECIMAL_ERROR _DECIMAL_TEXT_IN_RANGE _decimal_from_float _decimal_core_schema "
+    "_DECIMAL_SCHEMA _ExactDecimal _CURRENCY_TEXT _MoneyType _raw_money _money_from_input "
+    "_money_from_parts _money_from_fields _money_fields_schema _BeyondRange _money_from_json "
+    "_money_or_fields _money_as_fields _money_core_schema _money_python_fields _money_validator "
+    "_money_serializer _datetime_validator _validate_eastern_any _validate_utc_sql _validate_iso "
+    "_recent_eastern _RECENT_MAX _validate_eastern _date_part"
+).split()
+
+
+def test_money_is_defined_in_the_public_money_module() -> None:
+    import copy
+    import pickle
+
+    import freshbooks_sdk
+    from freshbooks_sdk import _decimal, _types, models, money
+
+    assert money.Money.__module__ == "freshbooks_sdk.money"
+    assert repr(money.Money) == "<class 'freshbooks_sdk.money.Money'>"
+    assert money.__all__ == ["Money"]
+    assert Money is money.Money is models.Money is _types.Money is freshbooks_sdk.Money
+    missing = [n for n in _TYPES_NAMES_BEFORE_THE_MOVE if not hasattr(_types, n)]
+    assert missing == []
+    assert _types._money_from_parts is money._money_from_parts
+    assert _types._raw_money is money._raw_money
+    assert _types.decimal_to_wire is _decimal.decimal_to_wire
+    assert _types._DECIMAL_SCHEMA is _decimal._DECIMAL_SCHEMA
+    price = Money.of("12.50", "USD")
+    data = pickle.dumps(price)
+    assert b"freshbooks_sdk.money" in data and b"_types" not in data
+    again = pickle.loads(data)
+    assert type(again) is Money and again == price and repr(again) == repr(price)
+    assert copy.deepcopy(price) is price
+
+
+def test_a_money_pickled_before_the_move_still_loads() -> None:
+    import pickle
+
+    # What pickle.dumps(Money.of("12.50", "USD"), protocol=0) wrote while Money was defined in
+    # freshbooks_sdk._types: the reducer is named by that private path.
+    old = (
+        b"cfreshbooks_sdk._types\n_money_from_parts\np0\n(cdecimal\nDecimal\np1\n(V12.50\np2\ntp3\n"
+        b"Rp4\nVUSD\np5\ntp6\nRp7\n."
+    )
+    loaded = pickle.loads(old)
+    assert type(loaded) is Money and loaded == Money.of("12.50", "USD")
+    assert loaded.amount == Decimal("12.50") and str(loaded.amount) == "12.50"
+
+
+def test_raw_response_is_defined_in_the_public_responses_module() -> None:
+    from freshbooks_sdk import responses
+    from freshbooks_sdk._async import streaming as async_streaming
+    from freshbooks_sdk._core import streaming as core_streaming
+    from freshbooks_sdk._sync import streaming as sync_streaming
+    from freshbooks_sdk.sandbox import Sandbox
+
+    assert responses.RawResponse.__module__ == "freshbooks_sdk.responses"
+    assert core_streaming.RawResponse is responses.RawResponse  # the old path still imports
+    # The streamed types are read on first use (they import the HTTP core): the same classes.
+    assert responses.StreamedResponse is sync_streaming.StreamedResponse
+    assert responses.AsyncStreamedResponse is async_streaming.AsyncStreamedResponse
+    assert responses.StreamContext is sync_streaming.StreamContext
+    assert responses.AsyncStreamContext is async_streaming.AsyncStreamContext
+    assert set(responses.__all__) <= set(dir(responses))
+    for module in (responses, core_streaming):
+        with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+            _ = module.Nope
+    with Sandbox().client() as fb:
+        raw = fb.clients.with_raw_response.create(fname="Ada", currency_code="USD")
+    assert type(raw) is responses.RawResponse and raw.status_code in (200, 201)
+    assert raw.parse().fname == "Ada"
+    assert repr(raw).startswith("<RawResponse [")
+
+
+# Each module first in a fresh set of freshbooks_sdk modules: no import cycle whatever the order,
+# and the client import stays light (no Money, no models, no pydantic.main, no asyncio).
+_IMPORT_ORDERS = """
+import importlib, sys
+firsts = ["freshbooks_sdk.responses", "freshbooks_sdk._core.streaming", "freshbooks_sdk.money",
+          "freshbooks_sdk._types", "freshbooks_sdk._decimal", "freshbooks_sdk._sync.streaming",
+          "freshbooks_sdk._async.streaming", "freshbooks_sdk.models", "freshbooks_sdk.pagination",
+          "freshbooks_sdk._core.pages", "freshbooks_sdk._core.envelope",
+          "freshbooks_sdk._sync.pagination", "freshbooks_sdk._async.pagination"]
+for first in firsts:
+    for name in [m for m in sys.modules if m.startswith("freshbooks_sdk")]:
+        del sys.modules[name]
+    importlib.import_module(first)
+    from freshbooks_sdk.responses import RawResponse, StreamedResponse
+    from freshbooks_sdk.models import Money
+    assert RawResponse.__module__ == "freshbooks_sdk.responses", first
+    assert Money.__module__ == "freshbooks_sdk.money", first
+    from freshbooks_sdk.pagination import Page, Paginator
+    assert Page.__module__ == "freshbooks_sdk.pagination", first
+    assert Paginator.__name__ == "Paginator" and StreamedResponse.__name__ == "StreamedResponse"
+print("orders ok")
+"""
+
+_LIGHT_CLIENT_IMPORT = """
+import sys
+from freshbooks_sdk import FreshBooks, AsyncFreshBooks
+heavy = ("freshbooks_sdk.money", "freshbooks_sdk._decimal", "freshbooks_sdk._types",
+         "freshbooks_sdk.models", "pydantic.main", "asyncio")
+print(sorted(m for m in sys.modules if m.startswith(heavy)))
+"""
+
+
+def test_the_moved_definitions_import_in_any_order_and_the_client_stays_light() -> None:
+    for code, expected in ((_IMPORT_ORDERS, "orders ok"), (_LIGHT_CLIENT_IMPORT, "[]")):
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert proc.stdout.strip() == expected, proc.stdout
+
+
+def test_page_and_page_info_are_defined_in_the_public_pagination_module() -> None:
+    import pickle
+
+    from freshbooks_sdk import pagination
+    from freshbooks_sdk._async import pagination as async_pagination
+    from freshbooks_sdk._core import pages as core_pages
+    from freshbooks_sdk._sync import pagination as sync_pagination
+    from freshbooks_sdk.sandbox import Sandbox
+
+    assert (
+        pagination.Page.__module__ == pagination.PageInfo.__module__ == "freshbooks_sdk.pagination"
+    )
+    assert core_pages.Page is pagination.Page and core_pages.PageInfo is pagination.PageInfo
+    assert pagination.Paginator is sync_pagination.Paginator
+    assert pagination.AsyncPaginator is async_pagination.AsyncPaginator
+    assert set(pagination.__all__) <= set(dir(pagination))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = pagination.Nope
+    with Sandbox().client() as fb:
+        fb.clients.create(fname="Ada", currency_code="USD")
+        first = fb.clients.list(per_page=1).first_page()
+        raw = fb.clients.with_raw_response.list(per_page=1)
+    assert type(first) is pagination.Page and type(first.info) is pagination.PageInfo
+    assert type(raw.parse()) is pagination.Page and raw.parse().info == first.info
+    data = pickle.dumps(first)
+    assert b"freshbooks_sdk.pagination" in data and b"_core" not in data
+    assert pickle.loads(data) == first
+    # A page pickled while Page lived in freshbooks_sdk._core.pages still loads.
+    old = pickle.dumps(first, protocol=0).replace(
+        b"freshbooks_sdk.pagination", b"freshbooks_sdk._core.pages"
+    )
+    assert pickle.loads(old) == first

@@ -1,7 +1,7 @@
 """``with_raw_response`` and streamed bodies (async source; the sync twin is generated).
 
 ``wrap_raw`` turns a resource method into one that returns a
-:class:`~freshbooks_sdk._core.streaming.RawResponse` (status, headers, request id, redacted
+:class:`~freshbooks_sdk.responses.RawResponse` (status, headers, request id, redacted
 request, retries, elapsed, ``parse()``); ``wrap_raw_page`` does it for a listing's first page.
 :class:`AsyncStreamedResponse` hands a body over chunk by chunk through the same bounded decoder
 and deadline as every other body (``max_bytes`` enforced while reading, never after).
@@ -22,13 +22,13 @@ from freshbooks_sdk._core.pages import Page
 from freshbooks_sdk._core.streaming import (
     ELAPSED_KEY,
     RETRIES_KEY,
-    RawResponse,
     StreamDecoder,
     redacted_request,
     request_id_of,
 )
 from freshbooks_sdk._core.transport import BodyTooLarge, UnreadableBody
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from freshbooks_sdk.responses import RawResponse
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async._http import AsyncHTTPCore

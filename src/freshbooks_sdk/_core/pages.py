@@ -10,18 +10,21 @@ go, with a little room for records added meanwhile (:func:`walk_limit`); and no 
 more than :data:`MAX_PAGES` pages. A server that breaks these rules (ignores ``?page=``, says
 ``pages = page + 1`` on every page, sends 50,000 items for ``per_page=100``) ends the walk in a
 :class:`~freshbooks_sdk.errors.ResponseValidationError` instead of a loop.
+
+:class:`~freshbooks_sdk.pagination.Page` and :class:`~freshbooks_sdk.pagination.PageInfo` are
+defined in the public :mod:`freshbooks_sdk.pagination` and importable from here.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Generic, TypeVar
 
 import attrs
 
 from freshbooks_sdk.errors import InvalidRequestError, ResponseValidationError
 
-T = TypeVar("T")
+# Page and PageInfo are defined in the public freshbooks_sdk.pagination (Page.has_next reads
+# next_page_number from here at call time) and importable from here too.
+from freshbooks_sdk.pagination import Page as Page
+from freshbooks_sdk.pagination import PageInfo as PageInfo
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 100
@@ -32,40 +35,6 @@ GROWTH_RATIO = 1.0
 """How far a walk may go past what its first page announced: records created while the walk
 runs may push the listing by ``GROWTH_PAGES`` pages plus ``GROWTH_RATIO`` of its announced size
 (so a walk announced at N pages fetches at most 2N + 10)."""
-
-
-@attrs.frozen(slots=True)
-class PageInfo:
-    """Where a page sits in a listing: ``page`` (1-based), ``pages``, ``per_page``, ``total``."""
-
-    page: int
-    pages: int
-    per_page: int
-    total: int
-
-
-@attrs.frozen(slots=True)
-class Page(Generic[T]):
-    """One page of typed items plus its :class:`PageInfo` (and, when known, ``server_time``).
-
-    >>> p = Page(items=["a", "b"], info=PageInfo(page=1, pages=1, per_page=100, total=2))
-    >>> p.has_next
-    False
-    """
-
-    items: list[T]
-    info: PageInfo
-    server_time: datetime | None = None
-    """FreshBooks' clock when it answered (the response's HTTP ``Date``, aware UTC), or
-    ``None`` when unknown; the poller measures clock skew with it."""
-
-    @property
-    def has_next(self) -> bool:
-        """True when another page may hold items.
-
-        Ends on ``pages == 0``, on the last page, and on an empty page whatever ``pages`` says.
-        """
-        return next_page_number(self.info, len(self.items)) is not None
 
 
 def next_page_number(info: PageInfo, item_count: int) -> int | None:

@@ -1,5 +1,9 @@
 """Bounded streaming of a response body, and what a raw response tells (pure).
 
+:class:`~freshbooks_sdk.responses.RawResponse` is defined in the public
+:mod:`freshbooks_sdk.responses` (importable from here too); the helpers it reads with
+(:func:`request_id_of`, :func:`redacted_request`, the extension keys) are here.
+
 :class:`StreamDecoder` is the :class:`~freshbooks_sdk._core.transport.BodyDecoder` of a body
 handed over piece by piece instead of kept: the same gzip/deflate layers and the same size limit
 (counted on the decoded bytes, so a compression bomb stops early), without holding the body.
@@ -17,13 +21,17 @@ freshbooks_sdk._core.transport.BodyTooLarge: the decoded body is larger than 4 b
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from freshbooks_sdk._core.redact import redact_request
 from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
 from freshbooks_sdk.errors import _REQUEST_ID_HEADERS, _REQUEST_ID_MAX
+
+if TYPE_CHECKING:
+    # Defined in the public freshbooks_sdk.responses (which imports this module: read lazily).
+    from freshbooks_sdk.responses import RawResponse as RawResponse
 
 __all__ = [
     "ELAPSED_KEY",
@@ -79,70 +87,11 @@ def redacted_request(response: httpx.Response) -> httpx.Request | None:
     return redact_request(request)
 
 
-T = TypeVar("T")
+def __getattr__(name: str) -> Any:
+    # ``RawResponse`` is defined in the public :mod:`freshbooks_sdk.responses` (so type checkers
+    # and reprs name that path) and still importable from here.
+    if name == "RawResponse":
+        from freshbooks_sdk.responses import RawResponse
 
-
-class RawResponse(Generic[T]):
-    """What ``with_raw_response`` gives: the HTTP answer of a call and its typed value.
-
-    >>> raw = fb.invoices.with_raw_response.get(7)  # doctest: +SKIP
-    >>> raw.status_code, raw.request_id, raw.retries  # doctest: +SKIP
-    (200, '7f3a...', 0)
-    >>> invoice = raw.parse()  # the same Invoice fb.invoices.get(7) returns  # doctest: +SKIP
-
-    ``http_request`` is the request as sent with the token redacted. ``retries`` counts the
-    retries the call took; ``elapsed`` is its seconds in all (every attempt and wait). A call
-    that sends several requests (``invoices.update`` reading the currency first) reports the
-    last one. A listing's raw response is its first page's (``parse()`` gives that ``Page``).
-    """
-
-    __slots__ = ("_parsed", "http_response")
-
-    def __init__(self, http_response: httpx.Response, parsed: T) -> None:
-        self.http_response = http_response
-        self._parsed = parsed
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status (2xx: error statuses raise as the plain method does)."""
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The response headers (``Content-Encoding``/``Content-Length`` dropped: the body was
-        decoded by the SDK)."""
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """FreshBooks' request id (quote it to FreshBooks support), if the answer carried one."""
-        return request_id_of(self.http_response.headers)
-
-    @property
-    def http_request(self) -> httpx.Request | None:
-        """The request as sent, ``Authorization`` redacted."""
-        return redacted_request(self.http_response)
-
-    @property
-    def retries(self) -> int:
-        """Retries this call took before the answer (0: the first attempt succeeded)."""
-        value = self.http_response.extensions.get(RETRIES_KEY, 0)
-        return value if isinstance(value, int) else 0
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds the call took in all, retries and waits included."""
-        value = self.http_response.extensions.get(ELAPSED_KEY, 0.0)
-        return float(value) if isinstance(value, (int, float)) else 0.0
-
-    @property
-    def content(self) -> bytes:
-        """The decoded body bytes."""
-        return self.http_response.content
-
-    def parse(self) -> T:
-        """The typed value the plain method returns (parsed once, at the call)."""
-        return self._parsed
-
-    def __repr__(self) -> str:
-        return f"<RawResponse [{self.status_code}] request_id={self.request_id!r}>"
+        return RawResponse
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 """``with_raw_response`` and streamed bodies (sync source; the sync twin is generated).
 
 ``wrap_raw`` turns a resource method into one that returns a
-:class:`~freshbooks_sdk._core.streaming.RawResponse` (status, headers, request id, redacted
+:class:`~freshbooks_sdk.responses.RawResponse` (status, headers, request id, redacted
 request, retries, elapsed, ``parse()``); ``wrap_raw_page`` does it for a listing's first page.
 :class:`StreamedResponse` hands a body over chunk by chunk through the same bounded decoder
 and deadline as every other body (``max_bytes`` enforced while reading, never after).
@@ -21,7 +21,6 @@ from freshbooks_sdk._core.pages import Page
 from freshbooks_sdk._core.streaming import (
     ELAPSED_KEY,
     RETRIES_KEY,
-    RawResponse,
     StreamDecoder,
     redacted_request,
     request_id_of,
@@ -30,6 +29,7 @@ from freshbooks_sdk._core.transport import BodyTooLarge, UnreadableBody
 from freshbooks_sdk._sync._http import captured_responses
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk.errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from freshbooks_sdk.responses import RawResponse
 
 if TYPE_CHECKING:
     from freshbooks_sdk._sync._http import HTTPCore
