@@ -48,6 +48,11 @@ def same(a: Any, b: Any, path: str = "$") -> None:
         assert list(a.__dict__) == list(b.__dict__), path
         assert a.__pydantic_fields_set__ == b.__pydantic_fields_set__, f"{path} fields set"
         assert type(a.__pydantic_fields_set__) is type(b.__pydantic_fields_set__), path
+        # the same set, not only an equal one: iteration order (repr, pickle) and table size
+        assert repr(a.__pydantic_fields_set__) == repr(b.__pydantic_fields_set__), path
+        assert sys.getsizeof(a.__pydantic_fields_set__) == sys.getsizeof(
+            b.__pydantic_fields_set__
+        ), path
         same(a.__pydantic_extra__, b.__pydantic_extra__, f"{path}<extra>")
         assert a.__pydantic_private__ == b.__pydantic_private__, path
         for key, value in a.__dict__.items():
@@ -236,7 +241,7 @@ def test_unknown_fields_and_lenient_values_are_left_to_pydantic() -> None:
     assert _check_page(_page(customerid="12345")) == "declined"
     assert _check_page(_page(amount={"amount": 10, "code": "CAD"})) == "declined"
     money_with_extra_key = {"amount": "1.00", "code": "CAD", "symbol": "$"}
-    assert _check_page(_page(amount=money_with_extra_key)) == "fast"  # ignored by both
+    assert _check_page(_page(amount=money_with_extra_key)) == "declined"  # pydantic parses it
 
 
 def test_json_text_edge_cases_agree_with_pydantic() -> None:
@@ -415,3 +420,87 @@ def test_a_str_or_int_field_agrees_with_pydantic(inventory: Any) -> None:
     outcome = check(ItemResponse, json.dumps({"response": {"result": {"item": item}}}).encode())
     if type(inventory) in (str, int) or inventory is None:
         assert outcome in {"fast", "refused"}
+
+
+# --- found by review: what msgspec skips or allows where pydantic's parser refuses ---------------
+
+
+def _expense_body(amount: str = '{"amount": "1.00", "code": "USD"}', extra: str = "") -> bytes:
+    return (
+        '{"response": {"result": {"expense": {"id": 9, "categoryid": 3, "staffid": 1, '
+        f'"date": "2021-04-16", "amount": {amount}, "updated": "2021-04-16 10:31:58", '
+        f'"vis_state": 0{extra}}}}}}}}}'
+    ).encode()
+
+
+def test_unknown_keys_in_a_money_object_are_parsed_by_pydantic() -> None:
+    # msgspec skips an unknown key without checking its text; pydantic parses it (UTF-8, number
+    # size, nesting) and may refuse the body: such a money object is always pydantic's.
+    from freshbooks_sdk.errors import ResponseValidationError
+    from freshbooks_sdk.models import ExpenseResponse
+
+    def money_with(extra: bytes) -> bytes:
+        return _expense_body().replace(b'"code": "USD"', b'"code": "USD", "x": ' + extra)
+
+    invalid_utf8 = money_with(b'"\xff"')
+    assert check(ExpenseResponse, invalid_utf8) == "refused"
+    assert check(ExpenseResponse, money_with(b"9" * 4400)) == "refused"
+    assert check(ExpenseResponse, money_with(b"[" * 220 + b"]" * 220)) == "refused"
+    assert check(ExpenseResponse, money_with(b'"$"')) == "declined"
+    with pytest.raises(ResponseValidationError):
+        envelope.decode(ExpenseResponse, invalid_utf8)
+
+
+@pytest.mark.parametrize("depth", [5, 31, 33, 150, 199, 200, 260])
+def test_deep_open_values_agree_with_pydantic(depth: int) -> None:
+    from freshbooks_sdk.models import ExpenseResponse
+
+    nested = "[" * depth + "1" + "]" * depth
+    outcome = check(ExpenseResponse, _expense_body(extra=f', "bill_matches": {nested}'))
+    page = _page(presentation={"deep": 0})
+    text = json.dumps(page).replace('"deep": 0', f'"deep": {nested}')
+    outcomes = {outcome, check(InvoiceListResponse, text.encode())}
+    if depth <= 31:
+        assert outcomes == {"fast"}
+
+
+def test_money_replace_is_checked_like_the_constructor() -> None:
+    from freshbooks_sdk.errors import InvalidRequestError
+
+    money = Money.of("1.00", "USD")
+    assert money.__replace__(amount="2.50") == Money.of("2.50", "USD")
+    with pytest.raises(InvalidRequestError):
+        money.__replace__(amount=1.5)
+    with pytest.raises(InvalidRequestError):
+        money.__replace__(code="usd")
+
+
+def test_custom_constraints_and_own_schemas_are_left_to_pydantic() -> None:
+    from typing import Annotated
+
+    from pydantic import ConfigDict, StringConstraints
+
+    class Lowered(BaseModel):
+        model_config = ConfigDict(extra="allow")
+        code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$", to_lower=True)]
+
+    class Short(BaseModel):
+        model_config = ConfigDict(extra="allow")
+        code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$", max_length=2)]
+
+    class Own(BaseModel):
+        model_config = ConfigDict(extra="allow")
+        a: int
+
+        @classmethod
+        def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+            return handler(source)
+
+    for model in (Lowered, Short, Own):
+        assert reader_for(model) is None, model
+
+
+def test_money_codes_are_shared_strings() -> None:
+    page = reader_for(InvoiceListResponse)(render_page(1, 1, items_per_page=3))  # type: ignore[misc]  # a reader exists
+    codes = {id(inv.amount.code) for inv in page.response.result.invoices}
+    assert len(codes) == 1

@@ -215,6 +215,14 @@ class Money(msgspec.Struct, gc=False, metaclass=_MoneyType):
         money: Money = _money_validator().validate_json(data)
         return money
 
+    def __replace__(self, **changes: Any) -> Money:
+        """``copy.replace(money, amount="2.00")`` (Python 3.13+): checked like ``Money(...)``.
+
+        >>> Money.of("1.00", "USD").__replace__(code="CAD")
+        Money(amount=Decimal('1.00'), code='CAD')
+        """
+        return Money(**{"amount": self.amount, "code": self.code, **changes})
+
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Money:
         """A copy with ``update`` applied; unlike ``BaseModel.model_copy`` the update is validated.
 

@@ -73,11 +73,30 @@ class _Unsupported(Exception):
     """A field kind, default or model feature this reader does not build exactly."""
 
 
-class _MoneyWire(msgspec.Struct, gc=False):
-    # Unknown keys inside a money object are ignored, as the Money schema ignores them. The
-    # patterns are checked by the builder (cheaper than msgspec's per-value regex calls).
+class _MoneyWire(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    # The Money schema ignores unknown keys inside a money object, but pydantic still parses
+    # them (UTF-8, number sizes, nesting) where msgspec would skip them unchecked: a money
+    # object with an unknown key is declined. The patterns are checked by the builder (cheaper
+    # than msgspec's per-value regex calls).
     amount: str
     code: str
+
+
+# pydantic's JSON parser refuses a body nested about 200 levels deep, where msgspec goes on. The
+# structured part of a FreshBooks body is a few levels deep, so an open field (``Any``,
+# ``dict[str, Any]``, ``list[Any]``) nested up to this depth is safe; deeper, it is declined.
+_OPEN_DEPTH = 100
+_CONTAINERS = frozenset({dict, list})
+
+
+def _shallow(value: Any, budget: int = _OPEN_DEPTH) -> bool:
+    """Whether the open JSON value ``value`` (a dict or a list) nests at most ``budget`` deep."""
+    if budget <= 0:
+        return False
+    items = value.values() if value.__class__ is dict else value
+    if _CONTAINERS.isdisjoint(map(type, items)):  # flat: the common case, one C-level pass
+        return True
+    return all(_shallow(x, budget - 1) for x in items if x.__class__ in _CONTAINERS)
 
 
 class _Declined(Exception):
@@ -91,15 +110,17 @@ class _Declined(Exception):
 _NUMBER_CHARS = "0123456789.+-"
 _decimal_match = re.compile(_DECIMAL_TEXT).match
 _currency_match = re.compile(_CURRENCY_TEXT).match
-_currencies: set[str] = set()  # codes that passed the pattern (at most 26**3)
+# Codes that passed the pattern (at most 26**3), each mapped to one shared str: every Money of a
+# page then holds the same "CAD" instead of a copy each (pydantic-core caches such short strings).
+_currencies: dict[str, str] = {}
 
 
 def _currency(code: str) -> str:
     if code not in _currencies:
         if _currency_match(code) is None:
             raise _Declined
-        _currencies.add(code)
-    return code
+        _currencies[code] = code
+    return _currencies[code]
 
 
 class _Field:
@@ -223,6 +244,8 @@ def _check_model(model: type[Any]) -> None:
         raise _Unsupported("only the response models (extra='allow') are read here")
     if set(model.model_config) - _PLAIN_CONFIG:  # e.g. str_strip_whitespace, strict, aliases
         raise _Unsupported(f"a model configured with {sorted(model.model_config)}")
+    if _own_schema(model):
+        raise _Unsupported("a model with its own pydantic schema")
     decorators = model.__pydantic_decorators__
     if (
         decorators.validators
@@ -235,6 +258,22 @@ def _check_model(model: type[Any]) -> None:
         or model.model_post_init is not pydantic.BaseModel.model_post_init
     ):
         raise _Unsupported("a model with validators or hooks")
+
+
+def _own_schema(cls: type[Any]) -> bool:
+    """Whether ``cls`` (or a base below pydantic's and the standard library's) tells pydantic
+    how to validate it, so this module cannot know what pydantic would build."""
+    import pydantic
+
+    for base in cls.__mro__:
+        if base in (pydantic.BaseModel, _types.WireModel, object) or base.__module__ in (
+            "enum",
+            "builtins",
+        ):
+            continue
+        if "__get_pydantic_core_schema__" in vars(base) or "__get_validators__" in vars(base):
+            return True
+    return False
 
 
 def _field(name: str, info: Any) -> _Field:
@@ -297,18 +336,22 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
     if annotation is Decimal and len(rest) == 1 and isinstance(rest[0], _types._ExactDecimal):
         return str, ("decimal", None)
     if rest:
-        patterns = [getattr(m, "pattern", None) for m in rest]
-        if annotation is str and len(rest) == 1 and patterns[0] in _KNOWN_PATTERNS:
-            return typing.Annotated[str, msgspec.Meta(pattern=_KNOWN_PATTERNS[patterns[0]])], None
+        # Only a bare pattern this module knows (no length, case or whitespace option beside).
+        settings = getattr(rest[0], "__dict__", None) if len(rest) == 1 else None
+        pattern = settings.get("pattern") if settings and len(settings) == 1 else None
+        if annotation is str and pattern in _KNOWN_PATTERNS:
+            return typing.Annotated[str, msgspec.Meta(pattern=_KNOWN_PATTERNS[pattern])], None
         raise _Unsupported(f"{name}: constraints {rest!r}")
     if annotation in (int, str, bool):
         return annotation, None
     if annotation is Any:
-        return Any, None
+        return Any, ("open", None)
     if annotation is _dt.date:
         return _dt.date, None
     if annotation is _types.Money:
         return _MoneyWire, ("money", None)
+    if isinstance(annotation, type) and _own_schema(annotation):
+        raise _Unsupported(f"{name}: {annotation.__name__} brings its own pydantic schema")
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         base = int if issubclass(annotation, int) else str if issubclass(annotation, str) else None
         if base is None or any(type(m.value) is not base for m in annotation):
@@ -324,9 +367,11 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
             raise _Unsupported(f"{name}: model {annotation.__name__}")
         return annotation, ("model", annotation)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is dict and args in ((str, Any), (str, str), (str, dict[str, Any])):
-        return annotation, None
-    if origin is list and args in ((Any,), (str,)):
+    if (origin is dict and args in ((str, Any), (str, dict[str, Any]))) or (
+        origin is list and args == (Any,)
+    ):
+        return annotation, ("open", None)
+    if (origin is dict and args == (str, str)) or (origin is list and args == (str,)):
         return annotation, None
     if origin is list and len(args) == 1:
         item, nullable = args[0], False
@@ -407,25 +452,37 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         "set_extra": slots["__pydantic_extra__"].__set__,
         "set_private": slots["__pydantic_private__"].__set__,
         "Model": plan.model,
-        "FIELDS": frozenset(f.name for f in plan.fields),
+        "NAMES": tuple(f.name for f in plan.fields),
         "Dec": Decimal,
         "NUM": _NUMBER_CHARS,
         "decimal_match": _decimal_match,
         "currency": _currency,
-        "currencies": _currencies,
+        "currency_of": _currencies.get,
         "Declined": _Declined,
+        "CONTAINERS": _CONTAINERS,
+        "shallow": _shallow,
         "Money": _types.Money,
         "raw_money": _types._raw_money,
     }
-    lines = ["def build(s):", "    d = asdict(s)", "    fs = set(FIELDS)"]
+    # The fields-set is built from the names in field order, the order pydantic-core adds the
+    # keys it finds: the same set, the same size and iteration order (repr, pickle bytes).
+    lines = ["def build(s):", "    d = asdict(s)"]
+    if lacking:
+        lines.append("    absent = None")
     for i, field in enumerate(plan.fields):
         if field in lacking:
             env[f"D{i}"] = field.default
             lines += [
                 f"    if d[{field.name!r}] is UNSET:",
                 f"        d[{field.name!r}] = D{i}",
-                f"        fs.discard({field.name!r})",
+                f"        absent = (absent or ()) + ({field.name!r},)",
             ]
+    if lacking:
+        lines += [
+            "    fs = set(NAMES) if absent is None else set([n for n in NAMES if n not in absent])",
+        ]
+    else:
+        lines.append("    fs = set(NAMES)")
     for i, field in enumerate(plan.fields):
         if field.convert is None:
             continue
@@ -438,7 +495,7 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
                 "        if a.strip(NUM) and decimal_match(a) is None:",
                 "            raise Declined",
                 "        c = v.code",
-                f"        d[{key}] = raw_money(Money, Dec(a), c if c in currencies else currency(c))",
+                f"        d[{key}] = raw_money(Money, Dec(a), currency_of(c) or currency(c))",
             ]
         elif kind == "decimal":
             lines += [
@@ -446,6 +503,9 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
                 "            raise Declined",
                 f"        d[{key}] = Dec(v)",
             ]
+        elif kind == "open":
+            lines[-1] = "    if v.__class__ in CONTAINERS and not shallow(v):"
+            lines.append("        raise Declined")
         elif kind == "call":
             env[f"F{i}"] = helper
             lines.append(f"        d[{key}] = F{i}(v)")
