@@ -457,9 +457,11 @@ _NOT_AT_IMPORT = (
     "freshbooks_sdk.cli",
     "freshbooks_sdk.integration",
 )
-# Built with an access token, neither client needs the rate gate or the stores' gate views; the
-# async one never needs the blocking client's socket deadline.
+# Built with an access token, neither client needs the fleet stores, the rate gate or the
+# poller; the async one never needs the blocking client's socket deadline.
 _NOT_FOR_A_CLIENT = (
+    "freshbooks_sdk.stores",
+    "sqlite3",
     "freshbooks_sdk._async._gate",
     "freshbooks_sdk._sync._gate",
     "freshbooks_sdk._async.poller",
