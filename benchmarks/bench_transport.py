@@ -18,6 +18,7 @@ are interleaved in every round); median and min-max over the rounds.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -251,6 +252,9 @@ def run(cfg: Config) -> Section:
         live = [v for v in variants if v.failed is None]
         for _ in range(rounds):
             for v in live:
+                # Garbage left by the row before is collected first, untimed: no row pays for
+                # another's (raw httpx leaves every response in a reference cycle, the SDK none).
+                gc.collect()
                 v.timings.append(timed(v.run))
         for v in variants:
             try:
@@ -300,6 +304,6 @@ def run(cfg: Config) -> Section:
     section.notes.append(
         f"page body {server.page_bytes / 1024:.0f} KiB, identity encoding with Content-Length; "
         f"server in a separate process; {rounds} rounds, rows interleaved in every round; "
-        "ratios paired round by round"
+        "ratios paired round by round; gc.collect() (untimed) before every run"
     )
     return section

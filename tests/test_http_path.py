@@ -2,6 +2,8 @@
 
 * an unencoded body is read into the response httpx made (no decoder, no second response),
   still bounded by ``limit`` (declared or not) and by the deadline after every chunk;
+* a read response keeps no reference cycle through its spent network stream, so its body is
+  freed as soon as the caller drops it (not at the next run of the cyclic collector);
 * an encoded body still goes through the SDK's decoder into a copy without encoding headers;
 * a body an in-memory transport already read is size-checked and kept as it is;
 * should httpx ever keep a read body elsewhere, a copy holding the body is returned instead;
@@ -15,7 +17,9 @@ The hostile-server census (tests/test_hostile_server.py) and the OAuth one
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -91,6 +95,26 @@ def test_an_unencoded_body_is_read_into_the_same_response() -> None:
     assert got.status_code == 200 and got.headers["x-request-id"] == "r1"
     assert got.request is request and got.is_closed
     assert stream.read == len(_pieces(BODY))
+
+
+def test_a_read_response_is_freed_without_the_cyclic_collector() -> None:
+    client = httpx.Client(
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, stream=Chunks(_pieces(BODY))))
+    )
+    request = client.build_request("GET", "https://api.example.test/x")
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        response = client.send(request, stream=True)  # httpx binds the stream to the response
+        got = _read(response, request)
+        assert got is response and got.content == BODY
+        alive = weakref.ref(got)
+        del got, response
+        assert alive() is None  # freed by reference counting alone
+    finally:
+        if was:
+            gc.enable()
+        client.close()
 
 
 def test_an_unencoded_body_past_the_limit_is_refused() -> None:

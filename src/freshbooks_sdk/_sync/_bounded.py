@@ -142,12 +142,17 @@ def _read_plain(
 def _with_body(response: httpx.Response, content: bytes) -> httpx.Response:
     """``response`` holding the body read from its stream, as ``response.read()`` leaves it.
 
+    Its spent network stream is replaced by the body: that stream refers back to the response
+    (a reference cycle), which would keep the whole body alive until the cyclic garbage
+    collector runs; without it the body is freed as soon as the caller drops the response.
+
     httpx keeps a read body in ``Response._content`` (every release the SDK supports); should a
     release keep it elsewhere, the check below sees it and a copy holding ``content`` is
     returned instead.
     """
     response._content = content
     if response.content is content:
+        response.stream = httpx.ByteStream(content)
         return response
     return httpx.Response(
         response.status_code,
