@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import gzip
+import pickle
+import socket
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -115,6 +117,29 @@ def test_a_read_response_is_freed_without_the_cyclic_collector() -> None:
         if was:
             gc.enable()
         client.close()
+
+
+def test_a_read_response_keeps_no_network_stream_and_pickles() -> None:
+    left, right = socket.socketpair()  # what httpx's network_stream extension holds
+    try:
+        request = httpx.Request("GET", "https://api.example.test/x")
+        response = httpx.Response(
+            200,
+            stream=Chunks(_pieces(BODY)),
+            request=request,
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": b"OK",
+                "network_stream": left,
+            },
+        )
+        got = _read(response, request)
+        assert got is response and set(got.extensions) == {"http_version", "reason_phrase"}
+        again = pickle.loads(pickle.dumps(got))
+        assert again.content == BODY and again.status_code == 200
+    finally:
+        left.close()
+        right.close()
 
 
 def test_an_unencoded_body_past_the_limit_is_refused() -> None:

@@ -19,6 +19,9 @@ from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
 __all__ = ["DeadlinePassed", "read_bounded", "receive_bounded", "send_streamed"]
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+_KEPT_EXTENSIONS = ("http_version", "reason_phrase")
+"""What a read response keeps of httpx's extensions: not the network stream (a socket: it would
+keep the connection's objects alive with the response, and make the response unpicklable)."""
 
 
 class DeadlinePassed(Exception):
@@ -110,12 +113,13 @@ async def read_bounded(
         ],
         content=content,
         request=request,
-        extensions={
-            key: value
-            for key, value in response.extensions.items()
-            if key in ("http_version", "reason_phrase")
-        },
+        extensions=_kept_extensions(response),
     )
+
+
+def _kept_extensions(response: httpx.Response) -> dict[str, object]:
+    extensions = response.extensions
+    return {key: extensions[key] for key in _KEPT_EXTENSIONS if key in extensions}
 
 
 async def _read_plain(
@@ -145,7 +149,8 @@ def _with_body(response: httpx.Response, content: bytes) -> httpx.Response:
 
     Its spent network stream is replaced by the body: that stream refers back to the response
     (a reference cycle), which would keep the whole body alive until the cyclic garbage
-    collector runs; without it the body is freed as soon as the caller drops the response.
+    collector runs; without it the body is freed as soon as the caller drops the response. Of
+    its extensions only :data:`_KEPT_EXTENSIONS` stay, as on a decoded copy.
 
     httpx keeps a read body in ``Response._content`` (every release the SDK supports); should a
     release keep it elsewhere, the check below sees it and a copy holding ``content`` is
@@ -154,11 +159,12 @@ def _with_body(response: httpx.Response, content: bytes) -> httpx.Response:
     response._content = content
     if response.content is content:
         response.stream = httpx.ByteStream(content)
+        response.extensions = _kept_extensions(response)
         return response
     return httpx.Response(
         response.status_code,
         headers=response.headers.raw,
         content=content,
         request=response.request,
-        extensions=dict(response.extensions),
+        extensions=_kept_extensions(response),
     )
