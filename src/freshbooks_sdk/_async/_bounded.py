@@ -100,7 +100,8 @@ async def read_bounded(
             if len(already) > limit:  # httpx decoded it already: only its size is left to check
                 raise BodyTooLarge(limit)
             if not encoding:
-                return response
+                await response.aclose()  # before its stream is swapped for the body
+                return _with_body(response, already)
             content = already
     finally:
         await response.aclose()
