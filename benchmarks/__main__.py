@@ -16,6 +16,7 @@ from benchmarks import (
     bench_list,
     bench_memory,
     bench_poller,
+    bench_transport,
 )
 from benchmarks._config import Config
 from benchmarks._measure import Section, describe
@@ -30,6 +31,7 @@ BENCHMARKS: dict[str, Callable[[Config], Section]] = {
     "6": bench_create.run,
     "7": bench_levers.run,
     "8": bench_cli_startup.run,
+    "9": bench_transport.run,
 }
 NAMES = {
     "list": "1",
@@ -40,6 +42,7 @@ NAMES = {
     "create": "6",
     "levers": "7",
     "cli": "8",
+    "transport": "9",
 }
 
 
@@ -52,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         default="",
         help="comma-separated benchmarks to run, by number or name "
-        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create, 7 levers, 8 cli)",
+        "(1 list, 2 memory, 3 fanout, 4 poller, 5 import, 6 create, 7 levers, 8 cli, "
+        "9 transport)",
     )
     parser.add_argument("--no-write", action="store_true", help="print only, write no files")
     args = parser.parse_args(argv)

@@ -6,7 +6,8 @@
 * ``response.errors`` read from the parsed envelope; no garbage-collector switching;
 * one page alive at a time while a paginator walks;
 * ``from freshbooks_sdk import FreshBooks, AsyncFreshBooks`` builds no model, no BaseModel and no
-  asyncio (checked in a fresh interpreter).
+  asyncio, and loads none of the fleet stores, sqlite3, the rate gate, the poller, OAuth or the
+  socket deadline (checked in a fresh interpreter).
 
 Pinned model semantics (repr, dumps, equality, schemas, errors) are in test_wire_semantics.py.
 """
@@ -424,25 +425,89 @@ def test_async_walk_keeps_one_page_alive() -> None:
 
 # --- import weight ---------------------------------------------------------------------------
 
-_IMPORT_CHECK = """
+# What the happy path (a client, a listing) never needs, so the client import must not load it:
+# models, BaseModel and asyncio; the fleet stores (and sqlite3 under them), the rate gate, the
+# poller, the token providers and OAuth, the blocking client's socket deadline (and httpcore
+# under it), and the optional parts (sandbox, Celery, CLI, integration catalog).
+_NOT_AT_IMPORT = (
+    "freshbooks_sdk.models",
+    "freshbooks_sdk._generated",
+    "freshbooks_sdk._types",
+    "pydantic.main",
+    "asyncio",
+    "freshbooks_sdk.stores",
+    "sqlite3",
+    "_sqlite3",
+    "freshbooks_sdk._async._gate",
+    "freshbooks_sdk._sync._gate",
+    "freshbooks_sdk._netdeadline",
+    "httpcore",
+    "h11",
+    "freshbooks_sdk._async.poller",
+    "freshbooks_sdk._sync.poller",
+    "freshbooks_sdk._core.polling",
+    "freshbooks_sdk._async.token_source",
+    "freshbooks_sdk._sync.token_source",
+    "freshbooks_sdk._async.oauth",
+    "freshbooks_sdk._sync.oauth",
+    "freshbooks_sdk._core.oauth",
+    "freshbooks_sdk.auth",
+    "freshbooks_sdk.sandbox",
+    "freshbooks_sdk.celery",
+    "freshbooks_sdk.cli",
+    "freshbooks_sdk.integration",
+)
+# Built with an access token, neither client needs the fleet stores, the rate gate or the
+# poller; the async one never needs the blocking client's socket deadline.
+_NOT_FOR_A_CLIENT = (
+    "freshbooks_sdk.stores",
+    "sqlite3",
+    "freshbooks_sdk._async._gate",
+    "freshbooks_sdk._sync._gate",
+    "freshbooks_sdk._async.poller",
+    "freshbooks_sdk._sync.poller",
+    "asyncio",
+    "pydantic.main",
+)
+
+_IMPORT_CHECK = f"""
 import sys
+def loaded(names):
+    return sorted(m for m in sys.modules if m == names or m.startswith(names))
 from freshbooks_sdk import FreshBooks, AsyncFreshBooks
-heavy = ("freshbooks_sdk.models", "freshbooks_sdk._generated", "freshbooks_sdk._types",
-         "pydantic.main", "asyncio")
-print(sorted(m for m in sys.modules if m.startswith(heavy)))
+print(loaded({_NOT_AT_IMPORT!r}))
+afb = AsyncFreshBooks(access_token="t", account_id="ACM123")
+print(loaded({(*_NOT_FOR_A_CLIENT, "freshbooks_sdk._netdeadline")!r}))
+fb = FreshBooks(access_token="t", account_id="ACM123")
+fb.close()
+print(loaded({_NOT_FOR_A_CLIENT!r}))
 import freshbooks_sdk.models as models
 missing = [n for n in models.__all__ if not hasattr(models, n)]
 print(missing, len(models.__all__))
 """
 
 
-def test_client_import_builds_no_model_and_no_asyncio() -> None:
+def test_client_import_builds_no_model_and_loads_nothing_the_happy_path_does_not_need() -> None:
     proc = subprocess.run(
         [sys.executable, "-c", _IMPORT_CHECK], capture_output=True, text=True, check=True
     )
-    loaded, complete = proc.stdout.strip().splitlines()
-    assert loaded == "[]"
+    at_import, async_client, sync_client, complete = proc.stdout.strip().splitlines()
+    assert at_import == "[]"
+    assert async_client == "[]"
+    assert sync_client == "[]"
     assert complete.startswith("[] ") and int(complete.split()[-1]) > 50
+
+
+def test_the_import_check_sees_a_heavy_module() -> None:
+    """The check above can fail: a module that imports the stores at the top is caught."""
+    check = _IMPORT_CHECK.replace(
+        "from freshbooks_sdk import FreshBooks, AsyncFreshBooks",
+        "from freshbooks_sdk import FreshBooks, AsyncFreshBooks\nimport freshbooks_sdk.stores",
+        1,
+    )
+    proc = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    at_import = proc.stdout.strip().splitlines()[0]
+    assert "freshbooks_sdk.stores" in at_import and "sqlite3" in at_import
 
 
 def test_resources_resolve_their_envelopes_on_first_use() -> None:

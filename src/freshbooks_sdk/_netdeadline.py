@@ -14,6 +14,13 @@ The deadline is per thread and per attempt::
     with hard_deadline(http_client, 9.0, owned=True):
         response = http_client.send(request)   # at most ~9 s of wall time, whatever the server
 
+A client that sends many requests installs the backend once and then only sets the deadline of
+each attempt (no per-attempt walk over the pools)::
+
+    install_deadline_backend(http_client)
+    with AttemptDeadline(9.0):
+        response = http_client.send(request)
+
 A ``http_client`` passed in by the user is not modified (``owned=False``): it is bounded only by
 its own timeouts (and the SDK's between-chunk deadline checks).
 """
@@ -29,7 +36,12 @@ from typing import Any
 import httpcore
 import httpx
 
-__all__ = ["AttemptDeadlinePassed", "hard_deadline", "install_deadline_backend"]
+__all__ = [
+    "AttemptDeadline",
+    "AttemptDeadlinePassed",
+    "hard_deadline",
+    "install_deadline_backend",
+]
 
 _local = threading.local()
 
@@ -161,6 +173,32 @@ def install_deadline_backend(client: httpx.Client) -> bool:
     return bounded
 
 
+class AttemptDeadline:
+    """Bound this thread's blocking socket waits inside the ``with`` block to ``seconds`` (on a
+    client whose pools :func:`install_deadline_backend` wrapped); blocks nest, the inner one
+    applies until it ends.
+
+    >>> with AttemptDeadline(5.0):
+    ...     0 < _remaining() <= 5.0
+    True
+    >>> _remaining() is None
+    True
+    """
+
+    __slots__ = ("_previous", "_seconds")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._previous: float | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_local, "deadline", None)
+        _local.deadline = time.monotonic() + self._seconds
+
+    def __exit__(self, *exc_info: object) -> None:
+        _local.deadline = self._previous
+
+
 @contextmanager
 def hard_deadline(
     client: httpx.Client | httpx.AsyncClient, seconds: float, *, owned: bool
@@ -174,9 +212,5 @@ def hard_deadline(
         yield
         return
     install_deadline_backend(client)
-    previous: float | None = getattr(_local, "deadline", None)
-    _local.deadline = time.monotonic() + seconds
-    try:
+    with AttemptDeadline(seconds):
         yield
-    finally:
-        _local.deadline = previous

@@ -39,11 +39,10 @@ import enum
 import json
 import os
 import re
-import sqlite3
 import threading
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -55,6 +54,9 @@ from freshbooks_sdk.errors import (
     CursorStoreUnavailableError,
     InvalidRequestError,
 )
+
+if TYPE_CHECKING:
+    import sqlite3  # imported where a SQLite store is used: the client import stays without it
 
 __all__ = [
     "DEFAULT_STORE",
@@ -229,6 +231,7 @@ def is_transient_sqlite_error(exc: sqlite3.Error) -> bool:
     Everything else (not a database, a malformed file, a missing table or column, a read-only
     database, a file that cannot be opened, a misuse) fails the same way every time.
 
+    >>> import sqlite3
     >>> is_transient_sqlite_error(sqlite3.OperationalError("database is locked"))
     True
     >>> is_transient_sqlite_error(sqlite3.DatabaseError("file is not a database"))
@@ -395,6 +398,8 @@ class SQLiteCursorStore:
         self.table = table
         self.read_only = bool(read_only)
         self._timeout = float(timeout)
+        import sqlite3
+
         try:
             conn = self._connect()
             try:
@@ -416,6 +421,8 @@ class SQLiteCursorStore:
         return f"SQLiteCursorStore({self.path!r}, table={self.table!r}{ro})"
 
     def _connect(self) -> sqlite3.Connection:
+        import sqlite3
+
         # isolation_level=None: no implicit transactions, ours are explicit.
         if self.read_only:
             uri = Path(self.path).absolute().as_uri() + "?mode=ro"
@@ -424,6 +431,8 @@ class SQLiteCursorStore:
 
     def load(self, key: str) -> StoredCursor | None:
         """The stored cursor and its version, or ``None``."""
+        import sqlite3
+
         try:
             conn = self._connect()
             try:
@@ -443,6 +452,8 @@ class SQLiteCursorStore:
         """Compare-and-swap save in one ``BEGIN IMMEDIATE`` transaction; returns the new version."""
         _check_expected_version(expected_version)
         text = _encode(key, value)
+        import sqlite3
+
         try:
             return self._save(key, text, expected_version)
         except sqlite3.Error as exc:
@@ -487,6 +498,8 @@ class SQLiteCursorStore:
             raise InvalidRequestError(
                 "cursor key must be a non-empty string", field="key", value=key
             )
+        import sqlite3
+
         try:
             conn = self._connect()
             try:

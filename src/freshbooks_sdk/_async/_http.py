@@ -19,9 +19,10 @@ import math
 import random
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import httpx
@@ -29,8 +30,6 @@ import httpx
 from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._async._bounded import DeadlinePassed as _DeadlinePassed
 from freshbooks_sdk._async._bounded import read_bounded, send_streamed
-from freshbooks_sdk._async._gate import gate_after_429, gate_before_send
-from freshbooks_sdk._async.token_source import AsyncStaticToken, AsyncTokenProvider
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.options import RequestOptions
@@ -52,7 +51,6 @@ from freshbooks_sdk._core.transport import (
     resolve_deadline,
     utc_now,
 )
-from freshbooks_sdk._netdeadline import hard_deadline
 from freshbooks_sdk.errors import (
     APIConnectionError,
     APIStatusError,
@@ -61,7 +59,13 @@ from freshbooks_sdk.errors import (
     InvalidRequestError,
     ResponseTooLargeError,
 )
-from freshbooks_sdk.stores import AsyncRateGate, RateGate
+
+if TYPE_CHECKING:
+    # Loaded on first use, not with the client: the fleet stores and the rate gate (only with a
+    # rate_gate), the token providers (only when a token is needed), the socket deadline (only
+    # for an httpx.Client the SDK built itself).
+    from freshbooks_sdk._async.token_source import AsyncTokenProvider
+    from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 logger = logging.getLogger("freshbooks_sdk")
 
@@ -70,6 +74,9 @@ R = TypeVar("R")
 _HARD_DEADLINE_GRACE = 1.0
 """Wall seconds past ``deadline`` before the async client cancels an attempt outright (the
 deadline itself runs on the injected clock; this bounds even a server dripping its headers)."""
+
+_NO_OPTIONS = RequestOptions()
+"""The options of a call made without any (frozen: one value shared by every such call)."""
 
 captured_responses: ContextVar[list[httpx.Response] | None] = ContextVar(
     "freshbooks_sdk_captured_responses", default=None
@@ -118,6 +125,8 @@ class AsyncHTTPCore:
                 raise InvalidRequestError(
                     "an access_token (str) or a token_source is required", field="access_token"
                 )
+            from freshbooks_sdk._async.token_source import AsyncStaticToken
+
             token_source = AsyncStaticToken(access_token)
         if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
             raise InvalidRequestError(
@@ -151,8 +160,16 @@ class AsyncHTTPCore:
         self._tokens = token_source
         self.base_url = base_url.rstrip("/")
         self._owns_http = http_client is None  # closed by this object (copies never close it)
-        self._sdk_made_http = http_client is None  # built here: bounded at the socket (sync)
         self._http = http_client or httpx.AsyncClient(timeout=self._timeout, trust_env=True)
+        # A blocking client built here is bounded at the socket as well (see _netdeadline): its
+        # pools are wrapped once, each attempt then only sets its deadline. The async client
+        # cancels an attempt instead, and a client passed in is never modified.
+        self._socket_deadline: Callable[[float], AbstractContextManager[None]] | None = None
+        if http_client is None and isinstance(self._http, httpx.Client):
+            from freshbooks_sdk._netdeadline import AttemptDeadline, install_deadline_backend
+
+            install_deadline_backend(self._http)
+            self._socket_deadline = AttemptDeadline
         self._on_retry = on_retry
         self._sleep: SleepFn = sleep or default_sleep
         self._clock = clock or utc_now
@@ -276,7 +293,7 @@ class AsyncHTTPCore:
             )
         body = spec.encoded_body()
         url = self.base_url + spec.path
-        opts = spec.options or RequestOptions()
+        opts = spec.options or _NO_OPTIONS
         timeout = self._timeout if opts.timeout is None else opts.timeout
         deadline = self.deadline_for(spec)
         policy = (
@@ -300,6 +317,8 @@ class AsyncHTTPCore:
                     self.stats.refreshes += 1  # ahead of expiry, or after a rejected token
                 self._last_token = token
             if self._rate_gate is not None:
+                from freshbooks_sdk._async._gate import gate_before_send
+
                 await gate_before_send(
                     self._rate_gate,
                     self._rate_gate_key,
@@ -322,12 +341,15 @@ class AsyncHTTPCore:
             self.stats.requests += 1
             try:
                 seconds = deadline + _HARD_DEADLINE_GRACE
-                with hard_deadline(
-                    self._http, seconds, owned=self._sdk_made_http
-                ):  # sync: at the socket
+                if self._socket_deadline is None:
                     response = await within(
                         seconds, self._receive(request, deadline_at, limit, stream=stream)
                     )
+                else:
+                    with self._socket_deadline(seconds):  # a blocking wait ends at the socket
+                        response = await within(
+                            seconds, self._receive(request, deadline_at, limit, stream=stream)
+                        )
             except (_DeadlinePassed, TimeoutError):
                 # Not retried: a server this slow would hold the call for every attempt.
                 raise APITimeoutError(
@@ -392,14 +414,15 @@ class AsyncHTTPCore:
                 response.extensions[ELAPSED_KEY] = time.perf_counter() - call_started
                 return response  # open and unread: the caller streams and closes it
             content = response.content
-            logger.debug(
-                "%s %s -> %d (attempt %d, %.3fs)",
-                spec.method,
-                spec.path,
-                response.status_code,
-                attempt + 1,
-                time.perf_counter() - started,
-            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "%s %s -> %d (attempt %d, %.3fs)",
+                    spec.method,
+                    spec.path,
+                    response.status_code,
+                    attempt + 1,
+                    time.perf_counter() - started,
+                )
             if 200 <= status < 300:
                 response.extensions[RETRIES_KEY] = attempt
                 response.extensions[ELAPSED_KEY] = time.perf_counter() - call_started
@@ -432,6 +455,8 @@ class AsyncHTTPCore:
                 rnd=self._rng(),
             )
             if status == 429 and self._rate_gate is not None:
+                from freshbooks_sdk._async._gate import gate_after_429
+
                 await gate_after_429(
                     self._rate_gate,
                     self._rate_gate_key,

@@ -31,7 +31,6 @@ from freshbooks_sdk._async.resources.staff import AsyncStaffResource
 from freshbooks_sdk._async.resources.taxes import AsyncTaxesResource
 from freshbooks_sdk._async.resources.time_entries import AsyncTimeEntriesResource
 from freshbooks_sdk._async.streaming import wrap_raw
-from freshbooks_sdk._async.token_source import AsyncTokenProvider
 from freshbooks_sdk._core.clockcheck import warn_on_sandbox_clock
 from freshbooks_sdk._core.environ import resolve_client_env
 from freshbooks_sdk._core.input_types import JSONResponse, RequestJSON
@@ -56,12 +55,13 @@ from freshbooks_sdk._core.transport import (
     check_max_response_bytes,
 )
 from freshbooks_sdk.errors import InvalidRequestError
-from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+    from freshbooks_sdk._async.token_source import AsyncTokenProvider
     from freshbooks_sdk._core.options import CallOptions
+    from freshbooks_sdk.stores import AsyncRateGate, RateGate
 
 
 class AsyncFreshBooks:
@@ -165,10 +165,13 @@ class AsyncFreshBooks:
                 field="token_source",
             )
         self.account_id = check_account_id(account_id)
-        if rate_gate is not None and not isinstance(rate_gate, RateGate):
-            raise InvalidRequestError(
-                "rate_gate must implement freshbooks_sdk.stores.RateGate", field="rate_gate"
-            )
+        if rate_gate is not None:
+            from freshbooks_sdk.stores import RateGate  # the fleet stores load with a gate only
+
+            if not isinstance(rate_gate, RateGate):
+                raise InvalidRequestError(
+                    "rate_gate must implement freshbooks_sdk.stores.RateGate", field="rate_gate"
+                )
         self.default_currency = (
             None
             if default_currency is None

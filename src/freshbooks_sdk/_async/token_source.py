@@ -24,27 +24,42 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, NoReturn, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar, runtime_checkable
 
-from freshbooks_sdk import stores as _stores
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk._core.transport import check_bearer_token
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
-from freshbooks_sdk.stores import AsyncTokenStore, StoreUnavailableError, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
 from ._backend import Lock
 from .oauth import AsyncOAuthClient
 
+if TYPE_CHECKING:
+    # The fleet stores load with the first store (a static token never needs them).
+    from freshbooks_sdk.stores import AsyncTokenStore, TokenStore
+
+T = TypeVar("T")
 logger = logging.getLogger("freshbooks_sdk")
 
 RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
 
-_view = _stores.as_async_token_store  # unasync: _view = _stores.blocking_token_store
-_finish = _stores.run_to_completion  # unasync: _finish = _stores.passthrough
+
+def _view(store: TokenStore | AsyncTokenStore) -> AsyncTokenStore:
+    """``store`` as this side calls it (see :mod:`freshbooks_sdk.stores`)."""
+    from freshbooks_sdk import stores
+
+    return stores.as_async_token_store(store)  # unasync: return stores.blocking_token_store(store)
+
+
+def _finish(work: Awaitable[T]) -> Awaitable[T]:
+    """``work`` run to completion even if its caller is cancelled (the sync side: as it is)."""
+    from freshbooks_sdk import stores
+
+    return stores.run_to_completion(work)  # unasync: return stores.passthrough(work)
+
 
 DEFAULT_MARGIN = timedelta(minutes=5)
 UNSAVED_RETRY_FIRST = 1.0
@@ -195,12 +210,14 @@ class AsyncTokenSource:
     ) -> None:
         if (store is None) != (key is None):
             raise InvalidRequestError("store and key go together", field="key")
-        if key is not None:
+        if store is not None:
+            from freshbooks_sdk.stores import AsyncTokenStore, TokenStore, check_key
+
             check_key(key)
-        if store is not None and not isinstance(store, (TokenStore, AsyncTokenStore)):
-            raise InvalidRequestError(
-                "store must implement freshbooks_sdk.stores.TokenStore", field="store"
-            )
+            if not isinstance(store, (TokenStore, AsyncTokenStore)):
+                raise InvalidRequestError(
+                    "store must implement freshbooks_sdk.stores.TokenStore", field="store"
+                )
         if not isinstance(token, Token):
             raise InvalidRequestError(
                 "token must be a freshbooks_sdk.auth.Token (use Token.from_dict() to load one)",
@@ -250,6 +267,8 @@ class AsyncTokenSource:
         Raises :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` when the store
         holds no token for ``key`` (the connection was never authorized, or was removed).
         """
+        from freshbooks_sdk.stores import check_key
+
         check_key(key)
         token = await _view(store).load(key)
         if token is None:
@@ -389,6 +408,8 @@ class AsyncTokenSource:
 
         Runs with this source's lock held (one caller per process reaches the store).
         """
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         lease = await store.lock(key)
         unsaved: tuple[Exception, Exception] | None = None
         try:
@@ -484,6 +505,8 @@ class AsyncTokenSource:
     async def _save_unsaved(self) -> None:
         """Store the unsaved token under the store's lock (compare-and-swap by hand), or raise
         ``StoreUnavailableError`` and back off. A re-connect saved meanwhile wins."""
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         pending, store, key = self._unsaved, self._store, self._key
         if pending is None or store is None or key is None:
             return
@@ -520,6 +543,8 @@ class AsyncTokenSource:
 
     async def _mark_dead(self, lease: object, key: str, exc: ReauthorizationRequiredError) -> None:
         """Record in the store that FreshBooks refused the stored grant (when it can)."""
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         mark: Any = getattr(lease, "mark_dead", None)
         if not callable(mark):
             return

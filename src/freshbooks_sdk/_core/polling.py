@@ -122,6 +122,12 @@ from freshbooks_sdk._core.fbtime import (
     parse_accounting_datetime,
     parse_iso_datetime,
 )
+from freshbooks_sdk._core.poll_defaults import (  # defined apart: resources name them at import
+    DEFAULT_INTERVAL,
+    DEFAULT_MAX_STORE_RETRIES,
+    DEFAULT_OVERLAP,
+    DEFAULT_SAFETY,
+)
 from freshbooks_sdk.errors import CorruptCursorError, InvalidRequestError, ResponseValidationError
 
 __all__ = [
@@ -129,6 +135,7 @@ __all__ = [
     "DEFAULT_BOUNDARY_LIMIT",
     "DEFAULT_INTERVAL",
     "DEFAULT_MAX_BACKOFF",
+    "DEFAULT_MAX_STORE_RETRIES",
     "DEFAULT_OVERLAP",
     "DEFAULT_SAFETY",
     "MAX_BOUNDARY_LIMIT",
@@ -171,9 +178,6 @@ BoundaryKey = tuple[int, str, str]
 Start = Union[Literal["now"], timedelta, datetime]
 """Where a new cursor starts: ``"now"``, a backfill ``timedelta`` before now, or an aware instant."""
 
-DEFAULT_INTERVAL = 300.0
-DEFAULT_OVERLAP = DST_OVERLAP
-DEFAULT_SAFETY = timedelta(minutes=5)
 DEFAULT_BOUNDARY_LIMIT = 10_000
 MAX_BOUNDARY_LIMIT = 100_000
 """The largest ``boundary_limit`` a poller takes, and so the most boundary keys a cursor may hold

@@ -20,6 +20,9 @@ from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
 __all__ = ["DeadlinePassed", "read_bounded", "receive_bounded", "send_streamed"]
 
 _DROPPED_HEADERS = frozenset({b"content-encoding", b"content-length", b"transfer-encoding"})
+_KEPT_EXTENSIONS = ("http_version", "reason_phrase")
+"""What a read response keeps of httpx's extensions: not the network stream (a socket: it would
+keep the connection's objects alive with the response, and make the response unpicklable)."""
 
 
 class DeadlinePassed(Exception):
@@ -70,31 +73,35 @@ def read_bounded(
     seconds: Callable[[], float],
 ) -> httpx.Response:
     """Read the body of ``response`` (sent with ``stream=True``) as :func:`receive_bounded` does,
-    and close it; the returned response holds the decoded body."""
+    and close it; the returned response holds the decoded body.
+
+    A body sent as it is (no ``Content-Encoding``, the common case) is read into ``response``
+    itself: no decoder, no second response. An encoded one is decoded by
+    :class:`~freshbooks_sdk._core.transport.BodyDecoder` into a copy without the encoding
+    headers (its body is no longer what they describe).
+    """
     try:
         if seconds() > deadline_at:
             raise DeadlinePassed
+        encoding = response.headers.get("content-encoding")
         try:
             already = response.content  # an in-memory transport answered with a read body
         except httpx.ResponseNotRead:
-            encoding = response.headers.get("content-encoding")
-            declared = response.headers.get("content-length", "")
-            if (
-                not encoding
-                and declared.isascii()
-                and declared.isdigit()
-                and int(declared[:20]) > limit
-            ):
-                raise BodyTooLarge(limit) from None
+            if not encoding:
+                return _read_plain(response, limit, deadline_at, seconds)
             decoder = BodyDecoder(encoding, limit=limit)
             for chunk in response.iter_raw():
                 decoder.feed(chunk)
                 if seconds() > deadline_at:
                     raise DeadlinePassed from None
+            content = decoder.body()
         else:
-            decoder = BodyDecoder(None, limit=limit)  # httpx decoded it already
-            decoder.feed(already)
-        content = decoder.body()
+            if len(already) > limit:  # httpx decoded it already: only its size is left to check
+                raise BodyTooLarge(limit)
+            if not encoding:
+                response.close()  # before its stream is swapped for the body
+                return _with_body(response, already)
+            content = already
     finally:
         response.close()
     return httpx.Response(
@@ -106,9 +113,58 @@ def read_bounded(
         ],
         content=content,
         request=request,
-        extensions={
-            key: value
-            for key, value in response.extensions.items()
-            if key in ("http_version", "reason_phrase")
-        },
+        extensions=_kept_extensions(response),
+    )
+
+
+def _kept_extensions(response: httpx.Response) -> dict[str, object]:
+    extensions = response.extensions
+    return {key: extensions[key] for key in _KEPT_EXTENSIONS if key in extensions}
+
+
+def _read_plain(
+    response: httpx.Response, limit: int, deadline_at: float, seconds: Callable[[], float]
+) -> httpx.Response:
+    """Read an unencoded body into ``response``: at most ``limit`` bytes (a larger declared
+    ``Content-Length`` is refused before reading), the deadline checked after every chunk the
+    network hands over (a server dripping its body is stopped there)."""
+    declared = response.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared[:20]) > limit:
+        raise BodyTooLarge(limit)
+    parts: list[bytes] = []
+    size = 0
+    for chunk in response.iter_raw():
+        size += len(chunk)
+        if size > limit:
+            parts.clear()
+            raise BodyTooLarge(limit)
+        parts.append(chunk)
+        if seconds() > deadline_at:
+            raise DeadlinePassed
+    return _with_body(response, b"".join(parts))
+
+
+def _with_body(response: httpx.Response, content: bytes) -> httpx.Response:
+    """``response`` holding the body read from its stream, as ``response.read()`` leaves it.
+
+    Its spent network stream is replaced by the body: that stream refers back to the response
+    (a reference cycle), which would keep the whole body alive until the cyclic garbage
+    collector runs; without it the body is freed as soon as the caller drops the response. Of
+    its extensions only :data:`_KEPT_EXTENSIONS` stay, as on a decoded copy.
+
+    httpx keeps a read body in ``Response._content`` (every release the SDK supports); should a
+    release keep it elsewhere, the check below sees it and a copy holding ``content`` is
+    returned instead.
+    """
+    response._content = content
+    if response.content is content:
+        response.stream = httpx.ByteStream(content)
+        response.extensions = _kept_extensions(response)
+        return response
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers.raw,
+        content=content,
+        request=response.request,
+        extensions=_kept_extensions(response),
     )

@@ -55,14 +55,14 @@ from freshbooks_sdk._sync.resources.staff import StaffResource
 from freshbooks_sdk._sync.resources.taxes import TaxesResource
 from freshbooks_sdk._sync.resources.time_entries import TimeEntriesResource
 from freshbooks_sdk._sync.streaming import wrap_raw
-from freshbooks_sdk._sync.token_source import TokenProvider
 from freshbooks_sdk.errors import InvalidRequestError
-from freshbooks_sdk.stores import RateGate
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from freshbooks_sdk._core.options import CallOptions
+    from freshbooks_sdk._sync.token_source import TokenProvider
+    from freshbooks_sdk.stores import RateGate
 
 
 class FreshBooks:
@@ -166,10 +166,13 @@ class FreshBooks:
                 field="token_source",
             )
         self.account_id = check_account_id(account_id)
-        if rate_gate is not None and not isinstance(rate_gate, RateGate):
-            raise InvalidRequestError(
-                "rate_gate must implement freshbooks_sdk.stores.RateGate", field="rate_gate"
-            )
+        if rate_gate is not None:
+            from freshbooks_sdk.stores import RateGate  # the fleet stores load with a gate only
+
+            if not isinstance(rate_gate, RateGate):
+                raise InvalidRequestError(
+                    "rate_gate must implement freshbooks_sdk.stores.RateGate", field="rate_gate"
+                )
         self.default_currency = (
             None
             if default_currency is None

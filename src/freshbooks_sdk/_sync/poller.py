@@ -56,6 +56,9 @@ import attrs
 from freshbooks_sdk import stores
 from freshbooks_sdk._core.inputs import check_int
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, PageWalk, check_per_page
+from freshbooks_sdk._core.poll_defaults import (
+    DEFAULT_MAX_STORE_RETRIES as DEFAULT_MAX_STORE_RETRIES,  # defined with the other defaults
+)
 from freshbooks_sdk._core.polling import (
     DEFAULT_BOUNDARY_LIMIT,
     DEFAULT_INTERVAL,
@@ -108,11 +111,6 @@ VIS_DELETED = 1
 
 WALK_ATTEMPTS = 3
 """How many times one cycle walks a listing that keeps changing shape under it."""
-
-DEFAULT_MAX_STORE_RETRIES = 10
-"""How many times in a row the poller waits out a cursor store that is unavailable (locked,
-disk full, I/O error) before raising :class:`~freshbooks_sdk.errors.CursorStoreUnavailableError`
-(about 10-17 minutes of backoff with the default ``max_backoff``)."""
 
 
 class PollingFetcher(Protocol[T]):

@@ -27,25 +27,40 @@ import inspect
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, NoReturn, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar, runtime_checkable
 
-from freshbooks_sdk import stores as _stores
 from freshbooks_sdk._core.oauth import Token, fingerprint
 from freshbooks_sdk._core.transport import check_bearer_token
 from freshbooks_sdk.errors import InvalidRequestError, ReauthorizationRequiredError
-from freshbooks_sdk.stores import StoreUnavailableError, TokenStore, check_key
 
 # Relative imports: their sorted order survives the renaming in the generated twin.
 from ._backend import Lock
 from .oauth import OAuthClient
 
+if TYPE_CHECKING:
+    # The fleet stores load with the first store (a static token never needs them).
+    from freshbooks_sdk.stores import TokenStore
+
+T = TypeVar("T")
 logger = logging.getLogger("freshbooks_sdk")
 
 RefreshCallback = Callable[[Token], object]
 """``on_refresh(token)``: persist the new token (the asyncio source awaits an awaitable result)."""
 
-_view = _stores.blocking_token_store
-_finish = _stores.passthrough
+
+def _view(store: TokenStore | TokenStore) -> TokenStore:
+    """``store`` as this side calls it (see :mod:`freshbooks_sdk.stores`)."""
+    from freshbooks_sdk import stores
+
+    return stores.blocking_token_store(store)
+
+
+def _finish(work: T) -> T:
+    """``work`` run to completion even if its caller is cancelled (the sync side: as it is)."""
+    from freshbooks_sdk import stores
+
+    return stores.passthrough(work)
+
 
 DEFAULT_MARGIN = timedelta(minutes=5)
 UNSAVED_RETRY_FIRST = 1.0
@@ -196,12 +211,14 @@ class TokenSource:
     ) -> None:
         if (store is None) != (key is None):
             raise InvalidRequestError("store and key go together", field="key")
-        if key is not None:
+        if store is not None:
+            from freshbooks_sdk.stores import TokenStore, check_key
+
             check_key(key)
-        if store is not None and not isinstance(store, (TokenStore, TokenStore)):
-            raise InvalidRequestError(
-                "store must implement freshbooks_sdk.stores.TokenStore", field="store"
-            )
+            if not isinstance(store, (TokenStore, TokenStore)):
+                raise InvalidRequestError(
+                    "store must implement freshbooks_sdk.stores.TokenStore", field="store"
+                )
         if not isinstance(token, Token):
             raise InvalidRequestError(
                 "token must be a freshbooks_sdk.auth.Token (use Token.from_dict() to load one)",
@@ -251,6 +268,8 @@ class TokenSource:
         Raises :class:`~freshbooks_sdk.errors.ReauthorizationRequiredError` when the store
         holds no token for ``key`` (the connection was never authorized, or was removed).
         """
+        from freshbooks_sdk.stores import check_key
+
         check_key(key)
         token = _view(store).load(key)
         if token is None:
@@ -390,6 +409,8 @@ class TokenSource:
 
         Runs with this source's lock held (one caller per process reaches the store).
         """
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         lease = store.lock(key)
         unsaved: tuple[Exception, Exception] | None = None
         try:
@@ -485,6 +506,8 @@ class TokenSource:
     def _save_unsaved(self) -> None:
         """Store the unsaved token under the store's lock (compare-and-swap by hand), or raise
         ``StoreUnavailableError`` and back off. A re-connect saved meanwhile wins."""
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         pending, store, key = self._unsaved, self._store, self._key
         if pending is None or store is None or key is None:
             return
@@ -521,6 +544,8 @@ class TokenSource:
 
     def _mark_dead(self, lease: object, key: str, exc: ReauthorizationRequiredError) -> None:
         """Record in the store that FreshBooks refused the stored grant (when it can)."""
+        from freshbooks_sdk.stores import StoreUnavailableError
+
         mark: Any = getattr(lease, "mark_dead", None)
         if not callable(mark):
             return

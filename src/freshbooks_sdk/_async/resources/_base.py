@@ -10,20 +10,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
-from freshbooks_sdk import stores
 from freshbooks_sdk._async._http import AsyncHTTPCore
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._async.poller import DEFAULT_MAX_STORE_RETRIES, AsyncPoller
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
-from freshbooks_sdk._core.polling import (
+from freshbooks_sdk._core.poll_defaults import (
     DEFAULT_INTERVAL,
+    DEFAULT_MAX_STORE_RETRIES,
     DEFAULT_OVERLAP,
     DEFAULT_SAFETY,
-    Start,
-    earliest_http_date,
 )
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk.cursors import (
@@ -35,7 +32,11 @@ from freshbooks_sdk.cursors import (
 )
 
 if TYPE_CHECKING:
+    # The poller and the fleet stores load when a poller is built, not with the client.
+    from freshbooks_sdk import stores
     from freshbooks_sdk._async.client import AsyncFreshBooks
+    from freshbooks_sdk._async.poller import AsyncPoller
+    from freshbooks_sdk._core.polling import Start
 
 # A string bound: evaluating pydantic.BaseModel here would import pydantic.main at import time.
 M = TypeVar("M", bound="pydantic.BaseModel")
@@ -195,6 +196,9 @@ class AsyncPollable(AsyncResource[M]):
             safety=safety,
             store=store,
         )
+        from freshbooks_sdk._async.poller import AsyncPoller  # loaded with the first poller
+        from freshbooks_sdk._core.polling import earliest_http_date
+
         path = self._url()
         includes = self.poll_include
 

@@ -11,22 +11,19 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
-from freshbooks_sdk import stores
 from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
-from freshbooks_sdk._core.polling import (
+from freshbooks_sdk._core.poll_defaults import (
     DEFAULT_INTERVAL,
+    DEFAULT_MAX_STORE_RETRIES,
     DEFAULT_OVERLAP,
     DEFAULT_SAFETY,
-    Start,
-    earliest_http_date,
 )
 from freshbooks_sdk._core.query import SearchValue, accounting_path, build_query
 from freshbooks_sdk._sync._http import HTTPCore
 from freshbooks_sdk._sync.pagination import Paginator
-from freshbooks_sdk._sync.poller import DEFAULT_MAX_STORE_RETRIES, Poller
 from freshbooks_sdk.cursors import (
     DEFAULT_STORE,
     CursorStore,
@@ -36,7 +33,11 @@ from freshbooks_sdk.cursors import (
 )
 
 if TYPE_CHECKING:
+    # The poller and the fleet stores load when a poller is built, not with the client.
+    from freshbooks_sdk import stores
+    from freshbooks_sdk._core.polling import Start
     from freshbooks_sdk._sync.client import FreshBooks
+    from freshbooks_sdk._sync.poller import Poller
 
 # A string bound: evaluating pydantic.BaseModel here would import pydantic.main at import time.
 M = TypeVar("M", bound="pydantic.BaseModel")
@@ -196,6 +197,9 @@ class Pollable(Resource[M]):
             safety=safety,
             store=store,
         )
+        from freshbooks_sdk._core.polling import earliest_http_date
+        from freshbooks_sdk._sync.poller import Poller  # loaded with the first poller
+
         path = self._url()
         includes = self.poll_include
 
