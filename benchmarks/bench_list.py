@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -200,7 +201,8 @@ def run(cfg: Config) -> Section:
         live = [v for v in variants if v.failed is None]
         for _ in range(cfg.reps):
             for v in live:
-                gc.collect()  # untimed: no row pays for the garbage the row before it left
+                if os.environ.get("BENCH_NO_COLLECT") != "1":
+                    gc.collect()  # untimed: no row pays for the garbage the row before it left
                 v.timings.append(timed(v.run))
         for v in variants:
             try:

@@ -451,7 +451,7 @@ def test_unknown_keys_in_a_money_object_are_parsed_by_pydantic() -> None:
         envelope.decode(ExpenseResponse, invalid_utf8)
 
 
-@pytest.mark.parametrize("depth", [5, 31, 33, 150, 199, 200, 260])
+@pytest.mark.parametrize("depth", [1, 3, 4, 5, 150, 199, 200, 260])
 def test_deep_open_values_agree_with_pydantic(depth: int) -> None:
     from freshbooks_sdk.models import ExpenseResponse
 
@@ -460,7 +460,7 @@ def test_deep_open_values_agree_with_pydantic(depth: int) -> None:
     page = _page(presentation={"deep": 0})
     text = json.dumps(page).replace('"deep": 0', f'"deep": {nested}')
     outcomes = {outcome, check(InvoiceListResponse, text.encode())}
-    if depth <= 31:
+    if depth <= 3:
         assert outcomes == {"fast"}
 
 

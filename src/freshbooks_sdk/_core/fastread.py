@@ -82,21 +82,23 @@ class _MoneyWire(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     code: str
 
 
-# pydantic's JSON parser refuses a body nested about 200 levels deep, where msgspec goes on. The
-# structured part of a FreshBooks body is a few levels deep, so an open field (``Any``,
-# ``dict[str, Any]``, ``list[Any]``) nested up to this depth is safe; deeper, it is declined.
-_OPEN_DEPTH = 100
-_CONTAINERS = frozenset({dict, list})
+def _json_value(depth: int) -> Any:
+    """The type of a JSON value nested at most ``depth`` arrays/objects deep, for msgspec.
+
+    An open field (``Any``, ``dict[str, Any]``, ``list[Any]``: the invoice ``presentation``, a
+    line's ``modern_time_entries``) is decoded with it, so its depth is checked in C. pydantic's
+    JSON parser refuses a body nested about 200 levels deep where msgspec goes on: an open value
+    deeper than this small bound is declined (pydantic reads the body). The type grows as
+    2**depth, so the bound stays small; FreshBooks' open values are one or two levels deep.
+    """
+    value: Any = None | bool | int | float | str
+    for _ in range(depth):
+        value = None | bool | int | float | str | list[value] | dict[str, value]
+    return value
 
 
-def _shallow(value: Any, budget: int = _OPEN_DEPTH) -> bool:
-    """Whether the open JSON value ``value`` (a dict or a list) nests at most ``budget`` deep."""
-    if budget <= 0:
-        return False
-    items = value.values() if value.__class__ is dict else value
-    if _CONTAINERS.isdisjoint(map(type, items)):  # flat: the common case, one C-level pass
-        return True
-    return all(_shallow(x, budget - 1) for x in items if x.__class__ in _CONTAINERS)
+_OPEN_DEPTH = 4
+_OPEN = _json_value(_OPEN_DEPTH)
 
 
 class _Declined(Exception):
@@ -309,7 +311,7 @@ def _field(name: str, info: Any) -> _Field:
     wire, convert = _kind(name, annotation, metadata)
     if convert is not None and default is not None:
         raise _Unsupported(f"{name}: a converted field with a default")
-    if nullable and wire is not Any:
+    if nullable and wire is not _OPEN:
         wire = wire | None
     return _Field(name, wire, convert, required, default)
 
@@ -345,7 +347,7 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
     if annotation in (int, str, bool):
         return annotation, None
     if annotation is Any:
-        return Any, ("open", None)
+        return _OPEN, None
     if annotation is _dt.date:
         return _dt.date, None
     if annotation is _types.Money:
@@ -367,10 +369,12 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
             raise _Unsupported(f"{name}: model {annotation.__name__}")
         return annotation, ("model", annotation)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if (origin is dict and args in ((str, Any), (str, dict[str, Any]))) or (
-        origin is list and args == (Any,)
-    ):
-        return annotation, ("open", None)
+    if origin is dict and args == (str, Any):
+        return dict[str, _OPEN], None  # type: ignore[valid-type]  # a runtime type
+    if origin is dict and args == (str, dict[str, Any]):
+        return dict[str, dict[str, _OPEN]], None  # type: ignore[valid-type]  # a runtime type
+    if origin is list and args == (Any,):
+        return list[_OPEN], None  # type: ignore[valid-type]  # a runtime type
     if (origin is dict and args == (str, str)) or (origin is list and args == (str,)):
         return annotation, None
     if origin is list and len(args) == 1:
@@ -459,8 +463,6 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         "currency": _currency,
         "currency_of": _currencies.get,
         "Declined": _Declined,
-        "CONTAINERS": _CONTAINERS,
-        "shallow": _shallow,
         "Money": _types.Money,
         "raw_money": _types._raw_money,
     }
@@ -503,9 +505,6 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
                 "            raise Declined",
                 f"        d[{key}] = Dec(v)",
             ]
-        elif kind == "open":
-            lines[-1] = "    if v.__class__ in CONTAINERS and not shallow(v):"
-            lines.append("        raise Declined")
         elif kind == "call":
             env[f"F{i}"] = helper
             lines.append(f"        d[{key}] = F{i}(v)")
