@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -201,8 +200,7 @@ def run(cfg: Config) -> Section:
         live = [v for v in variants if v.failed is None]
         for _ in range(cfg.reps):
             for v in live:
-                if os.environ.get("BENCH_NO_COLLECT") != "1":
-                    gc.collect()  # untimed: no row pays for the garbage the row before it left
+                gc.collect()  # untimed: no row pays for the garbage the row before it left
                 v.timings.append(timed(v.run))
         for v in variants:
             try:
