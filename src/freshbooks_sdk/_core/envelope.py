@@ -139,7 +139,7 @@ def decode(
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``.
 
     A body that fits the models exactly is read by :mod:`~freshbooks_sdk._core.fastread` (the same
-    result, about twice as fast); any other body, and every error, is pydantic's.
+    result, faster); any other body, and every error, is pydantic's.
     """
     read = _fast_readers.get(model, _no_reader)
     if read is _no_reader:
