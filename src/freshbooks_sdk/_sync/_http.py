@@ -163,8 +163,8 @@ class HTTPCore:
         self._owns_http = http_client is None  # closed by this object (copies never close it)
         self._http = http_client or httpx.Client(timeout=self._timeout, trust_env=True)
         # A blocking client built here is bounded at the socket as well (see _netdeadline): its
-        # pools are wrapped once, each attempt then only sets its deadline. The sync client
-        # cancels an attempt instead, and a client passed in is never modified.
+        # pools are wrapped once, each attempt then only sets its deadline. On an event loop an
+        # attempt is cancelled instead, and a client passed in is never modified.
         self._socket_deadline: Callable[[float], AbstractContextManager[None]] | None = None
         if http_client is None and isinstance(self._http, httpx.Client):
             from freshbooks_sdk._netdeadline import AttemptDeadline, install_deadline_backend
