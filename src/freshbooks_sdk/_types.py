@@ -144,7 +144,7 @@ Decimal('13')
 b'"1.50"'
 """
 
-CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CurrencyCode = Annotated[str, StringConstraints(pattern=_CURRENCY_TEXT)]
 """An ISO 4217 currency code: three uppercase letters (``"USD"``, ``"CAD"``).
 
 >>> from pydantic import TypeAdapter

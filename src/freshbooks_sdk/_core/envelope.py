@@ -125,10 +125,6 @@ def _unencodable_field(node: Any, path: str = "") -> str | None:
 _fast_readers: dict[type[Any], Callable[[bytes], Any] | None] = {}
 
 
-def _no_reader(content: bytes) -> Any:  # the "not looked up yet" marker of _fast_readers
-    raise AssertionError("never called")
-
-
 def decode(
     model: type[E],
     content: bytes,
@@ -141,8 +137,9 @@ def decode(
     A body that fits the models exactly is read by :mod:`~freshbooks_sdk._core.fastread` (the same
     result, faster); any other body, and every error, is pydantic's.
     """
-    read = _fast_readers.get(model, _no_reader)
-    if read is _no_reader:
+    try:
+        read = _fast_readers[model]
+    except KeyError:
         from freshbooks_sdk._core.fastread import reader_for  # msgspec and the models: first use
 
         read = _fast_readers[model] = reader_for(model)

@@ -295,10 +295,8 @@ def _field(name: str, info: Any) -> _Field:
     annotation = info.annotation
     metadata = list(info.metadata)
     nullable = False
-    origin = typing.get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not _NONE]
-        nullable = len(args) < len(typing.get_args(annotation))
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        args, nullable = _without_none(annotation)
         if set(args) == {str, int} and not metadata:
             # A JSON string or integer, each read as itself by pydantic's smart union (msgspec
             # refuses a float or a bool here, which pydantic would coerce: declined).
@@ -317,6 +315,13 @@ def _field(name: str, info: Any) -> _Field:
     if nullable and wire is not _OPEN:
         wire = wire | None
     return _Field(name, wire, convert, required, default)
+
+
+def _without_none(union: Any) -> tuple[list[Any], bool]:
+    """The members of ``union`` other than ``None``, and whether ``None`` was one of them."""
+    members = typing.get_args(union)
+    kept = [a for a in members if a is not _NONE]
+    return kept, len(kept) < len(members)
 
 
 def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[str, Any] | None]:
@@ -383,8 +388,7 @@ def _kind(name: str, annotation: Any, metadata: list[Any]) -> tuple[Any, tuple[s
     if origin is list and len(args) == 1:
         item, nullable = args[0], False
         if typing.get_origin(item) in (Union, types.UnionType):
-            members = [a for a in typing.get_args(item) if a is not _NONE]
-            nullable = len(members) < len(typing.get_args(item))
+            members, nullable = _without_none(item)
             item = members[0] if len(members) == 1 else None
         if isinstance(item, type) and issubclass(item, pydantic.BaseModel):
             if _plan(item) is None:
@@ -445,6 +449,12 @@ def _wire(wire: Any, absent: frozenset[str]) -> Any:
     return wire
 
 
+# The decimal text check of the builders (see _NUMBER_CHARS), on the local named ``text``.
+_DECIMAL_CHECK = """\
+        if {text}.strip(NUM) and decimal_match({text}) is None:
+            raise Declined"""
+
+
 def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Callable[[Any], Any]:
     """Compile the function that turns one struct of ``plan``'s model into the model instance."""
     import pydantic
@@ -497,17 +507,12 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         if kind == "money":
             lines += [
                 "        a = v.amount",
-                "        if a.strip(NUM) and decimal_match(a) is None:",
-                "            raise Declined",
+                *_DECIMAL_CHECK.format(text="a").splitlines(),
                 "        c = v.code",
                 f"        d[{key}] = raw_money(Money, Dec(a), currency_of(c) or currency(c))",
             ]
         elif kind == "decimal":
-            lines += [
-                "        if v.strip(NUM) and decimal_match(v) is None:",
-                "            raise Declined",
-                f"        d[{key}] = Dec(v)",
-            ]
+            lines += [*_DECIMAL_CHECK.format(text="v").splitlines(), f"        d[{key}] = Dec(v)"]
         elif kind == "call":
             env[f"F{i}"] = helper
             lines.append(f"        d[{key}] = F{i}(v)")
