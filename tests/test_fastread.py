@@ -80,6 +80,37 @@ def same(a: Any, b: Any, path: str = "$") -> None:
         assert a == b and repr(a) == repr(b), f"{path}: {a!r} vs {b!r}"
 
 
+def listing_key(model: type[BaseModel]) -> str | None:
+    """The items key of a list envelope ``response.result.<key>``, else ``None``."""
+    try:
+        result = model.model_fields["response"].annotation.model_fields["result"].annotation  # type: ignore[union-attr]  # probed
+    except (KeyError, AttributeError):
+        return None
+    names = getattr(result, "model_fields", {})
+    return next((n for n in names if fastread._item_model(model, n) is not None), None)
+
+
+def check_listing(model: type[BaseModel], body: bytes, reference: BaseModel | None) -> None:
+    """The listing reader (items made one at a time) agrees with the whole-body reading:
+    it declines exactly when the fast reader does, and its items are the very same."""
+    key = listing_key(model)
+    if key is None:
+        return
+    read = fastread.listing_reader_for(model, key)
+    assert read is not None, f"{model.__name__} has no listing reader"
+    listed = read(body)
+    if reference is None or reader_for(model)(body) is None:  # type: ignore[misc]  # checked above
+        assert listed is None, (
+            f"the listing reader took a body the fast reader declines: {body[:300]!r}"
+        )
+        return
+    assert listed is not None
+    result = reference.response.result  # type: ignore[attr-defined]  # a list envelope
+    same([listed.make(item) for item in listed.items], getattr(result, key) or [])
+    for name in ("page", "pages", "per_page", "total"):
+        assert getattr(listed.result, name) == getattr(result, name), name
+
+
 def check(model: type[BaseModel], body: bytes) -> str:
     """Compare the fast reader with pydantic on one body: "fast", "declined" or "refused"."""
     read = reader_for(model)
@@ -89,7 +120,9 @@ def check(model: type[BaseModel], body: bytes) -> str:
         reference = model.model_validate_json(body)
     except (ValidationError, ArithmeticError, RecursionError):
         assert fast is None, f"the fast reader accepted a body pydantic refuses: {body[:300]!r}"
+        check_listing(model, body, None)
         return "refused"
+    check_listing(model, body, reference)
     if fast is None:
         return "declined"
     same(fast, reference)
@@ -143,8 +176,24 @@ def test_every_body_the_sandbox_serves_is_read_fast(monkeypatch: pytest.MonkeyPa
 
         return recorded
 
+    real_listing = fastread.listing_reader_for
+
+    def listing_spy(model: type[BaseModel], key: str) -> Any:
+        read = real_listing(model, key)
+        assert read is not None, f"{model.__name__} has no listing reader"
+
+        def recorded(content: bytes) -> Any:
+            listed = read(content)
+            items = None if listed is None else [listed.make(item) for item in listed.items]
+            seen.append((model, content, items))
+            return listed
+
+        return recorded
+
     monkeypatch.setattr(fastread, "reader_for", spy)
-    monkeypatch.setattr(envelope, "_fast_readers", {})  # looked up again, through the spy
+    monkeypatch.setattr(fastread, "listing_reader_for", listing_spy)
+    monkeypatch.setattr(envelope, "_fast_readers", {})  # looked up again, through the spies
+    monkeypatch.setattr(envelope, "_listing_readers", {})
     sb = Sandbox()
     with sb.client() as fb:
         client = fb.clients.create(organization="Melmac Dinnerware", email="alf@example.com")
@@ -160,9 +209,15 @@ def test_every_body_the_sandbox_serves_is_read_fast(monkeypatch: pytest.MonkeyPa
         list(fb.invoices.list(include_lines=True))
         list(fb.expenses.list())
     assert len(seen) >= 6
+    assert sum(isinstance(result, list) for _, _, result in seen) >= 4  # listings, item by item
     for model, content, result in seen:
         assert result is not None, f"{model.__name__} declined a sandbox body: {content[:400]!r}"
-        same(result, model.model_validate_json(content))
+        reference = model.model_validate_json(content)
+        if isinstance(result, list):  # a listing's items, made one at a time
+            key = listing_key(model)
+            assert key is not None
+            reference = getattr(reference.response.result, key)  # type: ignore[attr-defined]  # a list envelope
+        same(result, reference)
 
 
 # --- tricky values ----------------------------------------------------------------------------

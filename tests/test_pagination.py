@@ -5,23 +5,38 @@ from __future__ import annotations
 import pytest
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
-from freshbooks_sdk._core.pages import Page, PageInfo
+from freshbooks_sdk._core.pages import Page, PageInfo, Pending
 from freshbooks_sdk._sync.pagination import Paginator
 from freshbooks_sdk.errors import InvalidRequestError
 
 
 class Source:
-    """``total`` items served ``per_page`` at a time; ``lie_pages`` overrides the reported pages."""
+    """``total`` items served ``per_page`` at a time; ``lie_pages`` overrides the reported pages.
+
+    ``pending``: pages come as :class:`Pending` (items made as they are taken, each recorded in
+    ``made``), as the fast reader serves them.
+    """
 
     def __init__(
-        self, total: int, lie_pages: int | None = None, empty_from: int | None = None
+        self,
+        total: int,
+        lie_pages: int | None = None,
+        empty_from: int | None = None,
+        *,
+        pending: bool = False,
     ) -> None:
         self.total = total
         self.lie_pages = lie_pages
         self.empty_from = empty_from
+        self.pending = pending
         self.calls: list[tuple[int, int]] = []
+        self.made: list[int] = []
 
-    def page(self, number: int, per_page: int) -> Page[int]:
+    def make(self, wire: int) -> int:
+        self.made.append(wire)
+        return wire
+
+    def page(self, number: int, per_page: int) -> Page[int] | Pending[int]:
         self.calls.append((number, per_page))
         pages = -(-self.total // per_page) if self.total else 0
         start = (number - 1) * per_page
@@ -29,10 +44,10 @@ class Source:
         if self.empty_from is not None and number >= self.empty_from:
             items = []
         reported = pages if self.lie_pages is None else self.lie_pages
-        return Page(
-            items=items,
-            info=PageInfo(page=number, pages=reported, per_page=per_page, total=self.total),
-        )
+        info = PageInfo(page=number, pages=reported, per_page=per_page, total=self.total)
+        if self.pending:
+            return Pending(wire=items, make=self.make, info=info)
+        return Page(items=items, info=info)
 
 
 def sync_paginator(src: Source, **kw: object) -> Paginator[int]:
@@ -40,7 +55,7 @@ def sync_paginator(src: Source, **kw: object) -> Paginator[int]:
 
 
 def async_paginator(src: Source, **kw: object) -> AsyncPaginator[int]:
-    async def fetch(number: int, per_page: int) -> Page[int]:
+    async def fetch(number: int, per_page: int) -> Page[int] | Pending[int]:
         return src.page(number, per_page)
 
     return AsyncPaginator(fetch, **kw)  # type: ignore[arg-type]  # test kwargs
@@ -61,10 +76,12 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("pending", [False, True], ids=["page", "pending"])
 @pytest.mark.parametrize(
     ("total", "per_page", "max_items", "lie", "empty_from", "count", "calls"), CASES
 )
 def test_sync_boundaries(
+    pending: bool,
     total: int,
     per_page: int,
     max_items: int | None,
@@ -73,18 +90,25 @@ def test_sync_boundaries(
     count: int,
     calls: int,
 ) -> None:
-    src = Source(total, lie, empty_from)
+    src = Source(total, lie, empty_from, pending=pending)
     items = list(sync_paginator(src, per_page=per_page, max_items=max_items))
     assert len(items) == count
     assert items == list(range(count))
     assert len(src.calls) == calls
     assert all(pp == per_page for _, pp in src.calls)
+    assert src.made == (items if pending else [])  # made once each, none past max_items
+    again = Source(total, lie, empty_from, pending=pending)
+    pages = list(sync_paginator(again, per_page=per_page, max_items=max_items).iter_pages())
+    assert [i for p in pages for i in p.items] == list(range(count))
+    assert all(type(p) is Page and type(p.items) is list for p in pages)
 
 
+@pytest.mark.parametrize("pending", [False, True], ids=["page", "pending"])
 @pytest.mark.parametrize(
     ("total", "per_page", "max_items", "lie", "empty_from", "count", "calls"), CASES
 )
 async def test_async_boundaries(
+    pending: bool,
     total: int,
     per_page: int,
     max_items: int | None,
@@ -93,10 +117,16 @@ async def test_async_boundaries(
     count: int,
     calls: int,
 ) -> None:
-    src = Source(total, lie, empty_from)
+    src = Source(total, lie, empty_from, pending=pending)
     items = [i async for i in async_paginator(src, per_page=per_page, max_items=max_items)]
     assert items == list(range(count))
     assert len(src.calls) == calls
+    assert src.made == (items if pending else [])
+    pager = async_paginator(Source(total, lie, empty_from, pending=pending), per_page=per_page)
+    first = await pager.first_page()
+    assert (
+        type(first) is Page and first.items == list(range(min(per_page, count)))[: len(first.items)]
+    )
 
 
 def test_lazy_nothing_fetched_until_iteration() -> None:
@@ -117,10 +147,25 @@ def test_pages_exposed() -> None:
     assert infos == [(1, 3, 250, 100), (2, 3, 250, 100), (3, 3, 250, 50)]
 
 
-def test_where_filter_counts_toward_max_items() -> None:
-    src = Source(300)
+@pytest.mark.parametrize("pending", [False, True], ids=["page", "pending"])
+def test_where_filter_counts_toward_max_items(pending: bool) -> None:
+    src = Source(300, pending=pending)
     items = list(Paginator(src.page, max_items=5, where=lambda i: i % 50 == 0))
     assert items == [0, 50, 100, 150, 200]
+    assert src.made == (list(range(201)) if pending else [])  # none made past the last kept
+
+
+def test_pending_items_are_made_one_at_a_time() -> None:
+    src = Source(250, pending=True)
+    walked = []
+    for item in sync_paginator(src):
+        walked.append(item)
+        assert src.made == walked  # the next item is not made before this one is handed out
+    assert walked == list(range(250))
+    # iter_pages and first_page make whole pages
+    src = Source(250, pending=True)
+    first = sync_paginator(src).first_page()
+    assert first.items == list(range(100)) and src.made == list(range(100))
 
 
 @pytest.mark.parametrize("bad", [0, 101, -1, "10", True])

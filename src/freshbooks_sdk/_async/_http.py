@@ -30,7 +30,7 @@ import httpx
 from freshbooks_sdk._async._backend import SleepFn, default_sleep, within
 from freshbooks_sdk._async._bounded import DeadlinePassed as _DeadlinePassed
 from freshbooks_sdk._async._bounded import read_bounded, send_streamed
-from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
+from freshbooks_sdk._core.envelope import RequestSpec, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.options import RequestOptions
 from freshbooks_sdk._core.redact import redact_request, redact_response
@@ -529,7 +529,7 @@ class AsyncHTTPCore:
         """The clock deadlines run on (the injected clock's seconds, else monotonic)."""
         return self._seconds()
 
-    async def call(self, spec: RequestSpec, unwrap: Unwrap[Any, R]) -> R:
+    async def call(self, spec: RequestSpec, unwrap: Callable[[bytes, int, Any], R]) -> R:
         """Send ``spec`` and unwrap the body into the typed result."""
         response = await self.send(spec)
         return unwrap(response.content, response.status_code, response)

@@ -20,15 +20,20 @@ from freshbooks_sdk._core.pages import (
     Page,
     PageInfo,
     PageWalk,
+    Pending,
     check_listing_page,
     check_max_items,
     check_page,
     check_per_page,
+    each,
+    item_count,
+    whole,
 )
 
 T = TypeVar("T")
 
-FetchPage = Callable[[int, int], Awaitable[Page[T]]]
+# A page, or a page whose items are made as they are handed out (the same items; see Pending).
+FetchPage = Callable[[int, int], Awaitable[Page[T] | Pending[T]]]
 
 
 class AsyncPaginator(Generic[T]):
@@ -61,13 +66,13 @@ class AsyncPaginator(Generic[T]):
 
     async def first_page(self) -> Page[T]:
         """Fetch only the first page (with the client-side filter applied to its items)."""
-        page = await self._get(self.start_page)
+        page = whole(await self._get(self.start_page))
         check_listing_page(
             page.info, len(page.items), requested=self.start_page, per_page=self.per_page
         )
         return self._filtered(page)
 
-    async def _get(self, number: int) -> Page[T]:
+    async def _get(self, number: int) -> Page[T] | Pending[T]:
         page = await self._fetch(number, self.per_page)
         self.pages_fetched += 1
         self.last_page_info = page.info
@@ -79,6 +84,16 @@ class AsyncPaginator(Generic[T]):
         where = self._where
         return Page(items=[item for item in page.items if where(item)], info=page.info)
 
+    async def _walk(self) -> AsyncIterator[Page[T] | Pending[T]]:
+        """The pages as fetched (unfiltered), each checked by the walk's rules."""
+        walk = PageWalk(per_page=self.per_page)
+        number: int | None = self.start_page
+        while number is not None:
+            fetched = await self._get(number)
+            number = walk.next_after(number, fetched.info, item_count(fetched))
+            yield fetched
+            del fetched  # one page alive at a time: dropped before the next one is fetched
+
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         """Yield pages (client-side filter applied), stopping at ``max_items`` if set.
 
@@ -89,31 +104,36 @@ class AsyncPaginator(Generic[T]):
         :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
-        walk = PageWalk(per_page=self.per_page)
-        number: int | None = self.start_page
-        while number is not None:
-            raw = await self._get(number)
-            following = walk.next_after(number, raw.info, len(raw.items))
-            page = self._filtered(raw)
-            del raw
+        async for fetched in self._walk():
+            page = self._filtered(whole(fetched))
+            del fetched
             if remaining is not None:
                 if len(page.items) >= remaining:
                     yield Page(items=page.items[:remaining], info=page.info)
                     return
                 remaining -= len(page.items)
             yield page
-            number = following
             del page  # one page alive at a time: dropped before the next one is fetched
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iter_items()
 
     async def _iter_items(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            items = page.items
-            del page
+        # Items are made as they are handed out when the page allows it (Pending): one item
+        # alive at a time instead of a page of them, which spares the cyclic collector.
+        remaining = self.max_items
+        where = self._where
+        async for fetched in self._walk():
+            items = each(fetched)
+            del fetched
             for item in items:
+                if where is not None and not where(item):
+                    continue
                 yield item
+                if remaining is not None:
+                    remaining -= 1
+                    if remaining == 0:
+                        return
             del items  # dropped before the next page is fetched (one page alive at a time)
 
     async def to_list(self) -> list[T]:

@@ -27,7 +27,7 @@ from freshbooks_sdk._core import inputs
 from freshbooks_sdk._core.envelope import E, Unwrap
 from freshbooks_sdk._core.fbtime import format_iso_z
 from freshbooks_sdk._core.money_input import decimal_text, to_decimal
-from freshbooks_sdk._core.pages import Page, PageInfo
+from freshbooks_sdk._core.pages import Page, page_info
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk.errors import InvalidRequestError
 
@@ -97,13 +97,7 @@ def meta_listing(envelope: type[E] | str, key: str) -> Unwrap[E, Page[Any]]:
     def extract(env: E) -> Page[Any]:
         items = getattr(env, key) or []
         meta = getattr(env, "meta")  # noqa: B009 - the generated envelopes all carry meta
-        info = PageInfo(
-            page=int(meta.page or 1),
-            pages=int(meta.pages or 0),
-            per_page=int(meta.per_page or len(items)),
-            total=int(meta.total or 0),
-        )
-        return Page(items=list(items), info=info)
+        return Page(items=list(items), info=page_info(meta, len(items)))
 
     return Unwrap(envelope, extract)
 

@@ -23,7 +23,7 @@ from freshbooks_sdk._core.errparse import (
     parse_error_body,
     parse_error_payload,
 )
-from freshbooks_sdk._core.pages import Page, PageInfo
+from freshbooks_sdk._core.pages import Page, Pending, page_info
 from freshbooks_sdk._core.query import QueryParams
 from freshbooks_sdk.errors import (
     APIStatusError,
@@ -249,21 +249,47 @@ def single(envelope: type[E] | str, key: str) -> Unwrap[E, Any]:
     return Unwrap(envelope, extract)
 
 
-def listing(envelope: type[E] | str, key: str) -> Unwrap[E, Page[Any]]:
+@attrs.frozen
+class ListingUnwrap(Unwrap[E, Page[Any]]):
+    """:class:`Unwrap` of a list page whose items sit at ``response.result.<key>``.
+
+    Called, it answers a :class:`Page`; :meth:`lazily` answers the same page as a
+    :class:`~freshbooks_sdk._core.pages.Pending` when the fast reader takes the body (items made
+    as a paginator hands them out, the same instances), else the :class:`Page`.
+    """
+
+    key: str = ""
+
+    def lazily(
+        self, content: bytes, status_code: int = 200, response: Any = None
+    ) -> Page[Any] | Pending[Any]:
+        """This page with its items made one at a time when the fast reader takes the body."""
+        model = self.model()
+        try:
+            read = _listing_readers[model, self.key]
+        except KeyError:
+            from freshbooks_sdk._core.fastread import listing_reader_for  # as decode() does
+
+            read = _listing_readers[model, self.key] = listing_reader_for(model, self.key)
+        listed = None if read is None else read(content)
+        if listed is None:  # declined: the whole body is read, and any error is raised, now
+            return self(content, status_code, response)
+        items = listed.items
+        return Pending(wire=items, make=listed.make, info=page_info(listed.result, len(items)))
+
+
+_listing_readers: dict[tuple[type[Any], str], Callable[[bytes], Any] | None] = {}
+
+
+def listing(envelope: type[E] | str, key: str) -> ListingUnwrap[E]:
     """Unwrap a list page: items under ``key`` and ``page/pages/per_page/total`` beside them."""
 
     def extract(env: E) -> Page[Any]:
         result = env.response.result  # type: ignore[attr-defined]  # generated envelope shape
         items = getattr(result, key) or []
-        info = PageInfo(
-            page=int(result.page or 1),
-            pages=int(result.pages or 0),
-            per_page=int(result.per_page or len(items)),
-            total=int(result.total or 0),
-        )
-        return Page(items=list(items), info=info)
+        return Page(items=list(items), info=page_info(result, len(items)))
 
-    return Unwrap(envelope, extract)
+    return ListingUnwrap(envelope, extract, key)
 
 
 def raise_for_status(

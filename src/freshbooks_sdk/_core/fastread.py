@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import itertools
 import re
 import threading
@@ -55,7 +56,7 @@ import msgspec
 
 from freshbooks_sdk import _types
 
-__all__ = ["reader_for"]
+__all__ = ["Listing", "listing_reader_for", "reader_for"]
 
 Reader = Callable[[bytes], Any]
 
@@ -159,8 +160,9 @@ _MAX_LEARNED = 24  # names learned one by one before every optional field is all
 _MISSING = re.compile(r"Object missing required field `([^`]+)`")
 
 _plans: dict[type[Any], _Plan | None] = {}
-_variants: dict[tuple[type[Any], frozenset[str]], tuple[Any, Callable[[Any], Any]]] = {}
-_readers: dict[type[Any], Reader | None] = {}
+_variants: dict[tuple[type[Any], frozenset[str]], tuple[Any, _Steps]] = {}
+_readers: dict[type[Any], _Reader | None] = {}
+_listings: dict[tuple[type[Any], str], ListingReader | None] = {}
 _lock = threading.RLock()
 _counter = itertools.count()
 
@@ -169,6 +171,11 @@ def reader_for(model: type[Any]) -> Reader | None:
     """A function reading a JSON body into ``model`` exactly as ``model.model_validate_json`` would,
     or returning ``None`` to decline (then pydantic must read it); ``None`` itself when the model
     has a field kind this reader cannot build exactly. Built once per model, on first use."""
+    reader = _reader(model)
+    return None if reader is None else reader.read
+
+
+def _reader(model: type[Any]) -> _Reader | None:
     try:
         return _readers[model]
     except KeyError:
@@ -176,10 +183,86 @@ def reader_for(model: type[Any]) -> Reader | None:
     with _lock:
         if model not in _readers:
             try:
-                _readers[model] = None if _plan(model) is None else _Reader(model).read
+                _readers[model] = None if _plan(model) is None else _Reader(model)
             except Exception:  # a model shape not foreseen here: pydantic reads it, as always
                 _readers[model] = None
         return _readers[model]
+
+
+def _built(struct: Any, steps: _Steps, absent: frozenset[str]) -> Any:
+    return steps.build(struct)
+
+
+class Listing(typing.NamedTuple):
+    """A list page read and checked whole, its items not made yet (see :func:`listing_reader_for`).
+
+    ``result`` holds ``page``, ``pages``, ``per_page`` and ``total`` as attributes; ``make`` turns
+    one of ``items`` into its model instance, exactly as the whole body's reading would have, and
+    cannot fail: everything that can decline was checked when the page was read.
+    """
+
+    result: Any
+    items: list[Any]
+    make: Callable[[Any], Any]
+
+
+ListingReader = Callable[[bytes], "Listing | None"]
+
+
+def listing_reader_for(model: type[Any], key: str) -> ListingReader | None:
+    """A function reading a list envelope ``{"response": {"result": {key: [...], "page", ...}}}``
+    of ``model`` into a :class:`Listing`, or returning ``None`` to decline (``model`` must then be
+    read whole); ``None`` itself when ``model`` is not such an envelope this module reads.
+
+    The whole body is decoded and checked when it is read, so it declines then or never; its
+    items are made when asked for. A paginator handing out the items one at a time thus keeps
+    one made item alive instead of a page of them, which spares CPython's cyclic collector most
+    of its work (the objects of an item are freed before the collector ever sees them).
+
+    >>> from freshbooks_sdk.models import ClientListResponse
+    >>> read = listing_reader_for(ClientListResponse, "clients")
+    >>> listing = read(b'''{"response": {"result": {"clients": [{"id": 7, "organization": "Melmac",
+    ...     "updated": "2021-04-16 10:31:58", "vis_state": 0}], "page": 1, "pages": 1,
+    ...     "per_page": 100, "total": 1}}}''')
+    >>> [listing.make(item).updated.isoformat() for item in listing.items], listing.result.total
+    (['2021-04-16T14:31:58+00:00'], 1)
+    """
+    try:
+        return _listings[(model, key)]
+    except KeyError:
+        pass
+    with _lock:
+        if (model, key) not in _listings:
+            reader, item = _reader(model), _item_model(model, key)
+            _listings[(model, key)] = (
+                None
+                if reader is None or item is None
+                else functools.partial(reader.run, finish=functools.partial(_listing, key, item))
+            )
+        return _listings[(model, key)]
+
+
+def _item_model(model: type[Any], key: str) -> type[Any] | None:
+    """The item model of ``model.response.result.<key>: list[Item]``, when that is its shape."""
+    path = (("response", "model"), ("result", "model"), (key, "models"))
+    for name, kind in path:
+        plan = _plans.get(model)
+        field = next((f for f in plan.fields if f.name == name), None) if plan else None
+        if field is None or field.convert is None or field.convert[0] != kind:
+            return None
+        model = field.convert[1]
+    return model
+
+
+def _listing(key: str, item: type[Any], struct: Any, steps: _Steps, absent: frozenset[str]) -> Any:
+    steps.check(struct)  # the whole page: everything that can decline does so now
+    response = struct.response
+    if getattr(response, "errors", None):  # an error beside the result: not a page
+        return None
+    result = response.result
+    if result is None:
+        return None
+    return Listing(result, getattr(result, key) or [], _variant(item, absent)[1].make)
 
 
 class _Reader:
@@ -190,14 +273,18 @@ class _Reader:
         self.absent: frozenset[str] = frozenset()
         self.steps = self._steps(self.absent)
 
-    def _steps(self, absent: frozenset[str]) -> tuple[Reader, Callable[[Any], Any]]:
-        struct, build = _variant(self.model, absent)
-        return msgspec.json.Decoder(struct).decode, build
+    def _steps(self, absent: frozenset[str]) -> tuple[Reader, _Steps, frozenset[str]]:
+        struct, steps = _variant(self.model, absent)
+        return msgspec.json.Decoder(struct).decode, steps, absent
 
     def read(self, content: bytes) -> Any:
-        decode, build = self.steps  # one read: another thread may switch the variant meanwhile
+        return self.run(content, _built)
+
+    def run(self, content: bytes, finish: Callable[[Any, _Steps, frozenset[str]], Any]) -> Any:
+        """``finish(struct, steps, variant)`` of the decoded body, or ``None`` (declined)."""
+        decode, steps, absent = self.steps  # one read: another thread may switch the variant
         try:
-            return build(decode(content))
+            return finish(decode(content), steps, absent)
         except msgspec.ValidationError as exc:
             # An optional field left out: this endpoint leaves it out, so the variant that lets
             # it be absent is used from now on (a required one missing is pydantic's error).
@@ -211,7 +298,7 @@ class _Reader:
                     learned = self.absent | {found[1]}
                     self.absent = ALL if len(learned) > _MAX_LEARNED else learned
                     self.steps = self._steps(self.absent)
-            return self.read(content)
+            return self.run(content, finish)
         except Exception:
             return None  # declined: pydantic reads the body and has the last word
 
@@ -407,7 +494,7 @@ def _takes_info(func: Callable[..., Any]) -> bool:
         return True
 
 
-def _variant(model: type[Any], absent: frozenset[str]) -> tuple[Any, Callable[[Any], Any]]:
+def _variant(model: type[Any], absent: frozenset[str]) -> tuple[Any, _Steps]:
     """The msgspec struct and the builder of ``model`` for one variant (made once, cached)."""
     key = (model, absent)
     if key not in _variants:
@@ -455,8 +542,22 @@ _DECIMAL_CHECK = """\
             raise Declined"""
 
 
-def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Callable[[Any], Any]:
-    """Compile the function that turns one struct of ``plan``'s model into the model instance."""
+class _Steps(typing.NamedTuple):
+    """The compiled functions of one model variant (see :func:`_builder`)."""
+
+    build: Callable[[Any], Any]  # struct -> model instance, or _Declined (check, then make)
+    check: Callable[[Any], Any]  # converts the struct's values in place, or _Declined
+    make: Callable[[Any], Any]  # checked struct -> model instance (cannot decline)
+
+
+def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> _Steps:
+    """Compile the functions that turn one struct of ``plan``'s model into the model instance.
+
+    ``check`` does everything that can decline (the patterns, the enum members, the timestamps)
+    and leaves the converted values in the struct; ``make`` then builds the instance and cannot
+    fail. A listing is checked whole when its page arrives and its items made one at a time as
+    they are handed out; ``build`` is the two at once.
+    """
     import pydantic
 
     slots = vars(pydantic.BaseModel)  # the instance slots pydantic-core fills, set directly
@@ -479,56 +580,83 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         "Money": _types.Money,
         "raw_money": _types._raw_money,
     }
+    check = ["def check(s):"]
+    for i, field in enumerate(plan.fields):
+        if field.convert is None:
+            continue
+        kind, helper = field.convert
+        name = field.name
+        guard = "v is not None and v is not UNSET" if field in lacking else "v is not None"
+        check += [f"    v = s.{name}", f"    if {guard}:"]
+        if kind == "money":
+            check += [
+                "        a = v.amount",
+                *_DECIMAL_CHECK.format(text="a").splitlines(),
+                "        c = v.code",
+                f"        s.{name} = raw_money(Money, Dec(a), currency_of(c) or currency(c))",
+            ]
+        elif kind == "decimal":
+            check += [*_DECIMAL_CHECK.format(text="v").splitlines(), f"        s.{name} = Dec(v)"]
+        elif kind == "call":
+            env[f"F{i}"] = helper
+            check.append(f"        s.{name} = F{i}(v)")
+        elif kind == "enum":
+            env[f"E{i}"] = helper
+            env[f"M{i}"] = dict(helper._value2member_map_)
+            check += [f"        e = M{i}.get(v)", f"        s.{name} = E{i}(v) if e is None else e"]
+        else:
+            env[f"C{i}"] = _variant(helper, absent)[1].check
+            check.append(
+                {
+                    "model": "        C{i}(v)",
+                    "models": "        for x in v:\n            C{i}(x)",
+                    "models_or_none": (
+                        "        for x in v:\n            if x is not None:\n                C{i}(x)"
+                    ),
+                }[kind].format(i=i)
+            )
+    check.append("    return s")
     # The fields-set is built from the names in field order, the order pydantic-core adds the
     # keys it finds: the same set, the same size and iteration order (repr, pickle bytes).
-    lines = ["def build(s):", "    d = asdict(s)"]
+    make = ["def make(s):", "    d = asdict(s)"]
     if lacking:
-        lines.append("    absent = None")
+        make.append("    absent = None")
     for i, field in enumerate(plan.fields):
         if field in lacking:
             env[f"D{i}"] = field.default
-            lines += [
+            make += [
                 f"    if d[{field.name!r}] is UNSET:",
                 f"        d[{field.name!r}] = D{i}",
                 f"        absent = (absent or ()) + ({field.name!r},)",
             ]
     if lacking:
-        lines += [
-            "    fs = set(NAMES) if absent is None else set([n for n in NAMES if n not in absent])",
-        ]
+        names = env["NAMES"]
+
+        @functools.lru_cache(maxsize=256)
+        def present(absent: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(n for n in names if n not in absent)
+
+        env["present"] = present
+        make.append("    fs = set(NAMES) if absent is None else set(present(absent))")
     else:
-        lines.append("    fs = set(NAMES)")
+        make.append("    fs = set(NAMES)")
     for i, field in enumerate(plan.fields):
-        if field.convert is None:
+        if field.convert is None or field.convert[0] not in ("model", "models", "models_or_none"):
             continue
         kind, helper = field.convert
         key = repr(field.name)
-        lines += [f"    v = d[{key}]", "    if v is not None:"]
-        if kind == "money":
-            lines += [
-                "        a = v.amount",
-                *_DECIMAL_CHECK.format(text="a").splitlines(),
-                "        c = v.code",
-                f"        d[{key}] = raw_money(Money, Dec(a), currency_of(c) or currency(c))",
-            ]
-        elif kind == "decimal":
-            lines += [*_DECIMAL_CHECK.format(text="v").splitlines(), f"        d[{key}] = Dec(v)"]
-        elif kind == "call":
-            env[f"F{i}"] = helper
-            lines.append(f"        d[{key}] = F{i}(v)")
-        elif kind == "enum":
-            env[f"E{i}"] = helper
-            env[f"M{i}"] = dict(helper._value2member_map_)
-            lines += [f"        e = M{i}.get(v)", f"        d[{key}] = E{i}(v) if e is None else e"]
-        else:
-            env[f"B{i}"] = _variant(helper, absent)[1]
-            each = {
-                "model": "B{i}(v)",
-                "models": "[B{i}(x) for x in v]",
-                "models_or_none": "[None if x is None else B{i}(x) for x in v]",
-            }[kind]
-            lines.append(f"        d[{key}] = " + each.format(i=i))
-    lines += [
+        env[f"B{i}"] = _variant(helper, absent)[1].make
+        each = {
+            "model": "B{i}(v)",
+            "models": "[B{i}(x) for x in v]",
+            "models_or_none": "[None if x is None else B{i}(x) for x in v]",
+        }[kind]
+        make += [
+            f"    v = d[{key}]",
+            "    if v is not None:",
+            f"        d[{key}] = " + each.format(i=i),
+        ]
+    make += [
         "    o = new(Model)",
         "    set_dict(o, d)",
         "    set_fields_set(o, fs)",
@@ -536,9 +664,9 @@ def _builder(plan: _Plan, lacking: list[_Field], absent: frozenset[str]) -> Call
         "    set_private(o, None)",
         "    return o",
     ]
+    lines = [*check, "", *make, "", "def build(s):", "    return make(check(s))"]
     source = "\n".join(lines) + "\n"
     filename = f"<freshbooks_sdk fastread {plan.model.__name__} #{next(_counter)}>"
     exec(compile(source, filename, "exec"), env)
-    build: Callable[[Any], Any] = env["build"]
-    build.__doc__ = source  # help(): what the reader does for this model
-    return build
+    env["build"].__doc__ = source  # help(): what the reader does for this model
+    return _Steps(env["build"], env["check"], env["make"])

@@ -17,6 +17,9 @@ defined in the public :mod:`freshbooks_sdk.pagination` and importable from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
+
 import attrs
 
 from freshbooks_sdk.errors import InvalidRequestError, ResponseValidationError
@@ -25,6 +28,8 @@ from freshbooks_sdk.errors import InvalidRequestError, ResponseValidationError
 # next_page_number from here at call time) and importable from here too.
 from freshbooks_sdk.pagination import Page as Page
 from freshbooks_sdk.pagination import PageInfo as PageInfo
+
+T = TypeVar("T")
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 100
@@ -35,6 +40,66 @@ GROWTH_RATIO = 1.0
 """How far a walk may go past what its first page announced: records created while the walk
 runs may push the listing by ``GROWTH_PAGES`` pages plus ``GROWTH_RATIO`` of its announced size
 (so a walk announced at N pages fetches at most 2N + 10)."""
+
+
+def page_info(counts: Any, item_count: int) -> PageInfo:
+    """The :class:`PageInfo` of a page whose ``page``/``pages``/``per_page``/``total`` are
+    attributes of ``counts`` (``None`` or absent: 1, 0, the item count, 0).
+
+    >>> from types import SimpleNamespace
+    >>> page_info(SimpleNamespace(page=2, pages=3, per_page=None, total=250), 100)
+    PageInfo(page=2, pages=3, per_page=100, total=250)
+    """
+    return PageInfo(
+        page=int(counts.page or 1),
+        pages=int(counts.pages or 0),
+        per_page=int(counts.per_page or item_count),
+        total=int(counts.total or 0),
+    )
+
+
+@attrs.frozen(slots=True)
+class Pending(Generic[T]):
+    """A page read and checked whole whose items are made one at a time (internal).
+
+    A paginator walking items holds one made item instead of a page of them: the objects of an
+    item are freed before CPython's cyclic collector sees them, which is most of the collector's
+    work on a listing (issue 12). Everything that can fail was checked when the page was read
+    (``make`` cannot), so errors still come when the page is fetched.
+
+    >>> pending = Pending(wire=[1, 2], make=str, info=PageInfo(1, 1, 100, 2))
+    >>> len(pending), list(pending), pending.page().items
+    (2, ['1', '2'], ['1', '2'])
+    """
+
+    wire: Sequence[Any]
+    make: Callable[[Any], T]
+    info: PageInfo
+
+    def __len__(self) -> int:
+        return len(self.wire)
+
+    def __iter__(self) -> Iterator[T]:
+        return map(self.make, self.wire)
+
+    def page(self) -> Page[T]:
+        """The page with every item made."""
+        return Page(items=list(self), info=self.info)
+
+
+def whole(fetched: Page[T] | Pending[T]) -> Page[T]:
+    """``fetched`` as a :class:`Page` (a pending page's items all made)."""
+    return fetched if isinstance(fetched, Page) else fetched.page()
+
+
+def item_count(fetched: Page[T] | Pending[T]) -> int:
+    """How many items ``fetched`` holds (none made)."""
+    return len(fetched.items) if isinstance(fetched, Page) else len(fetched)
+
+
+def each(fetched: Page[T] | Pending[T]) -> Iterator[T]:
+    """The items of ``fetched``, a pending page's made one at a time as they are taken."""
+    return iter(fetched.items) if isinstance(fetched, Page) else iter(fetched)
 
 
 def next_page_number(info: PageInfo, item_count: int) -> int | None:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import httpx
 
-from freshbooks_sdk._core.envelope import RequestSpec, Unwrap, raise_for_status
+from freshbooks_sdk._core.envelope import RequestSpec, raise_for_status
 from freshbooks_sdk._core.errparse import excerpt
 from freshbooks_sdk._core.options import RequestOptions
 from freshbooks_sdk._core.redact import redact_request, redact_response
@@ -530,7 +530,7 @@ class HTTPCore:
         """The clock deadlines run on (the injected clock's seconds, else monotonic)."""
         return self._seconds()
 
-    def call(self, spec: RequestSpec, unwrap: Unwrap[Any, R]) -> R:
+    def call(self, spec: RequestSpec, unwrap: Callable[[bytes, int, Any], R]) -> R:
         """Send ``spec`` and unwrap the body into the typed result."""
         response = self.send(spec)
         return unwrap(response.content, response.status_code, response)

@@ -21,15 +21,20 @@ from freshbooks_sdk._core.pages import (
     Page,
     PageInfo,
     PageWalk,
+    Pending,
     check_listing_page,
     check_max_items,
     check_page,
     check_per_page,
+    each,
+    item_count,
+    whole,
 )
 
 T = TypeVar("T")
 
-FetchPage = Callable[[int, int], Page[T]]
+# A page, or a page whose items are made as they are handed out (the same items; see Pending).
+FetchPage = Callable[[int, int], Page[T] | Pending[T]]
 
 
 class Paginator(Generic[T]):
@@ -62,13 +67,13 @@ class Paginator(Generic[T]):
 
     def first_page(self) -> Page[T]:
         """Fetch only the first page (with the client-side filter applied to its items)."""
-        page = self._get(self.start_page)
+        page = whole(self._get(self.start_page))
         check_listing_page(
             page.info, len(page.items), requested=self.start_page, per_page=self.per_page
         )
         return self._filtered(page)
 
-    def _get(self, number: int) -> Page[T]:
+    def _get(self, number: int) -> Page[T] | Pending[T]:
         page = self._fetch(number, self.per_page)
         self.pages_fetched += 1
         self.last_page_info = page.info
@@ -80,6 +85,16 @@ class Paginator(Generic[T]):
         where = self._where
         return Page(items=[item for item in page.items if where(item)], info=page.info)
 
+    def _walk(self) -> Iterator[Page[T] | Pending[T]]:
+        """The pages as fetched (unfiltered), each checked by the walk's rules."""
+        walk = PageWalk(per_page=self.per_page)
+        number: int | None = self.start_page
+        while number is not None:
+            fetched = self._get(number)
+            number = walk.next_after(number, fetched.info, item_count(fetched))
+            yield fetched
+            del fetched  # one page alive at a time: dropped before the next one is fetched
+
     def iter_pages(self) -> Iterator[Page[T]]:
         """Yield pages (client-side filter applied), stopping at ``max_items`` if set.
 
@@ -90,31 +105,36 @@ class Paginator(Generic[T]):
         :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
-        walk = PageWalk(per_page=self.per_page)
-        number: int | None = self.start_page
-        while number is not None:
-            raw = self._get(number)
-            following = walk.next_after(number, raw.info, len(raw.items))
-            page = self._filtered(raw)
-            del raw
+        for fetched in self._walk():
+            page = self._filtered(whole(fetched))
+            del fetched
             if remaining is not None:
                 if len(page.items) >= remaining:
                     yield Page(items=page.items[:remaining], info=page.info)
                     return
                 remaining -= len(page.items)
             yield page
-            number = following
             del page  # one page alive at a time: dropped before the next one is fetched
 
     def __iter__(self) -> Iterator[T]:
         return self._iter_items()
 
     def _iter_items(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            items = page.items
-            del page
+        # Items are made as they are handed out when the page allows it (Pending): one item
+        # alive at a time instead of a page of them, which spares the cyclic collector.
+        remaining = self.max_items
+        where = self._where
+        for fetched in self._walk():
+            items = each(fetched)
+            del fetched
             for item in items:
+                if where is not None and not where(item):
+                    continue
                 yield item
+                if remaining is not None:
+                    remaining -= 1
+                    if remaining == 0:
+                        return
             del items  # dropped before the next page is fetched (one page alive at a time)
 
     def to_list(self) -> list[T]:

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 import attrs
 import pydantic
 
-from freshbooks_sdk._core.envelope import RequestSpec, Unwrap
+from freshbooks_sdk._core.envelope import ListingUnwrap, RequestSpec, Unwrap
 from freshbooks_sdk._core.inputs import check_json_body, check_page_args, check_poll_args
 from freshbooks_sdk._core.options import check_call_options, typed_call_errors_in
-from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page
+from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE, Page, Pending
 from freshbooks_sdk._core.poll_defaults import (
     DEFAULT_INTERVAL,
     DEFAULT_MAX_STORE_RETRIES,
@@ -97,13 +97,15 @@ class Resource(Generic[M]):
         includes = tuple(include)
         filters = dict(search)
         extras = dict(extra or {})
+        listing = self._listing  # items made as they are handed out when the reader allows it
+        unwrap = listing.lazily if isinstance(listing, ListingUnwrap) else listing
 
-        def fetch(page: int, size: int) -> Page[M]:
+        def fetch(page: int, size: int) -> Page[M] | Pending[M]:
             params = build_query(
                 search=filters, include=includes, page=page, per_page=size, extra=extras
             )
             spec = RequestSpec.get(path, params).with_options(opts)
-            result: Page[M] = self._core.call(spec, self._listing)
+            result: Page[M] | Pending[M] = self._core.call(spec, unwrap)
             return result
 
         return Paginator(fetch, per_page=per_page, max_items=max_items, where=where)
