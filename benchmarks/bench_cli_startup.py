@@ -50,7 +50,7 @@ def _wall(command: list[str]) -> float | str:
 def run(cfg: Config) -> Section:
     section = Section(
         key="cli",
-        title="7. CLI start-up (fresh processes)",
+        title="8. CLI start-up (fresh processes)",
         goal=f"freshbooks --help under {GOAL_SECONDS} s; reported as a ratio to python -c pass",
         columns=["wall ms", "vs python -c pass"],
     )

@@ -101,13 +101,19 @@ async def test_an_async_walk_hands_out_the_very_same_items() -> None:
     same(walked, [inv for page in range(1, PAGES + 1) for inv in reference(page)])
 
 
-def test_the_listing_is_read_lazily_when_the_fast_reader_takes_it() -> None:
+def test_the_listing_is_read_lazily_when_the_fast_reader_takes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     unwrap = envelope.listing(InvoiceListResponse, "invoices")
     fetched = unwrap.lazily(body(1))
     assert isinstance(fetched, Pending) and len(fetched) == PER_PAGE
     assert fetched.info.page == 1 and fetched.info.pages == PAGES and fetched.info.total == 60
-    # a body the fast reader declines (an unknown field: pydantic keeps it) is a whole Page
+    # a body the fast reader declines (an unknown field: pydantic keeps it) is a whole Page,
+    # read by pydantic straight away (the whole-body fast reader is not tried a second time)
+    tried: list[bytes] = []
+    monkeypatch.setitem(envelope._fast_readers, InvoiceListResponse, tried.append)
     declined = unwrap.lazily(body(1, spoil={"brand_new_field": 1}))
+    assert tried == []
     assert type(declined) is Page
     assert declined.items[7].model_extra == {"brand_new_field": 1}
     same(declined, unwrap(body(1, spoil={"brand_new_field": 1})))
@@ -188,6 +194,31 @@ def test_a_walk_keeps_one_made_invoice_alive() -> None:
         pages = list(fb.invoices.list(per_page=PER_PAGE).iter_pages())
     assert alive and max(alive) <= 2, alive  # the one handed out (and the one before it)
     assert [len(p.items) for p in pages] == [PER_PAGE] * PAGES  # pages come whole
+
+
+def test_a_page_walk_holds_the_page_and_nothing_else() -> None:
+    def alive(kind: type) -> int:
+        return sum(type(o) is kind for o in gc.get_objects())
+
+    server = Server()
+    seen: list[tuple[int, int]] = []
+    before = alive(Invoice)
+    with sync_client(server) as fb:
+        for page in fb.invoices.list(per_page=PER_PAGE).iter_pages():
+            seen.append((alive(Pending), alive(Invoice) - before))
+            del page
+    # no pending page (a page's decoded wire values) is kept beside the page handed out
+    assert seen == [(0, PER_PAGE)] * PAGES
+
+
+def test_a_pending_page_is_made_once() -> None:
+    fetched = envelope.listing(InvoiceListResponse, "invoices").lazily(body(1))
+    assert isinstance(fetched, Pending)
+    walk = iter(fetched)
+    first = next(walk)
+    assert first.id == reference(1)[0].id
+    with pytest.raises(RuntimeError, match="made once"):
+        fetched.page()  # the items would share the lists and dicts of the first making
 
 
 def test_a_raw_listing_still_parses_to_a_whole_page() -> None:

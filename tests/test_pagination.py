@@ -180,3 +180,25 @@ def test_max_items_refused(bad: object) -> None:
     with pytest.raises(InvalidRequestError) as info:
         sync_paginator(Source(1), max_items=bad)
     assert info.value.field == "max_items"
+
+
+@pytest.mark.parametrize("pending", [False, True], ids=["page", "pending"])
+def test_where_is_called_as_items_come_up(pending: bool) -> None:
+    src = Source(300, pending=pending)
+    asked: list[int] = []
+
+    def where(item: int) -> bool:
+        asked.append(item)
+        if item == 3:
+            raise ValueError("a filter that fails")
+        return item % 2 == 0
+
+    handed: list[int] = []
+    with pytest.raises(ValueError, match="fails"):
+        for item in Paginator(src.page, where=where):
+            handed.append(item)
+            assert asked[-1] == item  # called on an item just before handing it out
+    assert handed == [0, 2] and asked == [0, 1, 2, 3]
+    asked.clear()
+    assert list(Paginator(Source(300).page, max_items=1, where=where)) == [0]
+    assert asked == [0]  # never called past max_items

@@ -41,7 +41,13 @@ class AsyncPaginator(Generic[T]):
 
     ``per_page`` (1..100, default 100) is the page size sent to FreshBooks; ``max_items`` (separate)
     stops after that many items; ``where`` filters items on the client (used for exact
-    ``updated_since``) and counts toward ``max_items`` only when it keeps an item.
+    ``updated_since``) and counts toward ``max_items`` only when it keeps an item. Iterating
+    items, ``where`` is called on each item as it comes up, between the items handed out (so it
+    is never called past ``max_items``); :meth:`iter_pages` calls it on a whole page at once.
+
+    Each page is read and checked whole when it arrives (a page that does not fit the models
+    raises before any of its items is handed out); iterating items, they are then made one at a
+    time as they are taken, so one item is alive rather than a page of them.
 
     Nothing is sent until iteration starts; a paginator can be iterated more than once (each
     iteration starts again from the first page).
@@ -84,13 +90,16 @@ class AsyncPaginator(Generic[T]):
         where = self._where
         return Page(items=[item for item in page.items if where(item)], info=page.info)
 
-    async def _walk(self) -> AsyncIterator[Page[T] | Pending[T]]:
-        """The pages as fetched (unfiltered), each checked by the walk's rules."""
+    async def _walk(self, *, whole_pages: bool) -> AsyncIterator[Page[T] | Pending[T]]:
+        """The pages as fetched (unfiltered, made whole if asked), each checked by the walk's
+        rules. Nothing is kept here while a page is out: one page alive at a time."""
         walk = PageWalk(per_page=self.per_page)
         number: int | None = self.start_page
         while number is not None:
             fetched = await self._get(number)
             number = walk.next_after(number, fetched.info, item_count(fetched))
+            if whole_pages:
+                fetched = whole(fetched)
             yield fetched
             del fetched  # one page alive at a time: dropped before the next one is fetched
 
@@ -104,7 +113,7 @@ class AsyncPaginator(Generic[T]):
         :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
-        async for fetched in self._walk():
+        async for fetched in self._walk(whole_pages=True):
             page = self._filtered(whole(fetched))
             del fetched
             if remaining is not None:
@@ -123,7 +132,7 @@ class AsyncPaginator(Generic[T]):
         # alive at a time instead of a page of them, which spares the cyclic collector.
         remaining = self.max_items
         where = self._where
-        async for fetched in self._walk():
+        async for fetched in self._walk(whole_pages=False):
             items = each(fetched)
             del fetched
             for item in items:

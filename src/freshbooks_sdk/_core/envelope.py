@@ -131,22 +131,24 @@ def decode(
     *,
     status_code: int = 200,
     response: Any = None,
+    fast: bool = True,
 ) -> E:
     """Validate ``content`` into ``model``; raise a typed error instead of a ``KeyError``.
 
     A body that fits the models exactly is read by :mod:`~freshbooks_sdk._core.fastread` (the same
-    result, faster); any other body, and every error, is pydantic's.
+    result, faster); any other body, and every error, is pydantic's. ``fast=False``: pydantic
+    reads it (a body the fast reader already declined).
     """
     try:
-        read = _fast_readers[model]
+        read = _fast_readers[model] if fast else None
     except KeyError:
         from freshbooks_sdk._core.fastread import reader_for  # msgspec and the models: first use
 
         read = _fast_readers[model] = reader_for(model)
     if read is not None:
-        fast = read(content)
-        if fast is not None and not _carries_errors(fast, content):
-            return fast  # type: ignore[no-any-return]  # built as model_validate_json builds it
+        built = read(content)
+        if built is not None and not _carries_errors(built, content):
+            return built  # type: ignore[no-any-return]  # built as model_validate_json builds it
     try:
         result = model.model_validate_json(content)
     except (RecursionError, ArithmeticError) as exc:  # a hostile body past a validator's range
@@ -272,8 +274,10 @@ class ListingUnwrap(Unwrap[E, Page[Any]]):
 
             read = _listing_readers[model, self.key] = listing_reader_for(model, self.key)
         listed = None if read is None else read(content)
-        if listed is None:  # declined: the whole body is read, and any error is raised, now
-            return self(content, status_code, response)
+        if listed is None:  # declined: pydantic reads the whole body, and raises any error, now
+            return self.extract(
+                decode(model, content, status_code=status_code, response=response, fast=False)
+            )
         items = listed.items
         return Pending(wire=items, make=listed.make, info=page_info(listed.result, len(items)))
 

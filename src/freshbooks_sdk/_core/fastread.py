@@ -198,7 +198,8 @@ class Listing(typing.NamedTuple):
 
     ``result`` holds ``page``, ``pages``, ``per_page`` and ``total`` as attributes; ``make`` turns
     one of ``items`` into its model instance, exactly as the whole body's reading would have, and
-    cannot fail: everything that can decline was checked when the page was read.
+    cannot fail: everything that can decline was checked when the page was read. Make each item
+    once: the instance takes the item's lists and dicts as its own (``pages.Pending`` sees to it).
     """
 
     result: Any

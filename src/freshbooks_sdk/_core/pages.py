@@ -17,7 +17,7 @@ defined in the public :mod:`freshbooks_sdk.pagination` and importable from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -58,21 +58,31 @@ def page_info(counts: Any, item_count: int) -> PageInfo:
     )
 
 
+_TAKEN: Any = object()  # a wire item already made (see Pending.__iter__)
+
+
 @attrs.frozen(slots=True)
 class Pending(Generic[T]):
     """A page read and checked whole whose items are made one at a time (internal).
 
-    A paginator walking items holds one made item instead of a page of them: the objects of an
+    A paginator walking items holds one made item instead of a page of them: most objects of an
     item are freed before CPython's cyclic collector sees them, which is most of the collector's
     work on a listing (issue 12). Everything that can fail was checked when the page was read
     (``make`` cannot), so errors still come when the page is fetched.
 
+    The items are made once: a made item takes the lists and dicts of its wire value as its own,
+    so each wire value is let go as its item is made, and a second iteration is an error.
+
     >>> pending = Pending(wire=[1, 2], make=str, info=PageInfo(1, 1, 100, 2))
-    >>> len(pending), list(pending), pending.page().items
-    (2, ['1', '2'], ['1', '2'])
+    >>> len(pending), list(pending)
+    (2, ['1', '2'])
+    >>> list(pending)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: the items of a pending page are made once
     """
 
-    wire: Sequence[Any]
+    wire: list[Any]
     make: Callable[[Any], T]
     info: PageInfo
 
@@ -80,7 +90,12 @@ class Pending(Generic[T]):
         return len(self.wire)
 
     def __iter__(self) -> Iterator[T]:
-        return map(self.make, self.wire)
+        wire, make = self.wire, self.make
+        if wire and wire[0] is _TAKEN:
+            raise RuntimeError("the items of a pending page are made once")
+        for i, value in enumerate(wire):
+            wire[i] = _TAKEN  # let go: the made item owns what it took from the wire value
+            yield make(value)
 
     def page(self) -> Page[T]:
         """The page with every item made."""

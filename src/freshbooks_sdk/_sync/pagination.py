@@ -42,7 +42,13 @@ class Paginator(Generic[T]):
 
     ``per_page`` (1..100, default 100) is the page size sent to FreshBooks; ``max_items`` (separate)
     stops after that many items; ``where`` filters items on the client (used for exact
-    ``updated_since``) and counts toward ``max_items`` only when it keeps an item.
+    ``updated_since``) and counts toward ``max_items`` only when it keeps an item. Iterating
+    items, ``where`` is called on each item as it comes up, between the items handed out (so it
+    is never called past ``max_items``); :meth:`iter_pages` calls it on a whole page at once.
+
+    Each page is read and checked whole when it arrives (a page that does not fit the models
+    raises before any of its items is handed out); iterating items, they are then made one at a
+    time as they are taken, so one item is alive rather than a page of them.
 
     Nothing is sent until iteration starts; a paginator can be iterated more than once (each
     iteration starts again from the first page).
@@ -85,13 +91,16 @@ class Paginator(Generic[T]):
         where = self._where
         return Page(items=[item for item in page.items if where(item)], info=page.info)
 
-    def _walk(self) -> Iterator[Page[T] | Pending[T]]:
-        """The pages as fetched (unfiltered), each checked by the walk's rules."""
+    def _walk(self, *, whole_pages: bool) -> Iterator[Page[T] | Pending[T]]:
+        """The pages as fetched (unfiltered, made whole if asked), each checked by the walk's
+        rules. Nothing is kept here while a page is out: one page alive at a time."""
         walk = PageWalk(per_page=self.per_page)
         number: int | None = self.start_page
         while number is not None:
             fetched = self._get(number)
             number = walk.next_after(number, fetched.info, item_count(fetched))
+            if whole_pages:
+                fetched = whole(fetched)
             yield fetched
             del fetched  # one page alive at a time: dropped before the next one is fetched
 
@@ -105,7 +114,7 @@ class Paginator(Generic[T]):
         :class:`~freshbooks_sdk._core.pages.PageWalk`).
         """
         remaining = self.max_items
-        for fetched in self._walk():
+        for fetched in self._walk(whole_pages=True):
             page = self._filtered(whole(fetched))
             del fetched
             if remaining is not None:
@@ -124,7 +133,7 @@ class Paginator(Generic[T]):
         # alive at a time instead of a page of them, which spares the cyclic collector.
         remaining = self.max_items
         where = self._where
-        for fetched in self._walk():
+        for fetched in self._walk(whole_pages=False):
             items = each(fetched)
             del fetched
             for item in items:
