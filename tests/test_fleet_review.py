@@ -605,3 +605,43 @@ async def test_async_postgres_lock_cancelled_while_waiting_leaks_no_session() ->
     await asyncio.to_thread(holder.join)
     lease = await asyncio.wait_for(store.lock("ACM123"), 3)
     await lease.release()
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+async def test_a_blocking_store_seen_from_asyncio_deletes_and_lists_keys(
+    kind: str, tmp_path: Any
+) -> None:
+    from freshbooks_sdk.stores import MemoryTokenStore, SQLiteTokenStore, as_async_token_store
+
+    blocking = MemoryTokenStore() if kind == "memory" else SQLiteTokenStore(str(tmp_path / "t.db"))
+    store: Any = as_async_token_store(blocking)
+    for key in ("ACM123", "BCD456"):
+        await store.save(key, Token("a", "r", datetime(2030, 1, 1, tzinfo=UTC)))
+    assert sorted(await store.keys()) == ["ACM123", "BCD456"]
+    assert await store.delete("ACM123") is True
+    assert await store.delete("ACM123") is False  # already gone
+    assert await store.keys() == ["BCD456"] and blocking.load("ACM123") is None
+
+
+async def test_a_blocking_store_without_delete_is_a_typed_error_from_asyncio() -> None:
+    from freshbooks_sdk.errors import InvalidRequestError
+    from freshbooks_sdk.stores import MemoryTokenStore, as_async_token_store
+
+    class Minimal:  # only the required TokenStore methods
+        def __init__(self) -> None:
+            self.inner = MemoryTokenStore()
+
+        def load(self, key: str) -> Token | None:
+            return self.inner.load(key)
+
+        def save(self, key: str, token: Token) -> None:
+            self.inner.save(key, token)
+
+        def lock(self, key: str) -> Any:
+            return self.inner.lock(key)
+
+    store: Any = as_async_token_store(Minimal())
+    with pytest.raises(InvalidRequestError, match="has no delete"):
+        await store.delete("ACM123")
+    with pytest.raises(InvalidRequestError, match="has no keys"):
+        await store.keys()

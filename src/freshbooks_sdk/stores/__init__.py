@@ -438,6 +438,23 @@ class _ThreadedTokenStore:
             return True
         return bool(await run_blocking(replace, key, expected, token))
 
+    async def delete(self, key: str) -> bool:
+        """The wrapped store's ``delete`` (a disconnect), in a worker thread."""
+        return bool(await run_blocking(self._optional("delete"), key))
+
+    async def keys(self) -> list[str]:
+        """The wrapped store's ``keys()``, in a worker thread."""
+        return list(await run_blocking(self._optional("keys")))
+
+    def _optional(self, name: str) -> Callable[..., Any]:
+        method: Callable[..., Any] | None = getattr(self.store, name, None)
+        if not callable(method):
+            raise InvalidRequestError(
+                f"{type(self.store).__name__} has no {name}() (an optional TokenStore method)",
+                field="store",
+            )
+        return method
+
     async def lock(self, key: str) -> _ThreadedLease:
         import asyncio
 
