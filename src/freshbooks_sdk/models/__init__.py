@@ -1719,7 +1719,7 @@ class TimeEntryCreateRequest(WireModel):
 
 class TimeEntryUpdate(WireModel):
     """
-    The fields of a time entry to change (at least one). A link (`client_id`, `project_id`, `service_id`, `task_id`) set to null is removed.
+    The fields of a time entry to change (at least one). A link (`client_id`, `project_id`, `service_id`, `task_id`) set to null is removed. The writable fields are those the official SDKs send on a PUT (freshbooks-nodejs-sdk `transformTimeEntryRequest`, freshbooks-java-sdk `TimeEntry.getContent`).
     """
 
     model_config = ConfigDict(
@@ -1739,7 +1739,15 @@ class TimeEntryUpdate(WireModel):
     project_id: int | None = None
     service_id: int | None = None
     task_id: int | None = None
+    identity_id: int | None = None
+    """
+    The teammate the entry is logged for.
+    """
     billable: bool | None = None
+    billed: bool | None = None
+    """
+    Marked billed by hand (or unmarked).
+    """
     internal: bool | None = None
 
 
