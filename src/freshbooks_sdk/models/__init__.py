@@ -1847,7 +1847,7 @@ class Project(WireModel):
     internal: bool | None = None
     budget: int | None = None
     """
-    Time budget of an hourly project (the unit is not documented).
+    Time budget, in seconds per amcintosh/freshbooks-java-sdk Project.getBudget (the FreshBooks docs say only "budget for project").
     """
     fixed_price: DecimalString | None = None
     rate: DecimalString | None = None
@@ -1915,7 +1915,7 @@ class ProjectCreate(WireModel):
     """
     budget: Annotated[int | None, Field(ge=0)] = None
     """
-    Time budget (unit not documented).
+    Time budget, in seconds (freshbooks-java-sdk Project.setBudget).
     """
     project_manager_id: int | None = None
 
@@ -1959,7 +1959,7 @@ class ProjectUpdate(WireModel):
     """
     budget: Annotated[int | None, Field(ge=0)] = None
     """
-    Time budget (unit not documented).
+    Time budget, in seconds (freshbooks-java-sdk Project.setBudget).
     """
     project_manager_id: int | None = None
     complete: bool | None = None
