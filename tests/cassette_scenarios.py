@@ -340,6 +340,7 @@ COVERAGE_SCENARIOS = (
     "coverage_staff_api_token",
     "coverage_time_entry_update_delete",
     "coverage_project_update_delete",
+    "coverage_payment_filters",
 )
 """Recorded with every scope the sandbox app may ask for (projects, payments, taxes, items...)."""
 
@@ -465,6 +466,52 @@ async def coverage_project_update_delete(ctx: Ctx) -> dict[str, Any]:
         "get_after_delete": await _error(lambda: ctx.fb.projects.get(project.id)),
         "delete_again": await _error(lambda: ctx.fb.projects.delete(project.id)),
         "remaining": [p.id for p in await collect(ctx.fb.projects.list(client_id=client.id))],
+    }
+
+
+@scenario("coverage_payment_filters")
+async def coverage_payment_filters(ctx: Ctx) -> dict[str, Any]:
+    """The documented payment search keys (https://www.freshbooks.com/api/payments):
+    ``date_min``/``date_max`` (max exclusive), ``type`` and ``updated_min`` (Eastern day)."""
+    from datetime import datetime, timezone
+
+    client = await resolve(ctx.fb.clients.create(email="pf@coverage.example", fname="Flo"))
+    invoice = await resolve(
+        ctx.fb.invoices.create(
+            customer_id=client.id,
+            create_date=date(2024, 3, 1),
+            currency_code="USD",
+            lines=[{"name": "Work", "qty": "1", "unit_cost": "300.00"}],
+        )
+    )
+    paid = [
+        await resolve(
+            ctx.fb.payments.create(
+                invoice_id=invoice.id,
+                amount=amount,
+                currency_code="USD",
+                date=day,
+                type=kind,
+            )
+        )
+        for amount, day, kind in (
+            ("10.00", date(2024, 3, 2), "Cash"),
+            ("20.00", date(2024, 3, 3), "Check"),
+            ("30.00", date(2024, 3, 4), "Cash"),
+        )
+    ]
+    ids = {p.id: i for i, p in enumerate(paid)}
+
+    async def listed(**filters: Any) -> list[int]:
+        return [ids[p.id] for p in await collect(ctx.fb.payments.list(**filters))]
+
+    return {
+        "date_range": await listed(date_from=date(2024, 3, 3), date_to=date(2024, 3, 4)),
+        "cash": await listed(type="Cash", client_id=client.id),
+        "updated_since": await listed(
+            updated_since=datetime(2024, 3, 15, 13, 0, tzinfo=timezone.utc), invoice_id=invoice.id
+        ),
+        "updated_later": await listed(updated_since=datetime(2024, 3, 16, tzinfo=timezone.utc)),
     }
 
 
