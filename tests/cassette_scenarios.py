@@ -338,6 +338,9 @@ COVERAGE_SCENARIOS = (
     "coverage_raw_request_and_invoice_pdf",
     "coverage_callbacks",
     "coverage_staff_api_token",
+    "coverage_time_entry_update_delete",
+    "coverage_project_update_delete",
+    "coverage_payment_filters",
 )
 """Recorded with every scope the sandbox app may ask for (projects, payments, taxes, items...)."""
 
@@ -369,6 +372,146 @@ async def coverage_time_entries_projects(ctx: Ctx) -> dict[str, Any]:
         "entry_note": entry.note,
         "project": [got.title, str(got.rate), got.created_at is not None],
         "projects": [p.id for p in await collect(ctx.fb.projects.list(client_id=client.id))],
+    }
+
+
+@scenario("coverage_time_entry_update_delete")
+async def coverage_time_entry_update_delete(ctx: Ctx) -> dict[str, Any]:
+    """PUT ``.../time_entries/{id}`` with only the fields given, then DELETE (204): the entry
+    is then listed only with ``include_deleted`` and a second DELETE is a 404."""
+    from datetime import datetime, timezone
+
+    client = await resolve(ctx.fb.clients.create(email="teu@coverage.example", fname="Ute"))
+    project = await resolve(ctx.fb.projects.create(title="Audit", client_id=client.id))
+    start = datetime(2024, 5, 1, 13, 30, tzinfo=timezone.utc)
+    entry = await resolve(
+        ctx.fb.time_entries.create(started_at=start, duration=900, client_id=client.id)
+    )
+    changed = await resolve(
+        ctx.fb.time_entries.update(
+            entry.id,
+            started_at=datetime(2024, 5, 1, 15, 0, tzinfo=timezone.utc),
+            duration=5400,
+            note="Design review",
+            project_id=project.id,
+            billable=False,
+        )
+    )
+    billed = await resolve(ctx.fb.time_entries.update(entry.id, billed=True))
+    kept = await resolve(ctx.fb.time_entries.get(entry.id))
+    deleted = await resolve(ctx.fb.time_entries.delete(entry.id))
+    listed = await collect(ctx.fb.time_entries.list(project_id=project.id))
+    with_deleted = await collect(
+        ctx.fb.time_entries.list(project_id=project.id, include_deleted=True)
+    )
+    return {
+        "changed": [
+            changed.id == entry.id,
+            changed.started_at.isoformat(),
+            changed.duration,
+            changed.note,
+            changed.project_id == project.id,
+            changed.billable,
+        ],
+        "billed": [billed.billed, billed.duration, billed.note],
+        "kept": [kept.client_id == client.id, kept.is_logged, kept.local_started_at],
+        "delete_returns": deleted,
+        "listed_after_delete": [e.id for e in listed],
+        "with_deleted": [[e.id == entry.id, e.active] for e in with_deleted],
+        "delete_again": await _error(lambda: ctx.fb.time_entries.delete(entry.id)),
+        "update_missing": await _error(lambda: ctx.fb.time_entries.update(987654, duration=60)),
+    }
+
+
+@scenario("coverage_project_update_delete")
+async def coverage_project_update_delete(ctx: Ctx) -> dict[str, Any]:
+    """PUT ``.../project/{id}`` (singular) with only the fields given, then DELETE (204): the
+    project is gone (404 on read and on a second delete)."""
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    client = await resolve(ctx.fb.clients.create(email="pu@coverage.example", fname="Pia"))
+    project = await resolve(
+        ctx.fb.projects.create(title="Website", client_id=client.id, rate="95.00", description="v1")
+    )
+    changed = await resolve(
+        ctx.fb.projects.update(
+            project.id,
+            title="Website v2",
+            due_date=date(2024, 6, 30),
+            rate=Decimal("120.50"),
+            complete=True,
+        )
+    )
+    fixed = await resolve(
+        ctx.fb.projects.update(project.id, project_type="fixed_price", fixed_price="5000")
+    )
+    refused = await _error(lambda: ctx.fb.projects.update(project.id, client_id=987654321))
+    since = datetime(2000, 1, 1, tzinfo=timezone.utc)
+    done = await collect(ctx.fb.projects.list(complete=True, updated_since=since))
+    deleted = await resolve(ctx.fb.projects.delete(project.id))
+    return {
+        "changed": [
+            changed.title,
+            changed.due_date.isoformat(),
+            str(changed.rate),
+            changed.complete,
+            changed.description,
+            changed.client_id == client.id,
+        ],
+        "fixed": [fixed.project_type, str(fixed.fixed_price), fixed.title],
+        "refused_unknown_client": refused,
+        "done": [p.id == project.id for p in done],
+        "delete_returns": deleted,
+        "get_after_delete": await _error(lambda: ctx.fb.projects.get(project.id)),
+        "delete_again": await _error(lambda: ctx.fb.projects.delete(project.id)),
+        "remaining": [p.id for p in await collect(ctx.fb.projects.list(client_id=client.id))],
+    }
+
+
+@scenario("coverage_payment_filters")
+async def coverage_payment_filters(ctx: Ctx) -> dict[str, Any]:
+    """The documented payment search keys (https://www.freshbooks.com/api/payments):
+    ``date_min``/``date_max`` (max exclusive), ``type`` and ``updated_min`` (Eastern day)."""
+    from datetime import datetime, timezone
+
+    client = await resolve(ctx.fb.clients.create(email="pf@coverage.example", fname="Flo"))
+    invoice = await resolve(
+        ctx.fb.invoices.create(
+            customer_id=client.id,
+            create_date=date(2024, 3, 1),
+            currency_code="USD",
+            lines=[{"name": "Work", "qty": "1", "unit_cost": "300.00"}],
+        )
+    )
+    paid = [
+        await resolve(
+            ctx.fb.payments.create(
+                invoice_id=invoice.id,
+                amount=amount,
+                currency_code="USD",
+                date=day,
+                type=kind,
+            )
+        )
+        for amount, day, kind in (
+            ("10.00", date(2024, 3, 2), "Cash"),
+            ("20.00", date(2024, 3, 3), "Check"),
+            ("30.00", date(2024, 3, 4), "Cash"),
+        )
+    ]
+    ids = {p.id: i for i, p in enumerate(paid)}
+
+    async def listed(**filters: Any) -> list[int]:
+        return [ids[p.id] for p in await collect(ctx.fb.payments.list(**filters))]
+
+    return {
+        "date_range": await listed(date_from=date(2024, 3, 3), date_to=date(2024, 3, 4)),
+        "cash": await listed(type="Cash", client_id=client.id),
+        "updated_since": await listed(
+            updated_since=datetime(2024, 3, 15, 13, 0, tzinfo=timezone.utc), invoice_id=invoice.id
+        ),
+        "updated_later": await listed(updated_since=datetime(2024, 3, 16, tzinfo=timezone.utc)),
     }
 
 
@@ -544,11 +687,13 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 
 
 def make_vcr(record_mode: str) -> vcr.VCR:
-    """The one VCR configuration: matching ignores host and port (recordings come from loopback)."""
+    """The one VCR configuration: matching ignores host and port (recordings come from loopback)
+    but not the body, so a replay fails when a request's JSON (or form) body drifts from the
+    recording, not only its method, path or query (``test_replay_catches_a_wire_regression``)."""
     return vcr.VCR(
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode,
-        match_on=["method", "path", "query"],
+        match_on=["method", "path", "query", "body"],
         filter_headers=["authorization"],
         before_record_request=scrub_request,
         before_record_response=scrub_response,

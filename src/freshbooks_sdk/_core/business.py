@@ -210,7 +210,14 @@ def time_entry_filters(
     team: bool | None = None,
     sort: str | None = None,
 ) -> QueryParams:
-    """The bare query parameters of a time entry listing, checked."""
+    """The bare query parameters of a time entry listing, checked.
+
+    Documented (https://www.freshbooks.com/api/time_entries): ``billable``, ``billed``,
+    ``client_id``, ``include_deleted``, ``team``, ``include_unlogged``, ``identity_id`` and the
+    UTC datetimes ``started_from`` (at or after), ``started_to`` (before or at) and
+    ``updated_since`` (at or after). ``project_id``, ``task_id``, ``service_id`` and the sort
+    fields are kept from before: the docs are silent on them.
+    """
     start = None if started_from is None else _instant(started_from, "started_from")
     end = None if started_to is None else _instant(started_to, "started_to")
     if start is not None and end is not None and end < start:
@@ -296,14 +303,24 @@ def time_entry_update_body(
     project_id: int | None = None,
     service_id: int | None = None,
     task_id: int | None = None,
+    identity_id: int | None = None,
     billable: bool | None = None,
+    billed: bool | None = None,
     internal: bool | None = None,
 ) -> dict[str, Any]:
     """The ``time_entry`` object of an update: only the fields given (``None`` keeps a field
     as it is), each checked like a create's; at least one is needed.
 
+    The fields are the writable ones of the documented time entry
+    (https://www.freshbooks.com/api/time_entries) as the official SDKs send them on a PUT
+    (freshbooks/freshbooks-nodejs-sdk ``models/TimeEntry.ts`` ``transformTimeEntryRequest``,
+    amcintosh/freshbooks-java-sdk ``models/TimeEntry.java`` ``getContent``): besides a create's,
+    ``billed`` ("manually marked as billed") and ``identity_id`` (the teammate it is logged for).
+
     >>> time_entry_update_body(duration=5400, note="Design review")
     {'duration': 5400, 'note': 'Design review'}
+    >>> time_entry_update_body(billed=True, identity_id=65432)
+    {'identity_id': 65432, 'billed': True}
     """
     body = _drop_none(
         {
@@ -315,7 +332,9 @@ def time_entry_update_body(
             "project_id": _opt_id(project_id, "project_id"),
             "service_id": _opt_id(service_id, "service_id"),
             "task_id": _opt_id(task_id, "task_id"),
+            "identity_id": _opt_id(identity_id, "identity_id"),
             "billable": _opt_bool(billable, "billable"),
+            "billed": _opt_bool(billed, "billed"),
             "internal": _opt_bool(internal, "internal"),
         }
     )
@@ -324,6 +343,9 @@ def time_entry_update_body(
 
 # ---- projects --------------------------------------------------------------------------------
 
+# The documented sort fields are created_at, due_date and title
+# (https://www.freshbooks.com/api/project); updated_at and id are kept from before (the docs
+# are silent on them, and no official SDK names them).
 PROJECT_SORTS = frozenset({"title", "due_date", "created_at", "updated_at", "id"})
 
 
@@ -334,9 +356,23 @@ def project_filters(
     internal: bool | None = None,
     client_id: int | None = None,
     updated_since: datetime | None = None,
+    include_logged_duration: bool | None = None,
+    skip_group: bool | None = None,
     sort: str | None = None,
 ) -> QueryParams:
-    """The bare query parameters of a project listing, checked."""
+    """The bare query parameters of a project listing, checked.
+
+    Documented (https://www.freshbooks.com/api/project): the booleans ``active``,
+    ``complete``, ``include_logged_duration`` (fills ``logged_duration``, seconds) and
+    ``skip_group`` (no ``group``), and ``updated_since``, a Datetime filter ("updated at or
+    after the specified utc date/time") sent as ISO 8601 UTC like the official Python SDK's
+    ``FilterBuilder.date_time`` (amcintosh/freshbooks-python-sdk). ``client_id`` is
+    live-verified (API notes §9); ``internal`` is kept from before (the docs are silent).
+
+    >>> from datetime import datetime, timezone
+    >>> project_filters(updated_since=datetime(2024, 5, 1, 9, 30, tzinfo=timezone.utc))
+    [('updated_since', '2024-05-01T09:30:00Z')]
+    """
     return _params(
         {
             "active": _opt_bool(active, "active"),
@@ -344,6 +380,10 @@ def project_filters(
             "internal": _opt_bool(internal, "internal"),
             "client_id": _opt_id(client_id, "client_id"),
             "updated_since": _opt_instant(updated_since, "updated_since"),
+            "include_logged_duration": _opt_bool(
+                include_logged_duration, "include_logged_duration"
+            ),
+            "skip_group": _opt_bool(skip_group, "skip_group"),
             "sort": _sort(sort, PROJECT_SORTS),
         }
     )

@@ -1719,7 +1719,7 @@ class TimeEntryCreateRequest(WireModel):
 
 class TimeEntryUpdate(WireModel):
     """
-    The fields of a time entry to change (at least one). A link (`client_id`, `project_id`, `service_id`, `task_id`) set to null is removed.
+    The fields of a time entry to change (at least one). A link (`client_id`, `project_id`, `service_id`, `task_id`) set to null is removed. The writable fields are those the official SDKs send on a PUT (freshbooks-nodejs-sdk `transformTimeEntryRequest`, freshbooks-java-sdk `TimeEntry.getContent`).
     """
 
     model_config = ConfigDict(
@@ -1739,7 +1739,15 @@ class TimeEntryUpdate(WireModel):
     project_id: int | None = None
     service_id: int | None = None
     task_id: int | None = None
+    identity_id: int | None = None
+    """
+    The teammate the entry is logged for.
+    """
     billable: bool | None = None
+    billed: bool | None = None
+    """
+    Marked billed by hand (or unmarked).
+    """
     internal: bool | None = None
 
 
@@ -1839,7 +1847,7 @@ class Project(WireModel):
     internal: bool | None = None
     budget: int | None = None
     """
-    Time budget of an hourly project (the unit is not documented).
+    Time budget, in seconds per amcintosh/freshbooks-java-sdk Project.getBudget (the FreshBooks docs say only "budget for project").
     """
     fixed_price: DecimalString | None = None
     rate: DecimalString | None = None
@@ -1907,7 +1915,7 @@ class ProjectCreate(WireModel):
     """
     budget: Annotated[int | None, Field(ge=0)] = None
     """
-    Time budget (unit not documented).
+    Time budget, in seconds (freshbooks-java-sdk Project.setBudget).
     """
     project_manager_id: int | None = None
 
@@ -1951,7 +1959,7 @@ class ProjectUpdate(WireModel):
     """
     budget: Annotated[int | None, Field(ge=0)] = None
     """
-    Time budget (unit not documented).
+    Time budget, in seconds (freshbooks-java-sdk Project.setBudget).
     """
     project_manager_id: int | None = None
     complete: bool | None = None

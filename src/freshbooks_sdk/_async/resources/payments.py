@@ -11,8 +11,9 @@ Recording a payment marks the invoice ``partial`` or ``paid`` (scope ``user:paym
 from __future__ import annotations
 
 from datetime import date as Date
+from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from freshbooks_sdk._async.pagination import AsyncPaginator
 from freshbooks_sdk._async.resources._base import AsyncResource
@@ -21,9 +22,11 @@ from freshbooks_sdk._core.accounting_inputs import payment_body
 from freshbooks_sdk._core.business import check_optional_id
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.input_types import MoneyLike
+from freshbooks_sdk._core.inputs import check_date, check_text, updated_since_filter
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
+from freshbooks_sdk.errors import InvalidRequestError
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -45,17 +48,49 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
         *,
         invoice_id: int | None = None,
         client_id: int | None = None,
+        date_from: Date | None = None,
+        date_to: Date | None = None,
+        updated_since: datetime | None = None,
+        type: str | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
         **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Payment]:
-        """Payments, lazily; ``invoice_id`` sends ``search[invoiceid]``, ``client_id``
-        ``search[clientid]``."""
-        search = {
+        """Payments matching every given filter, lazily.
+
+        ``invoice_id`` sends ``search[invoiceid]``, ``client_id`` ``search[clientid]``;
+        ``date_from``/``date_to`` bound the date paid (``search[date_min]``/``[date_max]``,
+        ``date_to`` exclusive as FreshBooks does); ``updated_since`` (an aware datetime) sends
+        the Eastern day as ``search[updated_min]`` and keeps exactly the payments whose
+        ``updated`` is at or after it; ``type`` is the method as recorded (``"Check"``,
+        ``"Cash"``, ``"Credit"``, ...), matched exactly by FreshBooks (``search[type]``).
+
+            since = datetime(2024, 5, 1, tzinfo=timezone.utc)
+            for p in fb.payments.list(updated_since=since, date_from=date(2024, 4, 1)):
+                print(p.id, p.invoiceid, p.amount)
+
+        These are the documented payment filters (https://www.freshbooks.com/api/payments:
+        ``invoiceid``, ``clientid``, ``date_min``/``date_max``, ``updated_min``/``updated_max``
+        as YYYY-MM-DD, ``type``, ...). Every argument is checked before any request.
+        """
+        start = check_date(date_from, field="date_from")
+        end = check_date(date_to, field="date_to")
+        if start is not None and end is not None and end < start:
+            raise InvalidRequestError(
+                f"date_to ({end}) is before date_from ({start})", field="date_to", value=date_to
+            )
+        day, keep = updated_since_filter(updated_since)
+        search: dict[str, Any] = {
             "invoiceid": check_optional_id(invoice_id, "invoice_id"),
             "clientid": check_optional_id(client_id, "client_id"),
+            "date_min": start,
+            "date_max": end,
+            "updated_min": day,
+            "type": _payment_type(type),
         }
-        return self._paginate(search, per_page=per_page, max_items=max_items, options=options)
+        return self._paginate(
+            search, per_page=per_page, max_items=max_items, where=keep, options=options
+        )
 
     async def get(self, payment_id: int, **options: Unpack[CallOptions]) -> Payment:
         """One payment by id."""
@@ -99,6 +134,13 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
             raw = await afb.payments.with_raw_response.list(...)
         """
         return AsyncPaymentsWithRawResponse(self)
+
+
+def _payment_type(value: object) -> str | None:
+    text = check_text(value, field="type", max_len=100)
+    if text is not None and not text.strip():
+        raise InvalidRequestError("type must be a non-empty str", field="type", value=value)
+    return text
 
 
 class AsyncPaymentsWithRawResponse:

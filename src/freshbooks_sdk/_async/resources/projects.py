@@ -62,20 +62,34 @@ class AsyncProjectsResource(AsyncBusinessResource["Project"]):
         internal: bool | None = None,
         client_id: int | None = None,
         updated_since: datetime | None = None,
+        include_logged_duration: bool | None = None,
+        skip_group: bool | None = None,
         sort: ProjectSort | None = None,
         per_page: int = DEFAULT_PER_PAGE,
         max_items: int | None = None,
         **options: Unpack[CallOptions],
     ) -> AsyncPaginator[Project]:
-        """Projects, lazily. ``updated_since`` is an aware datetime (sent as ISO 8601 UTC);
-        ``sort`` is a field (``title``, ``due_date``, ``created_at``, ``updated_at``, ``id``),
-        ``-`` prefixed for descending."""
+        """Projects, lazily, filtered on FreshBooks' side.
+
+        ``updated_since`` is an aware datetime sent as an ISO 8601 UTC instant: FreshBooks
+        documents it as a real filter, "updated at or after the specified utc date/time"
+        (https://www.freshbooks.com/api/project), not day-granular like accounting's.
+        ``include_logged_duration=True`` fills each project's ``logged_duration`` (seconds);
+        ``skip_group=True`` leaves the team out. ``sort`` is a field (``title``, ``due_date``,
+        ``created_at``, ``updated_at``, ``id``), ``-`` prefixed for descending.
+
+            since = datetime(2024, 5, 1, tzinfo=timezone.utc)
+            for p in fb.projects.list(updated_since=since, include_logged_duration=True):
+                print(p.title, p.logged_duration)
+        """
         filters = project_filters(
             active=active,
             complete=complete,
             internal=internal,
             client_id=client_id,
             updated_since=updated_since,
+            include_logged_duration=include_logged_duration,
+            skip_group=skip_group,
             sort=sort,
         )
         return self._paginate(filters, per_page=per_page, max_items=max_items, options=options)

@@ -149,16 +149,22 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
         project_id: int | None = None,
         service_id: int | None = None,
         task_id: int | None = None,
+        identity_id: int | None = None,
         billable: bool | None = None,
+        billed: bool | None = None,
         internal: bool | None = None,
         **options: Unpack[CallOptions],
     ) -> TimeEntry:
         """Change the fields given (``None`` keeps a field as it is) and return the entry.
 
         Each field is checked like :meth:`create`'s, and at least one is needed, before any
-        request. A plain field update is safe to repeat, so it is retried like a read.
+        request. ``billed=True`` marks the entry billed by hand (``False`` undoes it);
+        ``identity_id`` moves it to another teammate. These are the fields the official SDKs
+        send on a PUT (freshbooks/freshbooks-nodejs-sdk ``models/TimeEntry.ts``). A plain
+        field update is safe to repeat, so it is retried like a read.
 
             fb.time_entries.update(entry.id, duration=5400, note="Design review")
+            fb.time_entries.update(entry.id, billed=True)
         """
         rid = check_resource_id(time_entry_id, field="time_entry_id")
         body = time_entry_update_body(
@@ -170,7 +176,9 @@ class AsyncTimeEntriesResource(AsyncBusinessResource["TimeEntry"]):
             project_id=project_id,
             service_id=service_id,
             task_id=task_id,
+            identity_id=identity_id,
             billable=billable,
+            billed=billed,
             internal=internal,
         )
         return await self._put(rid, body, options=options)

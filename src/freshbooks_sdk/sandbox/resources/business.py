@@ -390,7 +390,7 @@ def _update_time_entry(
         changes["started_at"] = _read_instant(data["started_at"], "started_at")
     if data.get("duration") is not None:
         changes["duration"] = _read_duration(data)
-    for name in ("is_logged", "billable", "internal"):
+    for name in ("is_logged", "billable", "billed", "internal"):
         if data.get(name) is not None:
             changes[name] = _read_bool(data, name)
     for name in ("client_id", "project_id", "service_id", "task_id", "identity_id"):
@@ -451,7 +451,14 @@ _PROJECT_TYPES = ("fixed_price", "hourly_rate")
 _BILLING_METHODS = ("project_rate", "service_rate", "team_member_rate", "business_rate")
 
 
-def render_project(rec: ProjectRecord, business_id: int, *, single: bool) -> JsonObj:
+def render_project(
+    rec: ProjectRecord,
+    business_id: int,
+    *,
+    single: bool,
+    logged_duration: int | None = None,
+    skip_group: bool = False,
+) -> JsonObj:
     out: JsonObj = {
         "id": rec.id,
         "title": rec.title,
@@ -470,18 +477,29 @@ def render_project(rec: ProjectRecord, business_id: int, *, single: bool) -> Jso
         "sample": False,
         "created_at": _iso_naive(rec.created_at),
         "updated_at": _iso_naive(rec.updated_at),
-        "logged_duration": None,
+        "logged_duration": logged_duration,
         "services": [],
         "billed_amount": "0.00",
         "billed_status": "unbilled",
         "retainer_id": None,
         "expense_markup": "0",
     }
+    if skip_group:
+        return out
     if single:
         out["group"] = {"id": business_id * 10 + 1, "members": [], "pending_invitations": []}
     else:
         out["group_id"] = business_id * 10 + 1
     return out
+
+
+def _logged_seconds(entries: dict[int, TimeEntryRecord]) -> dict[int, int]:
+    """Seconds logged per project (active, logged entries): ``include_logged_duration``."""
+    totals: dict[int, int] = {}
+    for entry in entries.values():
+        if entry.active and entry.is_logged and entry.project_id is not None:
+            totals[entry.project_id] = totals.get(entry.project_id, 0) + entry.duration
+    return totals
 
 
 def _create_project(data: JsonObj, store: AccountStore, ctx: _Ctx) -> ProjectRecord:
@@ -591,6 +609,9 @@ def _update_project(rec: ProjectRecord, data: JsonObj, store: AccountStore, ctx:
 
 
 def _project_filter(params: dict[str, str]) -> Callable[[ProjectRecord], bool]:
+    """The documented filters (https://www.freshbooks.com/api/project) ``active``,
+    ``complete`` and ``updated_since`` (at or after, a UTC instant), and ``client_id``,
+    ``internal``."""
     flags = {n: _query_bool(params, n) for n in ("active", "complete", "internal")}
     client_id = _query_int(params, "client_id")
     updated_since = _query_instant(params, "updated_since")
@@ -705,8 +726,21 @@ def respond(
         )
         items, meta = _page(found, params)
         meta["sort"] = []
+        logged = (
+            _logged_seconds(entries) if _query_bool(params, "include_logged_duration") else None
+        )
+        skip_group = bool(_query_bool(params, "skip_group"))
         return {
-            "projects": [render_project(r, business_id, single=False) for r in items],
+            "projects": [
+                render_project(
+                    r,
+                    business_id,
+                    single=False,
+                    logged_duration=None if logged is None else logged.get(r.id, 0),
+                    skip_group=skip_group,
+                )
+                for r in items
+            ],
             "meta": meta,
         }
     if route.family == "projects" and route.collection == "project":

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from ..errors import AccountingError, ErrorItem, bad_value, not_found
 from ..store import AccountStore, Record
 from ..validate import read_bool, read_date, read_int, read_money, read_str, require
 from ..wire import JsonObj, fmt_money_amount
-from .base import Ctx, FilterFn, Resource, eastern, eq_int
+from .base import Ctx, FilterFn, Resource, date_max, date_min, eastern, eq_int, eq_str
 from .invoices import invoice_totals, record_payment
 
 __all__ = ["PaymentResource"]
@@ -95,7 +96,16 @@ class PaymentResource(Resource[Record]):
         return dict(sorted(out.items()))
 
     def filters(self) -> Mapping[str, FilterFn[Record]]:
+        """A part of the documented filters (https://www.freshbooks.com/api/payments); the
+        common ``updated_min``/``updated_max`` come from the base."""
         return {
             "invoiceid": eq_int("invoiceid", lambda r: r.fields.get("invoiceid")),
             "clientid": eq_int("clientid", lambda r: r.fields.get("clientid")),
+            "date_min": date_min("date_min", _paid_on),
+            "date_max": date_max("date_max", _paid_on),  # exclusive, as documented
+            "type": eq_str(lambda r: r.fields.get("type"), casefold=False),  # "exact type"
         }
+
+
+def _paid_on(ctx: Ctx, rec: Record) -> date:
+    return date.fromisoformat(rec.fields["date"])
