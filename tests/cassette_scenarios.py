@@ -686,16 +686,48 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+_NOT_JSON = object()
+
+
+def _json_of(request: Any) -> Any:
+    body = request.body
+    if not body:
+        return _NOT_JSON
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _NOT_JSON
+
+
+def exact_body(r1: Any, r2: Any) -> None:
+    """vcrpy's body matcher, with JSON compared as JSON text: its own compares parsed values
+    with ``==``, where ``true == 1`` and ``5400 == 5400.0``, so a bool sent as an int (or an
+    int as a float) would replay as if nothing had changed. Key order still does not matter.
+    Other bodies (forms, bytes) go to vcrpy's own matcher."""
+    a, b = _json_of(r1), _json_of(r2)
+    if a is _NOT_JSON or b is _NOT_JSON:
+        vcr.matchers.body(r1, r2)
+        return
+
+    def text(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+    assert text(a) == text(b), f"the JSON bodies differ: {text(a)[:200]} != {text(b)[:200]}"
+
+
 def make_vcr(record_mode: str) -> vcr.VCR:
     """The one VCR configuration: matching ignores host and port (recordings come from loopback)
     but not the body, so a replay fails when a request's JSON (or form) body drifts from the
-    recording, not only its method, path or query (``test_replay_catches_a_wire_regression``)."""
-    return vcr.VCR(
+    recording, not only its method, path or query (``test_replay_catches_a_wire_regression``);
+    JSON bodies are compared as JSON text (:func:`exact_body`)."""
+    recorder = vcr.VCR(
         cassette_library_dir=str(CASSETTES),
         record_mode=record_mode,
-        match_on=["method", "path", "query", "body"],
+        match_on=["method", "path", "query", "exact_body"],
         filter_headers=["authorization"],
         before_record_request=scrub_request,
         before_record_response=scrub_response,
         decode_compressed_response=True,
     )
+    recorder.register_matcher("exact_body", exact_body)
+    return recorder

@@ -140,6 +140,17 @@ def _renamed_body_field(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(module, "time_entry_update_body", renamed)
 
 
+def _bool_as_int(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``billed: 1`` for ``billed: true`` (equal in Python, not on the wire)."""
+
+    def as_int(**kwargs: Any) -> dict[str, Any]:
+        body = time_entry_update_body(**kwargs)
+        return {k: int(v) if isinstance(v, bool) else v for k, v in body.items()}
+
+    for module in (sync_time_entries, async_time_entries):
+        monkeypatch.setattr(module, "time_entry_update_body", as_int)
+
+
 def _day_not_instant(monkeypatch: pytest.MonkeyPatch) -> None:
     def by_day(**kwargs: Any) -> QueryParams:
         return [(k, v[:10] if k == "updated_since" else v) for k, v in project_filters(**kwargs)]
@@ -165,6 +176,7 @@ REGRESSIONS = {
     "put_sent_as_post": (_put_as_post, "coverage_time_entry_update_delete"),
     "project_put_on_plural_path": (_plural_single_path, "coverage_project_update_delete"),
     "renamed_put_field": (_renamed_body_field, "coverage_time_entry_update_delete"),
+    "bool_sent_as_int": (_bool_as_int, "coverage_time_entry_update_delete"),
     "updated_since_as_a_day": (_day_not_instant, "coverage_project_update_delete"),
     "delete_as_soft_put": (_soft_delete, "coverage_time_entry_update_delete"),
 }

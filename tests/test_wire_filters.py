@@ -242,3 +242,43 @@ def test_time_entry_update_body_fields() -> None:
         "identity_id": 7,
         "billable": True,
     }
+
+
+# ---- the exact updated_since cut (payments, invoices, clients, expenses) ----------------------
+
+
+def test_the_updated_since_cut_never_drops_a_record_that_may_be_after_it() -> None:
+    from types import SimpleNamespace
+
+    from freshbooks_sdk._core.fbtime import parse_accounting_datetime
+    from freshbooks_sdk._core.inputs import updated_since_filter
+
+    def kept(cut: datetime, updated: str) -> bool:
+        _day, keep = updated_since_filter(cut)
+        assert keep is not None
+        return keep(SimpleNamespace(updated=parse_accounting_datetime(updated)))
+
+    # updated has whole seconds: 10:00:00 Eastern may be 10:00:00.9, after a cut at .3
+    assert kept(datetime(2024, 3, 15, 14, 0, 0, 300000, tzinfo=UTC), "2024-03-15 10:00:00")
+    assert not kept(datetime(2024, 3, 15, 14, 0, 0, 300000, tzinfo=UTC), "2024-03-15 09:59:59")
+    # 01:30 on the day DST ends happens twice (05:30Z, then 06:30Z); FreshBooks' text cannot
+    # say which, so a cut between the two keeps it
+    assert kept(datetime(2024, 11, 3, 6, 0, tzinfo=UTC), "2024-11-03 01:30:00")
+    assert not kept(datetime(2024, 11, 3, 6, 31, tzinfo=UTC), "2024-11-03 01:30:00")
+    assert not kept(datetime(2024, 11, 3, 6, 0, tzinfo=UTC), "2024-11-03 00:59:59")  # EDT only
+    assert kept(datetime(2024, 11, 3, 7, 0, tzinfo=UTC), "2024-11-03 02:00:00")  # EST only
+
+
+@pytest.mark.parametrize("resource", ["invoices", "expenses", "payments"])
+async def test_a_date_range_ending_before_it_starts_is_refused_unsent(
+    fb: Any, freshbooks_sandbox: Sandbox, resource: str
+) -> None:
+    await resolve(fb.identity.me())
+    before = len(freshbooks_sandbox.request_log)
+    listing = getattr(fb, resource).list
+    with pytest.raises(InvalidRequestError) as info:
+        await collect(listing(date_from=date(2024, 5, 2), date_to=date(2024, 5, 1)))
+    assert info.value.field == "date_to" and "before date_from" in str(info.value)
+    one_day = await collect(listing(date_from=date(2024, 5, 1), date_to=date(2024, 5, 2)))
+    assert isinstance(one_day, list)
+    assert len(freshbooks_sandbox.request_log) == before + 1

@@ -225,6 +225,21 @@ def eastern_date(value: datetime) -> date:
     return ensure_aware(value).astimezone(EASTERN).date()
 
 
+def later_reading(instant: datetime) -> datetime:
+    """The second occurrence of ``instant``'s Eastern wall time when it falls in the hour
+    repeated as DST ends (read as its first occurrence), else ``instant`` itself.
+
+    >>> later_reading(parse_accounting_datetime("2024-11-03 01:30:00"))
+    datetime.datetime(2024, 11, 3, 6, 30, tzinfo=datetime.timezone.utc)
+    >>> later_reading(parse_accounting_datetime("2024-11-03 02:30:00"))
+    datetime.datetime(2024, 11, 3, 7, 30, tzinfo=datetime.timezone.utc)
+    """
+    wall = instant.astimezone(EASTERN)
+    if wall.fold or wall.replace(fold=1).utcoffset() == wall.utcoffset():
+        return instant
+    return wall.replace(fold=1).astimezone(UTC)
+
+
 def is_ambiguous_eastern(value: str) -> bool:
     """True when an Eastern wall-clock string falls in the repeated hour at the end of DST."""
     naive = _parse_sql(value)

@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 
 import pydantic
 
-from freshbooks_sdk._core.fbtime import eastern_date, ensure_aware, in_supported_range
+from freshbooks_sdk._core.fbtime import (
+    eastern_date,
+    ensure_aware,
+    in_supported_range,
+    later_reading,
+)
 from freshbooks_sdk._core.input_types import INVOICE_V3_STATUSES, AddressDict, InvoiceLineDict
 from freshbooks_sdk._core.money_input import (
     MoneyInput,
@@ -422,20 +427,31 @@ def check_update_phase(
 def updated_since_filter(
     updated_since: object, *, field: str = "updated_since"
 ) -> tuple[date | None, Callable[[Any], bool] | None]:
-    """(``search[updated_min]`` Eastern day, exact client-side predicate) for an aware instant.
+    """(``search[updated_min]`` Eastern day, client-side predicate) for an aware instant.
 
     FreshBooks filters ``updated_min`` by Eastern calendar day only; the predicate then keeps
-    exactly the records whose parsed ``updated`` is at or after the instant.
+    the records whose ``updated`` may be at or after the instant, and drops the others. Never a
+    record updated after it: ``updated`` has whole seconds (the cut is taken down to its
+    second), and an Eastern wall time in the repeated hour when DST ends is read as its first
+    occurrence, so such a record is kept when its second occurrence is at or after the cut.
+
+    >>> from types import SimpleNamespace as Item
+    >>> from datetime import timezone
+    >>> day, keep = updated_since_filter(datetime(2024, 3, 15, 14, 0, 0, 300000, timezone.utc))
+    >>> day, keep(Item(updated=datetime(2024, 3, 15, 14, 0, 0, tzinfo=timezone.utc)))
+    (datetime.date(2024, 3, 15), True)
+    >>> keep(Item(updated=datetime(2024, 3, 15, 13, 59, 59, tzinfo=timezone.utc)))
+    False
     """
     if updated_since is None:
         return None, None
-    instant = check_instant(updated_since, field=field)
+    cut = check_instant(updated_since, field=field).replace(microsecond=0)
 
     def keep(item: Any) -> bool:
         stamp = getattr(item, "updated", None)
-        return stamp is None or stamp >= instant
+        return stamp is None or stamp >= cut or later_reading(stamp) >= cut
 
-    return eastern_date(instant), keep
+    return eastern_date(cut), keep
 
 
 def check_date(value: object, *, field: str) -> date | None:
@@ -450,6 +466,27 @@ def check_date(value: object, *, field: str) -> date | None:
             field, f"must lie between {EARLIEST_DATE} and {LATEST_DATE}, got {day}", value
         )
     return day
+
+
+def check_date_range(date_from: object, date_to: object) -> tuple[date | None, date | None]:
+    """``(date_from, date_to)`` of a listing (``search[date_min]``/``[date_max]``), each checked
+    by :func:`check_date`; ``date_to`` before ``date_from`` is refused (nothing can match).
+
+    FreshBooks documents ``date_max`` as exclusive ("less than"), so equal dates match nothing
+    there either; they are let through, as the API notes mark that reading uncertain.
+
+    >>> check_date_range(date(2024, 5, 1), date(2024, 6, 1))
+    (datetime.date(2024, 5, 1), datetime.date(2024, 6, 1))
+    >>> check_date_range(date(2024, 6, 1), date(2024, 5, 1))
+    Traceback (most recent call last):
+    ...
+    freshbooks_sdk.errors.InvalidRequestError: date_to (2024-05-01) is before date_from (2024-06-01)
+    """
+    start = check_date(date_from, field="date_from")
+    end = check_date(date_to, field="date_to")
+    if start is not None and end is not None and end < start:
+        raise invalid("date_to", f"({end}) is before date_from ({start})", date_to)
+    return start, end
 
 
 def check_id(value: object, *, field: str) -> int:

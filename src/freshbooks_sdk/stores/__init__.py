@@ -444,7 +444,8 @@ class _ThreadedTokenStore:
 
     async def keys(self) -> list[str]:
         """The wrapped store's ``keys()``, in a worker thread."""
-        return list(await run_blocking(self._optional("keys")))
+        keys = self._optional("keys")
+        return await run_blocking(lambda: list(keys()))  # a lazy keys() is read in the thread
 
     def _optional(self, name: str) -> Callable[..., Any]:
         method: Callable[..., Any] | None = getattr(self.store, name, None)

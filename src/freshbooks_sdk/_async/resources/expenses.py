@@ -23,7 +23,7 @@ from freshbooks_sdk._core.input_types import (
     VisStateFilter,
 )
 from freshbooks_sdk._core.inputs import (
-    check_date,
+    check_date_range,
     check_include,
     check_optional_id,
     check_vis_state,
@@ -66,11 +66,12 @@ class AsyncExpensesResource(AsyncPollable["Expense"]):
     ) -> AsyncPaginator[Expense]:
         """Expenses matching every given filter, lazily (``date_to`` exclusive, as FreshBooks)."""
         day, keep = updated_since_filter(updated_since)
+        start, end = check_date_range(date_from, date_to)
         search: dict[str, Any] = {
             "clientid": check_optional_id(client_id, field="client_id"),
             "categoryid": check_optional_id(category_id, field="category_id"),
-            "date_min": check_date(date_from, field="date_from"),
-            "date_max": check_date(date_to, field="date_to"),
+            "date_min": start,
+            "date_max": end,
             "updated_min": day,
             "vis_state": check_vis_state(vis_state),
         }

@@ -33,7 +33,7 @@ from freshbooks_sdk._core.input_types import (
 )
 from freshbooks_sdk._core.inputs import (
     check_bool,
-    check_date,
+    check_date_range,
     check_include,
     check_optional_id,
     check_v3_status,
@@ -94,16 +94,18 @@ class AsyncInvoicesResource(AsyncPollable["Invoice"]):
 
         ``v3_status`` is FreshBooks' filterable status (draft, sent, viewed, paid, partial,
         overdue, ...); ``date_from``/``date_to`` bound the invoice date (``create_date``,
-        ``date_to`` exclusive as FreshBooks does); ``updated_since`` is exact (see README).
+        ``date_to`` exclusive as FreshBooks does); ``updated_since`` is cut on the client (see
+        README).
         Lines are only included with ``include_lines=True``.
         """
         day, keep = updated_since_filter(updated_since)
+        start, end = check_date_range(date_from, date_to)
         search: dict[str, Any] = {
             "customerid": check_optional_id(customer_id, field="customer_id"),
             "updated_min": day,
             "v3_status": check_v3_status(v3_status),
-            "date_min": check_date(date_from, field="date_from"),
-            "date_max": check_date(date_to, field="date_to"),
+            "date_min": start,
+            "date_max": end,
             "vis_state": check_vis_state(vis_state),
         }
         includes = check_include(include, known=INVOICE_INCLUDES)

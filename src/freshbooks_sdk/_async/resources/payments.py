@@ -22,7 +22,7 @@ from freshbooks_sdk._core.accounting_inputs import payment_body
 from freshbooks_sdk._core.business import check_optional_id
 from freshbooks_sdk._core.envelope import listing, single
 from freshbooks_sdk._core.input_types import MoneyLike
-from freshbooks_sdk._core.inputs import check_date, check_text, updated_since_filter
+from freshbooks_sdk._core.inputs import check_date_range, check_text, updated_since_filter
 from freshbooks_sdk._core.money_input import check_currency
 from freshbooks_sdk._core.pages import DEFAULT_PER_PAGE
 from freshbooks_sdk._core.query import check_resource_id
@@ -61,8 +61,8 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
         ``invoice_id`` sends ``search[invoiceid]``, ``client_id`` ``search[clientid]``;
         ``date_from``/``date_to`` bound the date paid (``search[date_min]``/``[date_max]``,
         ``date_to`` exclusive as FreshBooks does); ``updated_since`` (an aware datetime) sends
-        the Eastern day as ``search[updated_min]`` and keeps exactly the payments whose
-        ``updated`` is at or after it; ``type`` is the method as recorded (``"Check"``,
+        the Eastern day as ``search[updated_min]`` and keeps the payments whose ``updated`` is
+        at or after it (to the second; see the README); ``type`` is the method as recorded (``"Check"``,
         ``"Cash"``, ``"Credit"``, ...), matched exactly by FreshBooks (``search[type]``).
 
             since = datetime(2024, 5, 1, tzinfo=timezone.utc)
@@ -73,12 +73,7 @@ class AsyncPaymentsResource(AsyncResource["Payment"]):
         ``invoiceid``, ``clientid``, ``date_min``/``date_max``, ``updated_min``/``updated_max``
         as YYYY-MM-DD, ``type``, ...). Every argument is checked before any request.
         """
-        start = check_date(date_from, field="date_from")
-        end = check_date(date_to, field="date_to")
-        if start is not None and end is not None and end < start:
-            raise InvalidRequestError(
-                f"date_to ({end}) is before date_from ({start})", field="date_to", value=date_to
-            )
+        start, end = check_date_range(date_from, date_to)
         day, keep = updated_since_filter(updated_since)
         search: dict[str, Any] = {
             "invoiceid": check_optional_id(invoice_id, "invoice_id"),
