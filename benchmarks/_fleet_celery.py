@@ -123,7 +123,12 @@ class CeleryMode(Mode):
             stderr=self.log,
             start_new_session=True,  # its pool processes are killed with it (close)
         )
-        self.app.send_task("fleet_bench.ping").get(timeout=120)  # the pool is up
+        try:
+            self.app.send_task("fleet_bench.ping").get(timeout=120)  # the pool is up
+        except Exception as exc:
+            self.log.flush()
+            tail = Path(self.log.name).read_text(errors="replace")[-4000:]
+            raise RuntimeError(f"the celery worker did not start:\n{tail}") from exc
         self._measure_round_trips(world.settings.broker_samples)
 
     def _measure_round_trips(self, samples: int) -> None:
