@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck drift pytest generate bench bench-fleet cassettes docs clean
+.PHONY: demo test lint typecheck drift pytest generate bench bench-fleet bench-fleet-celery cassettes docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench: $(STAMP)
 
 bench-fleet: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_fleet
+
+bench-fleet-celery: $(STAMP)
+	$(BIN)/python -m benchmarks.bench_fleet --celery
 
 cassettes: $(STAMP)
 	$(BIN)/python scripts/record_cassettes.py
