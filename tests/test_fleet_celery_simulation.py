@@ -50,7 +50,7 @@ def test_fleet_through_real_celery_loses_nothing() -> None:
     assert report.redelivered == 1 and broker.victim_runs == 2, shown
     # every poll of every round ran as a task (the killed run does not reach task_postrun)
     assert report.rounds >= 4, shown
-    assert report.cycles == 20 * report.rounds + broker.celery_retries, shown
+    assert report.cycles == 20 * report.rounds + broker.poll_retries, shown
     assert report.actions > 0 and report.overlapping_jobs > 0, shown
     assert report.token_reloads > 0, shown  # tokens rotated by the other pool process
     assert report.updates_recorded > 10, shown
@@ -61,7 +61,8 @@ def test_fleet_through_real_celery_loses_nothing() -> None:
     assert report.refused_refreshes == 0 and report.refresh_requests_per_rotation == 1.0, shown
     assert report.grants_lost == 0, shown
     assert report.responses_429 > 0, shown
-    assert set(report.cycle_errors) <= {"RateLimitError", "celery retry"}, shown
+    # a 429 burst may outlast an action's retries (the catalog's "rate_limited"), nothing else
+    assert set(report.cycle_errors) <= {"RateLimitError", "celery retry", "rate_limited"}, shown
     assert report.sandbox_internal_errors == 0, shown
     assert 0 < report.gate_round_trips <= report.requests + report.responses_429, shown
     assert report.duplicate_deliveries <= report.deliveries // 4, shown
