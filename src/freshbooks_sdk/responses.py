@@ -25,12 +25,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from freshbooks_sdk._core.options import CallOptions
-from freshbooks_sdk._core.streaming import (
-    ELAPSED_KEY,
-    RETRIES_KEY,
-    redacted_request,
-    request_id_of,
-)
+from freshbooks_sdk._core.streaming import ResponseFacts
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.streaming import AsyncStreamContext, AsyncStreamedResponse
@@ -48,7 +43,7 @@ __all__ = [
 T = TypeVar("T")
 
 
-class RawResponse(Generic[T]):
+class RawResponse(ResponseFacts, Generic[T]):
     """What ``with_raw_response`` gives: the HTTP answer of a call and its typed value.
 
     >>> raw = fb.invoices.with_raw_response.get(7)  # doctest: +SKIP
@@ -67,39 +62,6 @@ class RawResponse(Generic[T]):
     def __init__(self, http_response: httpx.Response, parsed: T) -> None:
         self.http_response = http_response
         self._parsed = parsed
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status (2xx: error statuses raise as the plain method does)."""
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The response headers (``Content-Encoding``/``Content-Length`` dropped: the body was
-        decoded by the SDK)."""
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """FreshBooks' request id (quote it to FreshBooks support), if the answer carried one."""
-        return request_id_of(self.http_response.headers)
-
-    @property
-    def http_request(self) -> httpx.Request | None:
-        """The request as sent, ``Authorization`` redacted."""
-        return redacted_request(self.http_response)
-
-    @property
-    def retries(self) -> int:
-        """Retries this call took before the answer (0: the first attempt succeeded)."""
-        value = self.http_response.extensions.get(RETRIES_KEY, 0)
-        return value if isinstance(value, int) else 0
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds the call took in all, retries and waits included."""
-        value = self.http_response.extensions.get(ELAPSED_KEY, 0.0)
-        return float(value) if isinstance(value, (int, float)) else 0.0
 
     @property
     def content(self) -> bytes:

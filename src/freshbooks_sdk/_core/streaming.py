@@ -37,6 +37,7 @@ __all__ = [
     "ELAPSED_KEY",
     "RETRIES_KEY",
     "RawResponse",
+    "ResponseFacts",
     "StreamDecoder",
     "redacted_request",
     "request_id_of",
@@ -85,6 +86,48 @@ def redacted_request(response: httpx.Response) -> httpx.Request | None:
     except RuntimeError:
         return None
     return redact_request(request)
+
+
+class ResponseFacts:
+    """What an answer tells beside its body, read from its ``http_response``: the raw
+    (:class:`~freshbooks_sdk.responses.RawResponse`) and the streamed responses share these."""
+
+    __slots__ = ()
+    http_response: httpx.Response
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status (2xx: an error status raises before an answer is handed over)."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (a raw response's without ``Content-Encoding`` and
+        ``Content-Length``: the SDK decoded its body)."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """FreshBooks' request id (quote it to FreshBooks support), if the answer carried one."""
+        return request_id_of(self.http_response.headers)
+
+    @property
+    def http_request(self) -> httpx.Request | None:
+        """The request as sent, ``Authorization`` redacted."""
+        return redacted_request(self.http_response)
+
+    @property
+    def retries(self) -> int:
+        """Retries the call took before this answer (0: the first attempt succeeded)."""
+        value = self.http_response.extensions.get(RETRIES_KEY, 0)
+        return value if isinstance(value, int) else 0
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds the call took until this answer, retries and waits included (a streamed
+        answer: until its headers arrived)."""
+        value = self.http_response.extensions.get(ELAPSED_KEY, 0.0)
+        return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def __getattr__(name: str) -> Any:

@@ -18,13 +18,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import httpx
 
 from freshbooks_sdk._core.pages import Page
-from freshbooks_sdk._core.streaming import (
-    ELAPSED_KEY,
-    RETRIES_KEY,
-    StreamDecoder,
-    redacted_request,
-    request_id_of,
-)
+from freshbooks_sdk._core.streaming import ResponseFacts, StreamDecoder
 from freshbooks_sdk._core.transport import BodyTooLarge, UnreadableBody
 from freshbooks_sdk._sync._http import captured_responses
 from freshbooks_sdk._sync.pagination import Paginator
@@ -87,7 +81,7 @@ def wrap_raw_page(
     return raw
 
 
-class StreamedResponse:
+class StreamedResponse(ResponseFacts):
     """A 2xx response whose body is read as you iterate, bounded in size and time.
 
         with afb.invoices.with_streaming_response.pdf(7) as r:
@@ -118,38 +112,6 @@ class StreamedResponse:
         self._head = head
         self._chunks: Iterator[bytes] | None = None
         self.bytes_read = 0
-
-    @property
-    def status_code(self) -> int:
-        """The HTTP status (always 2xx: errors are raised before a stream is handed over)."""
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        """The response headers."""
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        """FreshBooks' request id, if the answer carried one."""
-        return request_id_of(self.http_response.headers)
-
-    @property
-    def http_request(self) -> httpx.Request | None:
-        """The request as sent, ``Authorization`` redacted."""
-        return redacted_request(self.http_response)
-
-    @property
-    def retries(self) -> int:
-        """Retries taken before this answer."""
-        value = self.http_response.extensions.get(RETRIES_KEY, 0)
-        return value if isinstance(value, int) else 0
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds until the headers arrived, retries and waits included."""
-        value = self.http_response.extensions.get(ELAPSED_KEY, 0.0)
-        return float(value) if isinstance(value, (int, float)) else 0.0
 
     def _decoded(self) -> Iterator[bytes]:
         try:
