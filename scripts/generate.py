@@ -47,27 +47,26 @@ HEADER = (
     "# Edit the spec (or src/freshbooks_sdk/_types.py) and run `make generate`."
 )
 
-# The hand-written names of freshbooks_sdk._types that are public in freshbooks_sdk.models too
-# (re-exported and listed in its __all__).
-HAND_WRITTEN_PUBLIC: tuple[str, ...] = (
-    "CurrencyCode",
-    "DecimalString",
-    "DepositStatus",
-    "DisplayStatus",
-    "EasternDateTime",
-    "ExpenseStatus",
-    "InvoiceStatus",
-    "InvoiceV3Status",
-    "IsoDateTime",
-    "LenientDate",
-    "Money",
-    "OpenIntEnum",
-    "OpenStrEnum",
-    "PaymentStatus",
-    "UTCSqlDateTime",
-    "VisState",
-)
 HAND_WRITTEN_MODULE = "freshbooks_sdk._types"
+HAND_WRITTEN_SOURCE = Path("src/freshbooks_sdk/_types.py")
+
+
+def _hand_written_public() -> tuple[str, ...]:
+    """The hand-written types of ``freshbooks_sdk._types`` that are public in
+    ``freshbooks_sdk.models`` too (re-exported and listed in its ``__all__``): the capitalised
+    names of that module's own ``__all__`` (its helper functions stay out), read from its source
+    so the list is kept in one place."""
+    tree = ast.parse((ROOT / HAND_WRITTEN_SOURCE).read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            names: list[str] = ast.literal_eval(node.value)
+            return tuple(n for n in names if n[:1].isupper())
+    raise SystemExit(f"{HAND_WRITTEN_SOURCE} has no __all__")
+
+
+HAND_WRITTEN_PUBLIC = _hand_written_public()
 
 
 # The pinned generator options. Changing one changes the output: regenerate and commit.
