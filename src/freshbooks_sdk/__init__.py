@@ -14,8 +14,9 @@ pagination, and an ``updated_since`` poller that never loses an update.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from freshbooks_sdk._lazy import load_lazily
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.client import AsyncFreshBooks
@@ -95,12 +96,7 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'freshbooks_sdk' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_lazily(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:

@@ -16,11 +16,12 @@ with the HTTP code (``_sync``/``_async``), which imports this module.
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
+
+from freshbooks_sdk._lazy import load_lazily
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.pagination import AsyncPaginator
@@ -75,12 +76,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_lazily(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:

@@ -19,13 +19,13 @@ on first use: they live with the HTTP code (``_async``/``_sync``), which imports
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
 from freshbooks_sdk._core.options import CallOptions
 from freshbooks_sdk._core.streaming import ResponseFacts
+from freshbooks_sdk._lazy import load_lazily
 
 if TYPE_CHECKING:
     from freshbooks_sdk._async.streaming import AsyncStreamContext, AsyncStreamedResponse
@@ -86,12 +86,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    return load_lazily(__name__, _LAZY, name)
 
 
 def __dir__() -> list[str]:

@@ -27,6 +27,7 @@ import httpx
 
 from freshbooks_sdk._core.redact import redact_request
 from freshbooks_sdk._core.transport import BodyDecoder, BodyTooLarge
+from freshbooks_sdk._lazy import load_lazily
 from freshbooks_sdk.errors import _REQUEST_ID_HEADERS, _REQUEST_ID_MAX
 
 if TYPE_CHECKING:
@@ -130,11 +131,10 @@ class ResponseFacts:
         return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-def __getattr__(name: str) -> Any:
-    # ``RawResponse`` is defined in the public :mod:`freshbooks_sdk.responses` (so type checkers
-    # and reprs name that path) and still importable from here.
-    if name == "RawResponse":
-        from freshbooks_sdk.responses import RawResponse
+# ``RawResponse`` is defined in the public :mod:`freshbooks_sdk.responses` (so type checkers and
+# reprs name that path) and still importable from here.
+_LAZY = {"RawResponse": "freshbooks_sdk.responses"}
 
-        return RawResponse
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    return load_lazily(__name__, _LAZY, name)
